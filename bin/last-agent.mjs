@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx, so `npx last-agent` works right after `npm ci`
+// with no build step.
+import { register } from 'tsx/esm/api';
+
+// The machines run Node 20; the SDK's notice about Node 22 is noise for a local tool.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+register();
+const { main } = await import('../local/cli.ts');
+process.exitCode = await main(process.argv.slice(2));

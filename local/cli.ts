@@ -1,0 +1,182 @@
+import './polyfills';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../steps/lib/config';
+import { maskPhone } from '../steps/lib/privacy';
+import { loadScenarioFile, type Scenario, ScenarioError } from './connect/scenario';
+import { startLocalConnect } from './connect/server';
+import { connectEventFor, type LocalDecision, startLocalSession } from './session';
+
+export const DEMO_SCENARIO = fileURLToPath(new URL('./scenarios/demo.json', import.meta.url));
+
+const USAGE = `last-agent: returning-caller routing for Amazon Connect, run locally
+
+Usage:
+  last-agent decide --phone <number> [--scenario FILE] [--now ISO] [--contact-id ID] [--json]
+  last-agent decide --event FILE [--scenario FILE] [--now ISO] [--json]
+  last-agent demo [--scenario FILE]
+  last-agent serve [--scenario FILE] [--port N]     run the local Connect only
+  last-agent help
+
+Without --scenario the bundled demo scenario is used. Configuration comes from the same
+LAST_AGENT_* environment variables as the Lambdas (see README).`;
+
+class UsageError extends Error {}
+
+function scenarioFrom(path: string | undefined): Scenario {
+  return loadScenarioFile(path ?? DEMO_SCENARIO);
+}
+
+function parseNow(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${value}"`);
+  return d;
+}
+
+function formatDecision(title: string | undefined, { decision, trace }: LocalDecision): string {
+  const lines: string[] = [];
+  if (title) lines.push(`▶ ${title}`);
+  const target =
+    decision.route === 'LAST_AGENT'
+      ? ` → agent ${decision.agentId}`
+      : decision.route === 'LAST_QUEUE'
+        ? ` → queue ${decision.queueId}`
+        : '';
+  lines.push(`  route ${decision.route}${target}   reason ${decision.reason}   ${decision.decisionMs} ms`);
+  if (decision.lastContactId)
+    lines.push(`  based on contact ${decision.lastContactId} at ${decision.lastContactAt}`);
+  for (const t of trace) {
+    const detail = t.error ? `  ${t.error}` : '';
+    lines.push(`    ${String(t.durationMs).padStart(4)} ms  ${t.status.padEnd(9)} ${t.state}${detail}`);
+  }
+  return lines.join('\n');
+}
+
+async function runDecide(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      phone: { type: 'string' },
+      event: { type: 'string' },
+      scenario: { type: 'string' },
+      now: { type: 'string' },
+      'contact-id': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.phone === !values.event) throw new UsageError('decide needs exactly one of --phone or --event');
+  const scenario = scenarioFrom(values.scenario);
+  const now = parseNow(values.now);
+  const session = await startLocalSession({ scenario, ...(now ? { now } : {}) });
+  try {
+    let event: unknown;
+    if (values.event) {
+      try {
+        event = JSON.parse(readFileSync(values.event, 'utf8'));
+      } catch (err) {
+        throw new UsageError(`cannot read event ${values.event}: ${(err as Error).message}`);
+      }
+    } else {
+      event = connectEventFor({
+        phone: values.phone as string,
+        instanceArn: session.instanceArn,
+        ...(values['contact-id'] ? { contactId: values['contact-id'] } : {}),
+      });
+    }
+    const result = await session.decide(event);
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      const who = values.phone ? `caller ${maskPhone(values.phone)}` : `event ${values.event}`;
+      process.stdout.write(`${formatDecision(who, result)}\n`);
+    }
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+async function runDemo(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { scenario: { type: 'string' } }, strict: true });
+  const scenario = scenarioFrom(values.scenario);
+  if (scenario.demo.length === 0) throw new UsageError('this scenario has no "demo" calls');
+  const out = process.stdout;
+  out.write(
+    `Returning-caller routing, local demo: scenario "${scenario.name ?? 'unnamed'}", now ${scenario.now}\n`,
+  );
+  out.write(
+    `${scenario.agents.length} agents, ${scenario.contacts.length} past contacts, local Connect on 127.0.0.1\n\n`,
+  );
+  const tally = new Map<string, number>();
+  // Calls with the same configuration share one session (one local Connect, warm clients).
+  const sessions = new Map<string, Awaited<ReturnType<typeof startLocalSession>>>();
+  try {
+    for (const call of scenario.demo) {
+      const key = JSON.stringify(call.env ?? {});
+      let session = sessions.get(key);
+      if (!session) {
+        session = await startLocalSession({ scenario, env: { ...process.env, ...call.env } });
+        sessions.set(key, session);
+      }
+      const result = await session.decide(connectEventFor({ ...call, instanceArn: session.instanceArn }));
+      const agent = scenario.agents.find((a) => a.id === result.decision.agentId);
+      const title = `${call.title}  [caller ${maskPhone(call.phone)}${agent ? `, last agent ${agent.username}` : ''}]`;
+      out.write(`${formatDecision(title, result)}\n\n`);
+      tally.set(result.decision.route, (tally.get(result.decision.route) ?? 0) + 1);
+    }
+  } finally {
+    await Promise.all([...sessions.values()].map((s) => s.close()));
+  }
+  out.write(`Summary: ${[...tally].map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
+  out.write('Try: npx last-agent decide --phone +14155550123 --json\n');
+  return 0;
+}
+
+async function runServe(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { scenario: { type: 'string' }, port: { type: 'string' } },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
+  const connect = await startLocalConnect(scenarioFrom(values.scenario), { port });
+  process.stdout.write(`local Amazon Connect listening on ${connect.endpoint}\n`);
+  process.stdout.write(`use it with AWS_ENDPOINT_URL_CONNECT=${connect.endpoint}; Ctrl-C to stop\n`);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  await connect.close();
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'decide':
+        return await runDecide(rest);
+      case 'demo':
+        return await runDemo(rest);
+      case 'serve':
+        return await runServe(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    const known =
+      err instanceof UsageError ||
+      err instanceof ScenarioError ||
+      err instanceof ConfigError ||
+      (err as Error).name === 'TypeError';
+    process.stderr.write(`last-agent: ${(err as Error).message}\n`);
+    if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+    return known ? 2 : 1;
+  }
+}

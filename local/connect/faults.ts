@@ -1,0 +1,90 @@
+import type { FaultKind, Faults, Operation } from './scenario';
+
+/** Small seeded PRNG (mulberry32): the same scenario seed replays the same latencies and faults. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Log-normal latency fitted to a median and a 99th percentile, the usual shape of API
+ * latency (a floor, a body, a long tail). z(0.99) = 2.326.
+ */
+export function latencySampler(median: number, p99: number, random: () => number): () => number {
+  if (median <= 0) return () => 0;
+  const mu = Math.log(median);
+  const sigma = Math.max(0, (Math.log(Math.max(p99, median)) - mu) / 2.326);
+  return () => {
+    // Box-Muller transform for a standard normal draw.
+    const u = Math.max(random(), 1e-12);
+    const v = random();
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.exp(mu + sigma * z);
+  };
+}
+
+/** Token bucket: `rps` tokens per second, at most `burst` stored, as Connect's API throttling. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  constructor(
+    private readonly rps: number,
+    private readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rps);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export interface FaultPlan {
+  latency(op: Operation): number;
+  /** The injected fault for this request, if any. */
+  fault(op: Operation): { kind: FaultKind; delayMs: number } | undefined;
+  /** False when the operation's rate limit is exhausted. */
+  admit(op: Operation): boolean;
+}
+
+export function planFaults(faults: Faults): FaultPlan {
+  const random = seededRandom(faults.seed);
+  const samplers = new Map<Operation | '*', () => number>();
+  const lat = faults.latencyMs;
+  if (lat && 'median' in lat && typeof lat.median === 'number') {
+    samplers.set('*', latencySampler(lat.median, lat.p99 as number, random));
+  } else if (lat) {
+    for (const [op, l] of Object.entries(lat) as [Operation, { median: number; p99: number }][]) {
+      samplers.set(op, latencySampler(l.median, l.p99, random));
+    }
+  }
+  const buckets = new Map<Operation, TokenBucket>();
+  for (const [op, t] of Object.entries(faults.throttle ?? {}) as [
+    Operation,
+    { rps: number; burst: number },
+  ][]) {
+    buckets.set(op, new TokenBucket(t.rps, t.burst));
+  }
+  return {
+    latency: (op) => (samplers.get(op) ?? samplers.get('*'))?.() ?? 0,
+    fault: (op) => {
+      for (const f of faults.inject) {
+        if ((f.operation === '*' || f.operation === op) && random() < f.rate) return f;
+      }
+      return undefined;
+    },
+    admit: (op) => buckets.get(op)?.take() ?? true,
+  };
+}

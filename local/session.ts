@@ -1,0 +1,109 @@
+import './polyfills';
+import { randomUUID } from 'node:crypto';
+import { decide } from '../steps/decide';
+import { customerKeyFor } from '../steps/lib/caller';
+import { type Config, loadConfig } from '../steps/lib/config';
+import { createConnectClient } from '../steps/lib/connect-client';
+import type { FlowResponse } from '../steps/lib/decision';
+import { Logger } from '../steps/lib/logger';
+import type { Scenario } from './connect/scenario';
+import { type LocalConnect, startLocalConnect } from './connect/server';
+import { createLocalRunner, type TraceEntry } from './runner';
+
+export interface LocalDecision {
+  decision: FlowResponse;
+  trace: TraceEntry[];
+}
+
+export interface LocalSession {
+  connect: LocalConnect;
+  config: Config;
+  instanceArn: string;
+  /** One call end to end: entry Lambda → local state machine → steps → local Connect. */
+  decide(event: unknown): Promise<LocalDecision>;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  scenario: Scenario;
+  /** Configuration variables (same names as in Lambda); defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Reference time; defaults to the scenario's "now". */
+  now?: Date;
+  logger?: Logger;
+}
+
+export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
+  const config = loadConfig(options.env ?? process.env);
+  const { scenario } = options;
+  const connect = await startLocalConnect(scenario, {
+    ...(config.keyMode === 'hmac-sha256'
+      ? { customerKeyOf: (phone: string) => customerKeyFor(phone, config) }
+      : {}),
+  });
+  const logger = options.logger ?? new Logger({ service: 'last-agent-routing' }, 'silent');
+  const client = createConnectClient({
+    endpoint: connect.endpoint,
+    region: scenario.instance.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const stepDeps = { connect: client, config, logger, clock: Date.now };
+  const runner = createLocalRunner(stepDeps);
+  const now = options.now ?? new Date(scenario.now);
+  const { id, region, accountId } = scenario.instance;
+  return {
+    connect,
+    config,
+    instanceArn: `arn:aws:connect:${region}:${accountId}:instance/${id}`,
+    async decide(event) {
+      let trace: TraceEntry[] = [];
+      const decision = await decide(event, {
+        config,
+        logger,
+        clock: Date.now,
+        now: () => now,
+        execute: async (input) => {
+          const result = await runner.run(input);
+          trace = result.trace;
+          return result.decision;
+        },
+      });
+      return { decision, trace };
+    },
+    async close() {
+      client.destroy();
+      await connect.close();
+    },
+  };
+}
+
+export interface CallOptions {
+  phone: string;
+  instanceArn: string;
+  contactId?: string;
+  initialContactId?: string;
+  queueArn?: string;
+}
+
+/** A realistic Amazon Connect "ContactFlowEvent" for an inbound voice call. */
+export function connectEventFor(call: CallOptions) {
+  const contactId = call.contactId ?? randomUUID();
+  return {
+    Name: 'ContactFlowEvent',
+    Details: {
+      ContactData: {
+        Attributes: {},
+        Channel: 'VOICE',
+        ContactId: contactId,
+        CustomerEndpoint: { Address: call.phone, Type: 'TELEPHONE_NUMBER' },
+        InitialContactId: call.initialContactId ?? contactId,
+        InitiationMethod: 'INBOUND',
+        InstanceARN: call.instanceArn,
+        PreviousContactId: call.initialContactId ?? contactId,
+        Queue: call.queueArn ? { ARN: call.queueArn, Name: 'queue' } : null,
+        SystemEndpoint: { Address: '+18005550100', Type: 'TELEPHONE_NUMBER' },
+      },
+      Parameters: {},
+    },
+  };
+}

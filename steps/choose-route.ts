@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { Config } from './lib/config';
+import type { Decision, Reason } from './lib/decision';
+import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
+import { AgentAvailability, CsatCheck, LastContact, parseStepInput } from './lib/schemas';
+
+export const ChooseInput = z.object({
+  lastContact: LastContact,
+  checks: z.object({ availability: AgentAvailability, csat: CsatCheck }),
+});
+export type ChooseInput = z.infer<typeof ChooseInput>;
+
+const AVAILABILITY_REASON: Record<AgentAvailability['status'], Reason> = {
+  AVAILABLE: 'LAST_AGENT_AVAILABLE',
+  BUSY: 'AGENT_BUSY',
+  NOT_ROUTABLE: 'AGENT_NOT_ROUTABLE',
+  OFFLINE: 'AGENT_OFFLINE',
+};
+
+/**
+ * The routing policy. The last agent is preferred when available, or when busy and
+ * LAST_AGENT_PREFER_BUSY is on (the flow then asks the caller, or waits a bounded time in
+ * preferred-agent mode). Otherwise the last queue (if enabled and known) or normal routing.
+ */
+export function chooseRoute(
+  input: ChooseInput,
+  config: Pick<Config, 'preferBusyAgent' | 'lastQueueFallback'>,
+): Decision {
+  const { lastContact, checks } = input;
+  if (!lastContact.found) return { route: 'DEFAULT', reason: lastContact.reason };
+  const basis = {
+    agentId: lastContact.agentId,
+    ...(lastContact.queueId ? { queueId: lastContact.queueId } : {}),
+    lastContactId: lastContact.contactId,
+    lastContactAt: lastContact.connectedAt,
+    agentStatus: checks.availability.status,
+    ...(checks.csat.score !== undefined ? { csat: checks.csat.score } : {}),
+  };
+  const fallback = (reason: Reason): Decision => ({
+    ...basis,
+    route: config.lastQueueFallback && lastContact.queueId ? 'LAST_QUEUE' : 'DEFAULT',
+    reason,
+  });
+  if (checks.csat.gate === 'FAIL') return fallback('LOW_CSAT');
+  const { status } = checks.availability;
+  const reason = AVAILABILITY_REASON[status];
+  if (status === 'AVAILABLE' || (status === 'BUSY' && config.preferBusyAgent)) {
+    return { ...basis, route: 'LAST_AGENT', reason };
+  }
+  return fallback(reason);
+}
+
+export const chooseRouteStep: Step = {
+  state: 'Choose Route',
+  run: async (input, deps: StepDeps) =>
+    chooseRoute(parseStepInput(ChooseInput, input, 'ChooseRoute'), deps.config),
+};
+
+export const handler = lambdaHandler(chooseRouteStep);

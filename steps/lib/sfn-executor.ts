@@ -1,0 +1,33 @@
+import {
+  SFNClient,
+  StartSyncExecutionCommand,
+  type StartSyncExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
+import type { Deadline } from './deadline';
+import { Decision } from './decision';
+import { ConnectApiError, ConnectThrottledError, classifyAwsError, LookupTimeoutError } from './errors';
+import type { PipelineInput } from './schemas';
+
+/**
+ * Executor backed by an Express state machine (StartSyncExecution). The call is aborted when
+ * the deadline passes; SDK retries are off since a retry would not fit the budget.
+ */
+export function createSfnExecutor(stateMachineArn: string, client = new SFNClient({ maxAttempts: 1 })) {
+  return async (input: PipelineInput, deadline: Deadline): Promise<Decision> => {
+    deadline.check('StartSyncExecution');
+    let out: StartSyncExecutionCommandOutput;
+    try {
+      out = await client.send(
+        new StartSyncExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+        { abortSignal: deadline.signal() },
+      );
+    } catch (err) {
+      throw classifyAwsError(err, 'StartSyncExecution');
+    }
+    if (out.status === 'SUCCEEDED') return Decision.parse(JSON.parse(out.output ?? '{}'));
+    if (out.status === 'TIMED_OUT') throw new LookupTimeoutError('state machine timed out');
+    if (out.error === 'ConnectThrottled')
+      throw new ConnectThrottledError(`state machine failed: ${out.error}`);
+    throw new ConnectApiError(`state machine ${out.status ?? 'FAILED'}: ${out.error ?? 'unknown error'}`);
+  };
+}

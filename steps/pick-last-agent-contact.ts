@@ -1,0 +1,43 @@
+import { isEligible } from './lib/contacts';
+import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
+import { type LastContact, PipelineInput, parseStepInput, SearchResult } from './lib/schemas';
+
+export const PickInput = PipelineInput.pick({
+  contactId: true,
+  initialContactId: true,
+  previousContactId: true,
+  currentQueueId: true,
+}).extend({ search: SearchResult });
+export type PickInput = typeof PickInput._output;
+
+/**
+ * The newest contact that really reached an agent, excluding the call being routed (and its
+ * transfer chain), too-short talks and, when scoped, other queues. The search already sorted
+ * candidates newest first by connected-to-agent time, so a transfer's second leg wins.
+ */
+export function pickLastAgentContact(input: PickInput, deps: Pick<StepDeps, 'config'>): LastContact {
+  if (input.search.seen === 0) return { found: false, reason: 'NO_RECENT_CONTACT' };
+  const criteria = {
+    ...input,
+    minTalkSeconds: deps.config.minTalkSeconds,
+    sameQueue: deps.config.sameQueue,
+  };
+  const last = input.search.candidates.find((c) => isEligible(c, criteria));
+  if (!last?.agentId || last.connectedAt === undefined) return { found: false, reason: 'NO_AGENT_CONTACT' };
+  return {
+    found: true,
+    contactId: last.id,
+    initialContactId: last.initialContactId ?? last.id,
+    agentId: last.agentId,
+    ...(last.queueId ? { queueId: last.queueId } : {}),
+    connectedAt: new Date(last.connectedAt * 1000).toISOString(),
+  };
+}
+
+export const pickLastAgentContactStep: Step = {
+  state: 'Pick Last Agent Contact',
+  run: async (input, deps) =>
+    pickLastAgentContact(parseStepInput(PickInput, input, 'PickLastAgentContact'), deps),
+};
+
+export const handler = lambdaHandler(pickLastAgentContactStep);
