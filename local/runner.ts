@@ -51,35 +51,51 @@ interface EventLog {
   timestamp: number;
   state?: { name: string; type: string; output?: unknown };
   Error?: string;
-  Cause?: string;
+  Cause?: unknown;
 }
 
-/** Turns the runtime's event log into a supervisor-readable trace (no inputs: they hold the customer key). */
+/**
+ * Turns the runtime's event log into a supervisor-readable trace: one entry per state run,
+ * its duration and outcome (no inputs: they hold the customer key; outputs are redacted).
+ */
 export function toTrace(events: EventLog[]): TraceEntry[] {
   const start = events[0]?.timestamp ?? 0;
-  const open = new Map<string, number>();
+  const entered = new Map<string, number>();
+  const failed = new Map<string, TraceEntry>();
   const trace: TraceEntry[] = [];
   for (const e of events) {
     if (!e.state) continue;
     const { name, type } = e.state;
-    const base = { state: name, type, startMs: (open.get(name) ?? e.timestamp) - start };
-    const durationMs = e.timestamp - (open.get(name) ?? e.timestamp);
+    const since = entered.get(name) ?? e.timestamp;
+    const base = { state: name, type, startMs: since - start, durationMs: e.timestamp - since };
     switch (e.type) {
       case 'StateEntered':
-        open.set(name, e.timestamp);
+        entered.set(name, e.timestamp);
+        failed.delete(name);
         break;
       case 'StateExited':
-        trace.push({ ...base, durationMs, status: 'SUCCEEDED', output: redact(e.state.output) });
+        // After a Catch the runtime also reports an exit; the failure entry already tells it.
+        if (!failed.has(name)) trace.push({ ...base, status: 'SUCCEEDED', output: redact(e.state.output) });
         break;
-      case 'StateFailed':
-        trace.push({ ...base, durationMs, status: 'FAILED', error: `${e.Error}: ${redact(e.Cause ?? '')}` });
+      case 'StateFailed': {
+        const cause = typeof e.Cause === 'string' ? e.Cause : ((e.Cause as Error | undefined)?.message ?? '');
+        const entry: TraceEntry = { ...base, status: 'FAILED', error: `${e.Error}: ${redact(cause)}` };
+        failed.set(name, entry);
+        trace.push(entry);
         break;
-      case 'StateRetried':
-        open.set(name, e.timestamp);
+      }
+      case 'StateRetried': {
+        const entry = failed.get(name);
+        if (entry) entry.status = 'RETRIED';
+        entered.set(name, e.timestamp);
+        failed.delete(name);
         break;
-      case 'StateCaught':
-        trace.push({ ...base, durationMs: 0, status: 'CAUGHT', error: e.Error });
+      }
+      case 'StateCaught': {
+        const entry = failed.get(name);
+        if (entry) entry.status = 'CAUGHT';
         break;
+      }
     }
   }
   return trace;

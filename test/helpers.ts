@@ -1,0 +1,53 @@
+import '../local/polyfills';
+import { loadScenarioFile, parseScenario, type Scenario } from '../local/connect/scenario';
+import { connectEventFor, type LocalDecision, type LocalSession, startLocalSession } from '../local/session';
+import { DEMO_SCENARIO } from '../local/cli';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** The bundled demo scenario (the same file `npm start` uses), with optional overrides. */
+export function demoScenario(overrides: Partial<Scenario> = {}): Scenario {
+  return parseScenario({ ...loadScenarioFile(DEMO_SCENARIO), ...overrides });
+}
+
+export const DEMO = loadScenarioFile(DEMO_SCENARIO);
+
+/** Phone number of the demo caller whose title contains `text`. */
+export function demoPhone(text: string): string {
+  const call = DEMO.demo.find((d) => d.title.includes(text));
+  if (!call) throw new Error(`no demo call titled like "${text}"`);
+  return call.phone;
+}
+
+export async function withSession<T>(
+  options: { scenario?: Scenario; env?: Record<string, string> },
+  fn: (session: LocalSession) => Promise<T>,
+): Promise<T> {
+  const session = await startLocalSession({ scenario: options.scenario ?? DEMO, env: options.env ?? {} });
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+export function callFrom(session: LocalSession, phone: string, extra: { contactId?: string } = {}) {
+  return connectEventFor({ phone, instanceArn: session.instanceArn, ...extra });
+}
+
+/** The states a decision passed through, in order (the path a supervisor sees). */
+export function path(result: LocalDecision): string[] {
+  return result.trace.filter((t) => t.status !== 'RETRIED').map((t) => t.state);
+}
+
+const BRANCH_STATES = new Set(['Check Agent Availability', 'Csat Gate On?', 'Csat Gate Off', 'Check Last Contact Csat']);
+
+/**
+ * The path as a comparable list: top-level states in execution order; states of the Parallel
+ * branches (which run concurrently, so interleave freely) sorted by name after "Check Agent And Csat".
+ */
+export function normalisedPath(result: LocalDecision): string[] {
+  const states = path(result);
+  const branch = states.filter((s) => BRANCH_STATES.has(s)).sort();
+  return states.flatMap((s) => (BRANCH_STATES.has(s) ? [] : s === 'Check Agent And Csat' ? [...branch, s] : [s]));
+}
