@@ -48,7 +48,7 @@ export async function checkAgentAvailability(
 
 export const checkAgentAvailabilityStep: Step = {
   state: 'Check Agent Availability',
-  run: (input, deps) =>
+  run: async (input, deps) =>
     checkAgentAvailability(parseStepInput(AvailabilityInput, input, 'CheckAgentAvailability'), deps),
 };
 

@@ -51,7 +51,8 @@ export async function checkLastContactCsat(input: CsatInput, deps: StepDeps): Pr
 
 export const checkLastContactCsatStep: Step = {
   state: 'Check Last Contact Csat',
-  run: (input, deps) => checkLastContactCsat(parseStepInput(CsatInput, input, 'CheckLastContactCsat'), deps),
+  run: async (input, deps) =>
+    checkLastContactCsat(parseStepInput(CsatInput, input, 'CheckLastContactCsat'), deps),
 };
 
 export const handler = lambdaHandler(checkLastContactCsatStep);

@@ -89,7 +89,7 @@ export async function searchRecentContacts(input: SearchInput, deps: StepDeps): 
 
 export const searchContactsStep: Step = {
   state: 'Search Recent Contacts',
-  run: (input, deps) =>
+  run: async (input, deps) =>
     searchRecentContacts(parseStepInput(SearchInput, input, 'SearchRecentContacts'), deps),
 };
 

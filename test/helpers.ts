@@ -1,7 +1,7 @@
 import '../local/polyfills';
+import { DEMO_SCENARIO } from '../local/cli';
 import { loadScenarioFile, parseScenario, type Scenario } from '../local/connect/scenario';
 import { connectEventFor, type LocalDecision, type LocalSession, startLocalSession } from '../local/session';
-import { DEMO_SCENARIO } from '../local/cli';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -40,7 +40,12 @@ export function path(result: LocalDecision): string[] {
   return result.trace.filter((t) => t.status !== 'RETRIED').map((t) => t.state);
 }
 
-const BRANCH_STATES = new Set(['Check Agent Availability', 'Csat Gate On?', 'Csat Gate Off', 'Check Last Contact Csat']);
+const BRANCH_STATES = new Set([
+  'Check Agent Availability',
+  'Csat Gate On?',
+  'Csat Gate Off',
+  'Check Last Contact Csat',
+]);
 
 /**
  * The path as a comparable list: top-level states in execution order; states of the Parallel
@@ -49,5 +54,7 @@ const BRANCH_STATES = new Set(['Check Agent Availability', 'Csat Gate On?', 'Csa
 export function normalisedPath(result: LocalDecision): string[] {
   const states = path(result);
   const branch = states.filter((s) => BRANCH_STATES.has(s)).sort();
-  return states.flatMap((s) => (BRANCH_STATES.has(s) ? [] : s === 'Check Agent And Csat' ? [...branch, s] : [s]));
+  return states.flatMap((s) =>
+    BRANCH_STATES.has(s) ? [] : s === 'Check Agent And Csat' ? [...branch, s] : [s],
+  );
 }

@@ -4,23 +4,27 @@ import { callFrom, DEMO, demoPhone, withSession } from '../helpers';
 
 const id = (username: string) => DEMO.agents.find((a) => a.username === username)?.id;
 const contactIdOf = (name: string, phone: string) =>
-  DEMO.contacts.filter((c) => c.attributes.CustomerPhoneNumber === phone && c.agentId === id(name)).at(-1)?.id;
+  DEMO.contacts.filter((c) => c.attributes.CustomerPhoneNumber === phone && c.agentId === id(name)).at(-1)
+    ?.id;
 
 describe('cases a naive implementation gets wrong', () => {
   for (const mode of ['connected', 'initiated'] as const) {
     it(`finds an agent contact older than 12 newer IVR-only and abandoned contacts (${mode} search)`, async () => {
       const phone = demoPhone('hidden behind');
-      await withSession({ env: { LAST_AGENT_SEARCH_MODE: mode, LAST_AGENT_PAGE_SIZE: '5' } }, async (session) => {
-        const { decision, trace } = await session.decide(callFrom(session, phone));
+      await withSession(
+        { env: { LAST_AGENT_SEARCH_MODE: mode, LAST_AGENT_PAGE_SIZE: '5' } },
+        async (session) => {
+          const { decision, trace } = await session.decide(callFrom(session, phone));
 
-        expect(decision.agentId).toBe(id('alice'));
-        expect(decision.reason).toBe('LAST_AGENT_AVAILABLE');
-        const search = trace.find((t) => t.state === 'Search Recent Contacts')?.output as {
-          search: { pages: number };
-        };
-        // Connected-time search skips IVR-only contacts on the server; initiation-time search pages past them.
-        expect(search.search.pages).toBe(mode === 'connected' ? 1 : 3);
-      });
+          expect(decision.agentId).toBe(id('alice'));
+          expect(decision.reason).toBe('LAST_AGENT_AVAILABLE');
+          const search = trace.find((t) => t.state === 'Search Recent Contacts')?.output as {
+            search: { pages: number };
+          };
+          // Connected-time search skips IVR-only contacts on the server; initiation-time search pages past them.
+          expect(search.search.pages).toBe(mode === 'connected' ? 1 : 3);
+        },
+      );
     });
   }
 
@@ -36,7 +40,9 @@ describe('cases a naive implementation gets wrong', () => {
 
   it('excludes the current call and its own transfer chain', async () => {
     const phone = demoPhone('Transferred');
-    const firstLeg = DEMO.contacts.find((c) => c.attributes.CustomerPhoneNumber === phone && !c.initialContactId);
+    const firstLeg = DEMO.contacts.find(
+      (c) => c.attributes.CustomerPhoneNumber === phone && !c.initialContactId,
+    );
     await withSession({}, async (session) => {
       // The call being routed is the transfer chain itself (e.g. a transfer back into the flow).
       const event = callFrom(session, phone, { contactId: 'new-leg' });

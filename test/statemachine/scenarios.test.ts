@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Reason } from '../../steps/lib/decision';
 import type { Faults } from '../../local/connect/scenario';
+import { Reason } from '../../steps/lib/decision';
 import { callFrom, DEMO, demoPhone, demoScenario, normalisedPath, withSession } from '../helpers';
 
 const SEARCH = 'Search Recent Contacts';
@@ -146,7 +146,16 @@ const SCENARIOS: Scenario[] = [
     phone: demoPhone('Alice) is free'),
     faults: faults({ inject: [{ operation: 'GetCurrentUserData', kind: 'error500', rate: 1, delayMs: 0 }] }),
     expected: { route: 'DEFAULT', reason: 'LOOKUP_ERROR' },
-    path: [SEARCH, PICK, FOUND, 'Check Agent Availability', 'Csat Gate Off', 'Csat Gate On?', CHECKS, 'Lookup Failed'],
+    path: [
+      SEARCH,
+      PICK,
+      FOUND,
+      'Check Agent Availability',
+      'Csat Gate Off',
+      'Csat Gate On?',
+      CHECKS,
+      'Lookup Failed',
+    ],
   },
 ];
 

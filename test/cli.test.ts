@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/last-agent.mjs', import.meta.url));
+const EVENT = fileURLToPath(new URL('./fixtures/connect-event.json', import.meta.url));
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('last-agent CLI', () => {
+  it('decide --json prints exactly one JSON object with the decision and the trace', async () => {
+    const { code, stdout } = await cli(['decide', '--phone', '+14155550123', '--json']);
+
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0] as string);
+    expect(Object.keys(out)).toEqual(['decision', 'trace']);
+    expect(out.decision).toMatchObject({ route: 'LAST_AGENT', reason: 'LAST_AGENT_AVAILABLE' });
+    expect(out.trace.map((t: { state: string }) => t.state)).toContain('Choose Route');
+  });
+
+  it('decide --event feeds a raw Connect event', async () => {
+    const { code, stdout } = await cli(['decide', '--event', EVENT, '--json']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).decision).toMatchObject({ route: 'LAST_AGENT', reason: 'AGENT_BUSY' });
+  });
+
+  it('--now moves the lookback window', async () => {
+    const { stdout } = await cli([
+      'decide',
+      '--phone',
+      '+14155550123',
+      '--now',
+      '2026-12-31T00:00:00Z',
+      '--json',
+    ]);
+    expect(JSON.parse(stdout).decision.reason).toBe('NO_RECENT_CONTACT');
+  });
+
+  it('reads configuration from the same environment variables as the Lambdas', async () => {
+    const { stdout } = await cli(['decide', '--phone', '+14155550124', '--json'], {
+      LAST_AGENT_PREFER_BUSY: 'false',
+    });
+    expect(JSON.parse(stdout).decision).toMatchObject({ route: 'DEFAULT', reason: 'AGENT_BUSY' });
+  });
+
+  it('prints a readable decision and trace without --json, caller masked', async () => {
+    const { code, stdout } = await cli(['decide', '--phone', '+14155550123']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('route LAST_AGENT');
+    expect(stdout).toContain('Search Recent Contacts');
+    expect(stdout).not.toContain('4155550123');
+  });
+
+  it.each([
+    [['decide'], /exactly one of --phone or --event/],
+    [['decide', '--phone', '+1', '--scenario', '/no/such/file.json'], /cannot read scenario/],
+    [['decide', '--phone', '+14155550123', '--now', 'yesterday'], /--now must be an ISO 8601 time/],
+    [['frobnicate'], /unknown command/],
+  ])('exits 2 with a clear message for %j', async (args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('exits 2 naming the variable when the configuration is invalid', async () => {
+    const { code, stderr } = await cli(['decide', '--phone', '+14155550123'], {
+      LAST_AGENT_LOOKBACK_DAYS: 'x',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/LAST_AGENT_LOOKBACK_DAYS/);
+  });
+
+  it('the demo shows several callers taking different paths', async () => {
+    const { code, stdout } = await cli(['demo']);
+    expect(code).toBe(0);
+    for (const reason of [
+      'LAST_AGENT_AVAILABLE',
+      'AGENT_BUSY',
+      'AGENT_NOT_ROUTABLE',
+      'LOW_CSAT',
+      'ANONYMOUS_CALLER',
+    ]) {
+      expect(stdout).toContain(reason);
+    }
+    const decisions = stdout.split('\n').filter((l) => !l.startsWith('Try:'));
+    expect(decisions.join('\n')).not.toMatch(/4155550\d{3}/);
+  });
+});

@@ -1,0 +1,199 @@
+import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type DecideDeps, decide, type Executor } from '../../steps/decide';
+import { loadConfig } from '../../steps/lib/config';
+import { FLOW_RESPONSE_KEYS } from '../../steps/lib/decision';
+import { ConnectThrottledError } from '../../steps/lib/errors';
+import { Logger } from '../../steps/lib/logger';
+import type { PipelineInput } from '../../steps/lib/schemas';
+import { createSfnExecutor } from '../../steps/lib/sfn-executor';
+import { INSTANCE_ARN, INSTANCE_ID } from './fixtures';
+
+const event = (address: unknown = '+14155550123', extra: Record<string, unknown> = {}) => ({
+  Name: 'ContactFlowEvent',
+  Details: {
+    ContactData: {
+      ContactId: 'c-now',
+      InitialContactId: 'c-now',
+      Channel: 'VOICE',
+      InstanceARN: INSTANCE_ARN,
+      CustomerEndpoint: { Address: address, Type: 'TELEPHONE_NUMBER' },
+      Queue: null,
+      ...extra,
+    },
+    Parameters: {},
+  },
+});
+
+function deps(execute: Executor, env: Record<string, string> = {}, lines: string[] = []): DecideDeps {
+  return {
+    config: loadConfig(env),
+    execute,
+    logger: new Logger({}, 'info', (l) => lines.push(l)),
+    clock: Date.now,
+    now: () => new Date('2026-11-20T10:00:00Z'),
+  };
+}
+
+describe('decide (entry Lambda)', () => {
+  it('passes a small, typed input to the state machine and flattens its decision', async () => {
+    const execute = vi.fn<Executor>().mockResolvedValue({
+      route: 'LAST_AGENT',
+      reason: 'LAST_AGENT_AVAILABLE',
+      agentId: 'a1',
+      queueId: 'q1',
+      lastContactId: 'c-old',
+      lastContactAt: '2026-11-18T07:00:40.000Z',
+    });
+
+    const response = await decide(
+      event('(415) 555-0123', { Queue: { ARN: `${INSTANCE_ARN}/queue/q-claims` } }),
+      deps(execute),
+    );
+
+    const input = execute.mock.calls[0]?.[0] as PipelineInput;
+    expect(input).toMatchObject({
+      instanceId: INSTANCE_ID,
+      customerKey: '+14155550123',
+      contactId: 'c-now',
+      currentQueueId: 'q-claims',
+      channel: 'VOICE',
+      now: '2026-11-20T10:00:00.000Z',
+      csatGate: false,
+    });
+    expect(response).toMatchObject({
+      route: 'LAST_AGENT',
+      reason: 'LAST_AGENT_AVAILABLE',
+      customerKey: '+14155550123',
+      agentArn: `${INSTANCE_ARN}/agent/a1`,
+      queueArn: `${INSTANCE_ARN}/queue/q1`,
+    });
+  });
+
+  it('always answers every key of the flow contract as a string', async () => {
+    const response = await decide(
+      event(),
+      deps(async () => ({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' })),
+    );
+    expect(Object.keys(response).sort()).toEqual([...FLOW_RESPONSE_KEYS].sort());
+    expect(Object.values(response).every((v) => typeof v === 'string')).toBe(true);
+  });
+
+  it.each([
+    [new ConnectThrottledError('slow down'), 'LOOKUP_THROTTLED'],
+    [new Error('boom'), 'LOOKUP_ERROR'],
+  ])('turns a pipeline failure (%s) into DEFAULT with %s', async (err, reason) => {
+    const response = await decide(
+      event(),
+      deps(async () => Promise.reject(err)),
+    );
+    expect(response).toMatchObject({ route: 'DEFAULT', reason });
+  });
+
+  it('answers LOOKUP_TIMEOUT within the budget when the pipeline hangs', async () => {
+    const started = Date.now();
+    const response = await decide(
+      event(),
+      deps(() => new Promise(() => undefined), { LAST_AGENT_DEADLINE_MS: '250' }),
+    );
+    expect(response).toMatchObject({ route: 'DEFAULT', reason: 'LOOKUP_TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(600);
+  });
+
+  it('gives the steps a deadline inside its own budget', async () => {
+    const execute = vi.fn<Executor>().mockResolvedValue({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' });
+    const before = Date.now();
+    await decide(event(), deps(execute, { LAST_AGENT_DEADLINE_MS: '1000' }));
+    const deadlineAt = execute.mock.lastCall?.[0].deadlineAt;
+    expect(deadlineAt).toBeGreaterThan(before + 800);
+    expect(deadlineAt).toBeLessThan(before + 1000);
+  });
+
+  it('stores a hashed key when configured, and never the number', async () => {
+    const execute = vi.fn<Executor>().mockResolvedValue({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' });
+    const response = await decide(
+      event(),
+      deps(execute, { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: 'a-long-enough-secret' }),
+    );
+    expect(response.customerKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(execute.mock.calls)).not.toContain('4155550123');
+  });
+
+  it.each([
+    ['a non-object event', null],
+    ['a missing ContactData', { Details: {} }],
+    ['an instance ARN of another service', event('+14155550123', { InstanceARN: 'arn:aws:s3:::bucket' })],
+  ])('answers INVALID_EVENT for %s without calling the pipeline', async (_label, bad) => {
+    const execute = vi.fn<Executor>();
+    expect(await decide(bad, deps(execute))).toMatchObject({ route: 'DEFAULT', reason: 'INVALID_EVENT' });
+    expect(execute).not.toHaveBeenCalled();
+  });
+
+  it('logs the decision with the caller masked', async () => {
+    const lines: string[] = [];
+    await decide(
+      event(),
+      deps(async () => ({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }), {}, lines),
+    );
+    expect(lines.join('\n')).toContain('+*********23');
+    expect(lines.join('\n')).not.toContain('4155550123');
+  });
+});
+
+describe('Lambda handler', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('answers CONFIG_ERROR instead of throwing when the configuration is invalid', async () => {
+    vi.stubEnv('LAST_AGENT_LOOKBACK_DAYS', 'seven');
+    vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:x');
+    vi.stubEnv('LOG_LEVEL', 'silent');
+    const { handler } = await import('../../steps/decide');
+
+    expect(await handler(event())).toMatchObject({ route: 'DEFAULT', reason: 'CONFIG_ERROR' });
+  });
+});
+
+describe('Step Functions executor', () => {
+  const sfn = mockClient(SFNClient);
+  afterEach(() => sfn.reset());
+  const input = { customerKey: 'k' } as PipelineInput;
+  const deadline = { check: () => undefined, signal: () => AbortSignal.timeout(1000) } as never;
+  const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:last-agent';
+
+  it('starts a synchronous execution and parses its output', async () => {
+    sfn.on(StartSyncExecutionCommand).resolves({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ route: 'LAST_AGENT', reason: 'AGENT_BUSY', agentId: 'a1' }),
+    } as never);
+
+    const decision = await createSfnExecutor(arn, new SFNClient({}))(input, deadline);
+
+    expect(decision).toMatchObject({ route: 'LAST_AGENT', reason: 'AGENT_BUSY' });
+    expect(sfn.commandCalls(StartSyncExecutionCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn: arn,
+      input: JSON.stringify(input),
+    });
+  });
+
+  it.each([
+    [{ status: 'TIMED_OUT' }, 'LookupTimeout'],
+    [{ status: 'FAILED', error: 'ConnectThrottled' }, 'ConnectThrottled'],
+    [{ status: 'FAILED', error: 'States.Runtime' }, 'ConnectApiError'],
+  ])('maps an execution %j to %s', async (out, name) => {
+    sfn.on(StartSyncExecutionCommand).resolves(out as never);
+    await expect(createSfnExecutor(arn, new SFNClient({}))(input, deadline)).rejects.toMatchObject({ name });
+  });
+
+  it('maps a throttled StartSyncExecution to ConnectThrottled', async () => {
+    sfn
+      .on(StartSyncExecutionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(createSfnExecutor(arn, new SFNClient({}))(input, deadline)).rejects.toMatchObject({
+      name: 'ConnectThrottled',
+    });
+  });
+});
