@@ -1,6 +1,7 @@
 import { GetCurrentUserDataCommand, type UserData } from '@aws-sdk/client-connect';
 import { z } from 'zod';
 import type { Config } from './lib/config';
+import { createConnectClient } from './lib/connect-client';
 import { callWithRetry, Deadline } from './lib/deadline';
 import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
 import { type AgentAvailability, PipelineInput, parseStepInput } from './lib/schemas';
@@ -52,4 +53,4 @@ export const checkAgentAvailabilityStep: Step = {
     checkAgentAvailability(parseStepInput(AvailabilityInput, input, 'CheckAgentAvailability'), deps),
 };
 
-export const handler = lambdaHandler(checkAgentAvailabilityStep);
+export const handler = lambdaHandler(checkAgentAvailabilityStep, createConnectClient);

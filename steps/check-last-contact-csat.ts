@@ -1,6 +1,7 @@
 import { GetContactAttributesCommand } from '@aws-sdk/client-connect';
 import { z } from 'zod';
 import type { Config } from './lib/config';
+import { createConnectClient } from './lib/connect-client';
 import { callWithRetry, Deadline } from './lib/deadline';
 import { isNotFound } from './lib/errors';
 import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
@@ -55,4 +56,4 @@ export const checkLastContactCsatStep: Step = {
     checkLastContactCsat(parseStepInput(CsatInput, input, 'CheckLastContactCsat'), deps),
 };
 
-export const handler = lambdaHandler(checkLastContactCsatStep);
+export const handler = lambdaHandler(checkLastContactCsatStep, createConnectClient);

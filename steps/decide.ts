@@ -1,8 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { customerKeyFor, normaliseCaller } from './lib/caller';
 import { type Config, loadConfig } from './lib/config';
-import { instanceIdFromArn } from './lib/connect-client';
-import { ConnectEvent, currentQueueId } from './lib/connect-event';
+import { ConnectEvent, currentQueueId, instanceIdFromArn } from './lib/connect-event';
 import { Deadline } from './lib/deadline';
 import {
   type Decision,
@@ -13,6 +12,7 @@ import {
 } from './lib/decision';
 import { ConnectThrottledError, LookupTimeoutError } from './lib/errors';
 import { Logger } from './lib/logger';
+import { decisionMetrics } from './lib/metrics';
 import { maskPhone } from './lib/privacy';
 import type { PipelineInput } from './lib/schemas';
 import { createSfnExecutor } from './lib/sfn-executor';

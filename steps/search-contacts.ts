@@ -3,6 +3,7 @@ import {
   SearchContactsCommand,
   type SearchContactsCommandInput,
 } from '@aws-sdk/client-connect';
+import { createConnectClient } from './lib/connect-client';
 import { isEligible, newestFirst, reachedAgent } from './lib/contacts';
 import { callWithRetry, Deadline } from './lib/deadline';
 import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
@@ -93,4 +94,4 @@ export const searchContactsStep: Step = {
     searchRecentContacts(parseStepInput(SearchInput, input, 'SearchRecentContacts'), deps),
 };
 
-export const handler = lambdaHandler(searchContactsStep);
+export const handler = lambdaHandler(searchContactsStep, createConnectClient);

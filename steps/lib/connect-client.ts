@@ -20,8 +20,3 @@ export function createConnectClient(options: ConnectClientOptions = {}): Connect
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
-
-/** Instance id from an instance ARN (arn:aws:connect:region:account:instance/ID). */
-export function instanceIdFromArn(arn: string): string | undefined {
-  return /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([0-9a-f-]{36})$/.exec(arn)?.[1];
-}

@@ -39,3 +39,8 @@ export function currentQueueId(event: ConnectEvent): string | undefined {
   }
   return undefined;
 }
+
+/** Instance id from an instance ARN (arn:aws:connect:region:account:instance/ID). */
+export function instanceIdFromArn(arn: string): string | undefined {
+  return /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([0-9a-f-]{36})$/.exec(arn)?.[1];
+}

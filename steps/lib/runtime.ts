@@ -1,6 +1,5 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { type Config, loadConfig } from './config';
-import { createConnectClient } from './connect-client';
 import { Logger } from './logger';
 
 /** What every step needs, passed explicitly so tests and the local runtime inject their own. */
@@ -21,21 +20,31 @@ export interface Step {
 
 let lambdaDeps: StepDeps | undefined;
 
+/** For steps that make no Connect call: their bundles then carry no SDK at all. */
+const noConnect = new Proxy({} as ConnectClient, {
+  get() {
+    throw new Error('this step has no Connect client');
+  },
+});
+
 /**
  * Built once per Lambda execution environment: configuration validated at cold start, one
  * Connect client reused across invocations. Nothing caller-specific is kept here.
  */
-export function lambdaRuntime(): StepDeps {
+export function lambdaRuntime(createConnect?: () => ConnectClient): StepDeps {
   lambdaDeps ??= {
     config: loadConfig(),
-    connect: createConnectClient(),
+    connect: createConnect ? createConnect() : noConnect,
     logger: new Logger({ service: 'last-agent-routing', function: process.env.AWS_LAMBDA_FUNCTION_NAME }),
     clock: Date.now,
   };
   return lambdaDeps;
 }
 
-/** Lambda handler for a step. */
-export function lambdaHandler(step: Step): (event: unknown) => Promise<unknown> {
-  return (event) => step.run(event, lambdaRuntime());
+/** Lambda handler for a step; steps that call Connect pass the client factory. */
+export function lambdaHandler(
+  step: Step,
+  createConnect?: () => ConnectClient,
+): (event: unknown) => Promise<unknown> {
+  return (event) => step.run(event, lambdaRuntime(createConnect));
 }

@@ -130,6 +130,21 @@ describe('decide (entry Lambda)', () => {
     expect(execute).not.toHaveBeenCalled();
   });
 
+  it('logs each decision as an embedded CloudWatch metric by route and reason', async () => {
+    const lines: string[] = [];
+    await decide(
+      event(),
+      deps(async () => ({ route: 'LAST_AGENT', reason: 'AGENT_BUSY', agentId: 'a1' }), {}, lines),
+    );
+    const metric = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
+    expect(metric).toMatchObject({
+      Route: 'LAST_AGENT',
+      Reason: 'AGENT_BUSY',
+      Decisions: 1,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'LastAgentRouting', Dimensions: [['Route', 'Reason']] }] },
+    });
+  });
+
   it('logs the decision with the caller masked', async () => {
     const lines: string[] = [];
     await decide(

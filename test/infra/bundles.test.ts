@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { TASK_FUNCTIONS } from '../../statemachine/definition';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ENTRIES = ['decide', ...Object.values(TASK_FUNCTIONS)];
+
+/** Bundles a step as the CDK stack does (esbuild, node22, ESM entry points) and lists its packages. */
+async function bundle(entry: string) {
+  const result = await build({
+    entryPoints: [`${ROOT}steps/${entry}.ts`],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    minify: true,
+    mainFields: ['module', 'main'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const packages = new Set(
+    Object.keys(result.metafile.inputs)
+      .map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1])
+      .filter(Boolean),
+  );
+  return { bytes: result.outputFiles[0]?.contents.length ?? 0, packages };
+}
+
+describe('Lambda bundles', () => {
+  it.each(ENTRIES)('%s bundles no AWS SDK client it does not call', async (entry) => {
+    const { bytes, packages } = await bundle(entry);
+    const clients = [...packages].filter((p) => p?.startsWith('@aws-sdk/client-'));
+    const expected =
+      entry === 'decide'
+        ? ['@aws-sdk/client-sfn']
+        : ['pick-last-agent-contact', 'choose-route'].includes(entry)
+          ? []
+          : ['@aws-sdk/client-connect'];
+    expect(clients).toEqual(expected);
+    expect(bytes).toBeLessThan(1_200_000);
+  });
+});

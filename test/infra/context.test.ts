@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseDeployContext } from '../../infra/context';
+import { INSTANCE_ARN, QUEUE_ARN } from './helpers';
+
+const ctx = (values: Record<string, string>) => (k: string) => values[k];
+
+describe('deployment context', () => {
+  it('fails with a clear message without an instance ARN', () => {
+    expect(() => parseDeployContext(ctx({ defaultQueueArn: QUEUE_ARN }))).toThrow(
+      /instanceArn is required: pass -c instanceArn=/,
+    );
+  });
+
+  it('fails on a malformed instance ARN', () => {
+    expect(() =>
+      parseDeployContext(ctx({ instanceArn: 'arn:aws:connect:::nope', defaultQueueArn: QUEUE_ARN })),
+    ).toThrow(/instanceArn must look like arn:aws:connect/);
+  });
+
+  it('validates pipeline settings with the runtime rules', () => {
+    expect(() =>
+      parseDeployContext(
+        ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, LAST_AGENT_LOOKBACK_DAYS: '0' }),
+      ),
+    ).toThrow(/LAST_AGENT_LOOKBACK_DAYS/);
+  });
+
+  it('refuses a key secret in context, where it would land in the template', () => {
+    expect(() =>
+      parseDeployContext(
+        ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, LAST_AGENT_KEY_SECRET: 'x'.repeat(20) }),
+      ),
+    ).toThrow(/must not be passed as context/);
+  });
+
+  it('cdk synth without an instance ARN exits non-zero with the message', async () => {
+    const run = promisify(execFile);
+    const result = await run('npx', ['tsx', 'infra/app.ts'], {
+      env: { ...process.env, CDK_CONTEXT_JSON: '{}' },
+    }).catch((e) => e);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/instanceArn is required/);
+  });
+});

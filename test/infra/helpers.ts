@@ -1,0 +1,21 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseDeployContext } from '../../infra/context';
+import { LastAgentRoutingStack } from '../../infra/stack';
+
+export const INSTANCE_ARN =
+  'arn:aws:connect:eu-west-2:123456789012:instance/11111111-2222-4333-8444-555555555555';
+export const QUEUE_ARN = `${INSTANCE_ARN}/queue/aaaaaaaa-2222-4333-8444-555555555555`;
+
+/** A stack as `cdk synth -c …` builds it; Lambda bundling is skipped (tested separately). */
+export function buildStack(context: Record<string, string> = {}, options: { nag?: boolean } = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const all: Record<string, string> = { instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, ...context };
+  const settings = parseDeployContext((k) => all[k]);
+  const stack = new LastAgentRoutingStack(app, 'LastAgentRouting', {
+    settings,
+    env: { account: '123456789012', region: 'eu-west-2' },
+  });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}
