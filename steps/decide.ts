@@ -58,11 +58,7 @@ export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResp
       instanceArn,
       decisionMs: deps.clock() - started,
     });
-    log.info('decision', {
-      route: response.route,
-      reason: response.reason,
-      decisionMs: Number(response.decisionMs),
-    });
+    log.info('decision', decisionMetrics(response.route, response.reason, Number(response.decisionMs)));
     return response;
   };
   try {
