@@ -5,7 +5,9 @@ import { checkAgentAvailabilityStep } from '../steps/check-agent-availability';
 import { checkLastContactCsatStep } from '../steps/check-last-contact-csat';
 import { chooseRouteStep } from '../steps/choose-route';
 import type { Executor } from '../steps/decide';
+import type { Deadline } from '../steps/lib/deadline';
 import { Decision } from '../steps/lib/decision';
+import { LookupTimeoutError } from '../steps/lib/errors';
 import { redact } from '../steps/lib/privacy';
 import type { Step, StepDeps } from '../steps/lib/runtime';
 import { pickLastAgentContactStep } from '../steps/pick-last-agent-contact';
@@ -108,18 +110,27 @@ export function toTrace(events: EventLog[]): TraceEntry[] {
 export function createLocalRunner(deps: StepDeps) {
   const machine = new StateMachine(localDefinition() as never, { validationOptions: { checkArn: true } });
   const handlers = Object.fromEntries(STEPS.map((s) => [s.state, (input: unknown) => s.run(input, deps)]));
-  const run = async (input: unknown): Promise<LocalExecution> => {
+  /** Runs one execution; with a deadline, the execution is aborted when it passes (as Step Functions would be abandoned). */
+  const run = async (input: unknown, deadline?: Deadline): Promise<LocalExecution> => {
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
+      noThrowOnAbort: true,
     });
+    const timer = deadline
+      ? setTimeout(() => execution.abort(), Math.max(0, deadline.remaining()))
+      : undefined;
     const events: EventLog[] = [];
     const collecting = (async () => {
       for await (const e of execution.eventLogs as AsyncIterable<EventLog>) events.push(e);
     })();
-    const output = await execution.result.finally(() => collecting.catch(() => undefined));
+    const output = await execution.result.finally(() => {
+      clearTimeout(timer);
+      return collecting.catch(() => undefined);
+    });
     await collecting;
+    if (output === null) throw new LookupTimeoutError('state machine execution abandoned at the deadline');
     return { decision: Decision.parse(output), trace: toTrace(events) };
   };
-  const execute: Executor = async (input) => (await run(input)).decision;
+  const execute: Executor = async (input, deadline) => (await run(input, deadline)).decision;
   return { run, execute, machine };
 }

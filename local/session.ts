@@ -62,8 +62,8 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
         logger,
         clock: Date.now,
         now: () => now,
-        execute: async (input) => {
-          const result = await runner.run(input);
+        execute: async (input, deadline) => {
+          const result = await runner.run(input, deadline);
           trace = result.trace;
           return result.decision;
         },

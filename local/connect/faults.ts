@@ -1,4 +1,4 @@
-import type { FaultKind, Faults, Operation } from './scenario';
+import { CONNECT_DEFAULT_QUOTA, type FaultKind, type Faults, OPERATIONS, type Operation } from './scenario';
 
 /** Small seeded PRNG (mulberry32): the same scenario seed replays the same latencies and faults. */
 export function seededRandom(seed: number): () => number {
@@ -71,10 +71,11 @@ export function planFaults(faults: Faults): FaultPlan {
     }
   }
   const buckets = new Map<Operation, TokenBucket>();
-  for (const [op, t] of Object.entries(faults.throttle ?? {}) as [
-    Operation,
-    { rps: number; burst: number },
-  ][]) {
+  const quotas =
+    faults.throttle === 'connect-defaults'
+      ? Object.fromEntries(OPERATIONS.map((op) => [op, CONNECT_DEFAULT_QUOTA]))
+      : (faults.throttle ?? {});
+  for (const [op, t] of Object.entries(quotas) as [Operation, { rps: number; burst: number }][]) {
     buckets.set(op, new TokenBucket(t.rps, t.burst));
   }
   return {

@@ -58,6 +58,14 @@ const Operation = z.enum([
 export type Operation = z.infer<typeof Operation>;
 export const OPERATIONS = Operation.options;
 
+/**
+ * Amazon Connect's default API throttling: "a RateLimit of 2 per second, and a BurstLimit of 5
+ * per second" for all operations but GetMetricData/GetCurrentMetricData (Amazon Connect API
+ * Reference, introduction and "Best practices: Throttling in Amazon Connect APIs"; per account
+ * and Region, adjustable through Service Quotas, where SearchContacts may show its own figure).
+ */
+export const CONNECT_DEFAULT_QUOTA = { rps: 2, burst: 5 } as const;
+
 export const FaultKind = z.enum(['throttle', 'error500', 'error503', 'malformed', 'reset', 'slow']);
 export type FaultKind = z.infer<typeof FaultKind>;
 
@@ -66,9 +74,18 @@ export const Faults = z
     /** Seed for every random draw (latency, injected faults): same seed, same run. */
     seed: z.number().int().default(1),
     latencyMs: z.union([Latency, z.partialRecord(Operation, Latency)]).optional(),
-    /** Token buckets per operation, like Amazon Connect's per-account API quotas. */
+    /**
+     * Token buckets per operation, like Amazon Connect's per-account API quotas, or
+     * "connect-defaults" for the documented default on every operation (CONNECT_DEFAULT_QUOTA).
+     */
     throttle: z
-      .partialRecord(Operation, z.object({ rps: z.number().positive(), burst: z.number().int().positive() }))
+      .union([
+        z.literal('connect-defaults'),
+        z.partialRecord(
+          Operation,
+          z.object({ rps: z.number().positive(), burst: z.number().int().positive() }),
+        ),
+      ])
       .optional(),
     /** Faults injected on a share of requests (rate 1 = every request). */
     inject: z

@@ -28,6 +28,8 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
 ]);
 const TIMEOUT = new Set(['AbortError', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/** Network failures; the SDK reports a reset socket as "TimeoutError" with code ECONNRESET. */
+const NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
 
 /** Maps any error from an AWS SDK call (or our deadline) onto one of the three lookup errors. */
 export function classifyAwsError(err: unknown, operation: string): LookupError {
@@ -37,12 +39,15 @@ export function classifyAwsError(err: unknown, operation: string): LookupError {
     err instanceof ConnectApiError
   )
     return err;
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const e = err as
+    | { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } }
+    | undefined;
   const name = e?.name ?? 'Error';
   const status = e?.$metadata?.httpStatusCode;
   const message = `${operation}: ${name}${e?.message ? ` (${e.message})` : ''}`;
   if (THROTTLING.has(name) || status === 429) return new ConnectThrottledError(message, { cause: err });
-  if (TIMEOUT.has(name)) return new LookupTimeoutError(message, { cause: err });
+  if (TIMEOUT.has(name) && !NETWORK.has(e?.code ?? ''))
+    return new LookupTimeoutError(message, { cause: err });
   return new ConnectApiError(message, { cause: err });
 }
 
@@ -52,7 +57,7 @@ export function isTransient(err: unknown): boolean {
   const status = e?.$metadata?.httpStatusCode ?? 0;
   if (THROTTLING.has(e?.name ?? '') || status === 429 || status >= 500) return true;
   // Network-level failures (reset connection, refused socket) have no HTTP status.
-  return ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'].includes(e?.code ?? '');
+  return NETWORK.has(e?.code ?? '');
 }
 
 /** True when the error (or the SDK error it wraps) says the resource does not exist. */
