@@ -125,6 +125,16 @@ export class LastAgentRoutingStack extends Stack {
       STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
     });
     this.stateMachine.grantStartSyncExecution(this.entryFunction);
+    if (config.keySecretParameter) {
+      // Hashed customer keys: the entry Lambda reads its secret once at cold start.
+      const name = config.keySecretParameter.replace(/^\//, '');
+      this.entryFunction.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name })],
+        }),
+      );
+    }
 
     // Connect may invoke the entry Lambda only from this instance.
     this.entryFunction.addPermission('ConnectInvoke', {

@@ -11,6 +11,7 @@ import {
   toFlowResponse,
 } from './lib/decision';
 import { ConnectThrottledError, LookupTimeoutError } from './lib/errors';
+import { readKeySecret } from './lib/key-secret';
 import { Logger } from './lib/logger';
 import { decisionMetrics } from './lib/metrics';
 import { maskPhone } from './lib/privacy';
@@ -134,35 +135,46 @@ async function withDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T>
   }
 }
 
-let lambdaDeps: DecideDeps | undefined;
-let coldStartError: Error | undefined;
+let lambdaDeps: Promise<DecideDeps> | undefined;
 
-function lambdaDecideDeps(): DecideDeps | undefined {
-  if (lambdaDeps || coldStartError) return lambdaDeps;
-  const logger = new Logger({ service: 'last-agent-routing', function: 'decide' });
-  try {
-    const config = loadConfig();
+/**
+ * Cold start, once per execution environment: validate configuration, fetch the key secret from
+ * SSM when configured that way, create the Step Functions client. A failure is retried on the
+ * next invocation rather than cached, so a fixed parameter heals without a redeploy.
+ */
+async function lambdaDecideDeps(): Promise<DecideDeps> {
+  lambdaDeps ??= (async () => {
+    const logger = new Logger({ service: 'last-agent-routing', function: 'decide' });
+    let config = loadConfig();
+    if (config.keyMode === 'hmac-sha256' && !config.keySecret && config.keySecretParameter) {
+      config = { ...config, keySecret: await readKeySecret(config.keySecretParameter) };
+    }
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
-    lambdaDeps = {
+    return {
       config,
       logger,
       execute: createSfnExecutor(stateMachineArn),
       clock: Date.now,
       now: () => new Date(),
     };
+  })();
+  try {
+    return await lambdaDeps;
   } catch (err) {
-    coldStartError = err as Error;
+    lambdaDeps = undefined;
+    throw err;
   }
-  return lambdaDeps;
 }
 
 /** Lambda entry. A configuration error still answers the flow (DEFAULT) and is logged loudly. */
 export async function handler(event: unknown, _context?: Context): Promise<FlowResponse> {
-  const deps = lambdaDecideDeps();
-  if (!deps) {
+  let deps: DecideDeps;
+  try {
+    deps = await lambdaDecideDeps();
+  } catch (err) {
     new Logger({ service: 'last-agent-routing', function: 'decide' }).error('configuration error', {
-      error: coldStartError,
+      error: err,
     });
     return toFlowResponse({ decision: defaultDecision('CONFIG_ERROR'), customerKey: '', decisionMs: 0 });
   }

@@ -56,6 +56,11 @@ const EnvSchema = z.object({
     .default('US'),
   LAST_AGENT_KEY_MODE: z.enum(['e164', 'hmac-sha256']).default('e164'),
   LAST_AGENT_KEY_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** SSM SecureString parameter holding the key secret (read once at cold start by the entry Lambda). */
+  LAST_AGENT_KEY_SECRET_PARAMETER: z
+    .string()
+    .regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name such as /last-agent/key-secret')
+    .optional(),
 });
 
 export type Channel = z.infer<typeof Channel>;
@@ -80,6 +85,7 @@ export interface Config {
   defaultCountry: string;
   keyMode: 'e164' | 'hmac-sha256';
   keySecret: string | undefined;
+  keySecretParameter: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -100,9 +106,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  if (e.LAST_AGENT_KEY_MODE === 'hmac-sha256' && !e.LAST_AGENT_KEY_SECRET) {
+  if (
+    e.LAST_AGENT_KEY_MODE === 'hmac-sha256' &&
+    !e.LAST_AGENT_KEY_SECRET &&
+    !e.LAST_AGENT_KEY_SECRET_PARAMETER
+  ) {
     throw new ConfigError(
-      'Invalid configuration: LAST_AGENT_KEY_SECRET: required when LAST_AGENT_KEY_MODE is hmac-sha256',
+      'Invalid configuration: LAST_AGENT_KEY_SECRET or LAST_AGENT_KEY_SECRET_PARAMETER: required when LAST_AGENT_KEY_MODE is hmac-sha256',
     );
   }
   return {
@@ -125,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultCountry: e.LAST_AGENT_DEFAULT_COUNTRY,
     keyMode: e.LAST_AGENT_KEY_MODE,
     keySecret: e.LAST_AGENT_KEY_SECRET,
+    keySecretParameter: e.LAST_AGENT_KEY_SECRET_PARAMETER,
   };
 }
 

@@ -30,10 +30,10 @@ async function bundle(entry: string) {
 describe('Lambda bundles', () => {
   it.each(ENTRIES)('%s bundles no AWS SDK client it does not call', async (entry) => {
     const { bytes, packages } = await bundle(entry);
-    const clients = [...packages].filter((p) => p?.startsWith('@aws-sdk/client-'));
+    const clients = [...packages].filter((p) => p?.startsWith('@aws-sdk/client-')).sort();
     const expected =
       entry === 'decide'
-        ? ['@aws-sdk/client-sfn']
+        ? ['@aws-sdk/client-sfn', '@aws-sdk/client-ssm']
         : ['pick-last-agent-contact', 'choose-route'].includes(entry)
           ? []
           : ['@aws-sdk/client-connect'];

@@ -184,3 +184,19 @@ describe('operability', () => {
     expect(JSON.stringify(dashboard?.Properties.DashboardBody)).toContain('Decisions by reason');
   });
 });
+
+describe('hashed customer keys', () => {
+  it('lets the entry Lambda read exactly the configured SSM parameter', () => {
+    const { stack } = buildStack({
+      LAST_AGENT_KEY_MODE: 'hmac-sha256',
+      LAST_AGENT_KEY_SECRET_PARAMETER: '/last-agent/key-secret',
+    });
+    const t = Template.fromStack(stack);
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    const ssm = statements.filter((s) => s.Action === 'ssm:GetParameter');
+    expect(ssm).toHaveLength(1);
+    expect(JSON.stringify(ssm[0].Resource)).toContain(':parameter/last-agent/key-secret');
+  });
+});

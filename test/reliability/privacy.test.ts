@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { type LocalSession, startLocalSession } from '../../local/session';
+import { Logger } from '../../steps/lib/logger';
+import { callFrom, DEMO, demoPhone, demoScenario } from '../helpers';
+
+const SECRET = 'a-long-enough-test-secret';
+// Any run of the demo numbers' digits, formatted or not.
+const CLEAR_NUMBER = /4\D?1\D?5\D?5\D?5\D?5\D?0\D?1\D?\d\D?\d/;
+
+async function capture(env: Record<string, string>, faults = false) {
+  const lines: string[] = [];
+  const session: LocalSession = await startLocalSession({
+    scenario: faults
+      ? demoScenario({
+          faults: {
+            seed: 2,
+            inject: [{ operation: 'GetCurrentUserData', kind: 'error500', rate: 1, delayMs: 0 }],
+          },
+        })
+      : DEMO,
+    env,
+    logger: new Logger({ service: 'test' }, 'debug', (l) => lines.push(l)),
+  });
+  const results = [];
+  try {
+    for (const call of DEMO.demo) results.push(await session.decide(callFrom(session, call.phone)));
+  } finally {
+    await session.close();
+  }
+  return { lines, results };
+}
+
+describe('privacy', () => {
+  it.each([
+    ['E.164 keys', {}],
+    ['hashed keys', { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: SECRET }],
+  ])('no caller number in clear in any log line or trace (%s), failures included', async (_label, env) => {
+    for (const faults of [false, true]) {
+      const { lines, results } = await capture(env, faults);
+      expect(lines.length).toBeGreaterThan(DEMO.demo.length);
+      for (const line of lines) expect(line).not.toMatch(CLEAR_NUMBER);
+      for (const { trace } of results) expect(JSON.stringify(trace)).not.toMatch(CLEAR_NUMBER);
+    }
+  });
+
+  it('logs keep the last two digits so support can correlate a complaint', async () => {
+    const { lines } = await capture({});
+    expect(lines.some((l) => l.includes('+*********23'))).toBe(true);
+  });
+
+  it('in hashed mode the flow gets an HMAC as customer key and the lookup still finds the last agent', async () => {
+    const { results } = await capture({ LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: SECRET });
+    const first = results[0]?.decision;
+    expect(first?.customerKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(first).toMatchObject({ route: 'LAST_AGENT', reason: 'LAST_AGENT_AVAILABLE' });
+    expect(JSON.stringify(results.map((r) => r.decision))).not.toMatch(CLEAR_NUMBER);
+  });
+
+  it('the key depends on the secret: rotating it changes every key', async () => {
+    const session = await startLocalSession({
+      scenario: DEMO,
+      env: { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: SECRET },
+    });
+    try {
+      // The local Connect stored keys made with SECRET; a caller decided with another secret must miss.
+      const other = await startLocalSession({
+        scenario: DEMO,
+        env: { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: `${SECRET}-rotated` },
+      });
+      const a = await session.decide(callFrom(session, demoPhone('Alice) is free')));
+      const b = await other.decide(callFrom(other, demoPhone('Alice) is free')));
+      await other.close();
+      expect(a.decision.customerKey).not.toBe(b.decision.customerKey);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('no state leaks between callers', () => {
+  it('a decision for one caller carries nothing of the previous one', async () => {
+    const session = await startLocalSession({ scenario: DEMO, env: {} });
+    try {
+      const first = await session.decide(callFrom(session, demoPhone('Alice) is free')));
+      const second = await session.decide(callFrom(session, 'anonymous'));
+      const third = await session.decide(callFrom(session, demoPhone('First-time')));
+      expect(first.decision.agentId).not.toBe('');
+      expect(second.decision).toMatchObject({ agentId: '', customerKey: '', lastContactId: '' });
+      expect(third.decision).toMatchObject({ agentId: '', reason: 'NO_RECENT_CONTACT' });
+      expect(third.trace.some((t) => JSON.stringify(t).includes(first.decision.agentId))).toBe(false);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('concurrent callers each get their own answer', async () => {
+    const session = await startLocalSession({ scenario: DEMO, env: {} });
+    try {
+      const calls = DEMO.demo.slice(0, 6);
+      const results = await Promise.all(calls.map((c) => session.decide(callFrom(session, c.phone))));
+      const sequential = [];
+      for (const c of calls) sequential.push((await session.decide(callFrom(session, c.phone))).decision);
+      expect(results.map((r) => [r.decision.reason, r.decision.agentId])).toEqual(
+        sequential.map((d) => [d.reason, d.agentId]),
+      );
+    } finally {
+      await session.close();
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readKeySecret } from '../../steps/lib/key-secret';
+import { INSTANCE_ARN } from './fixtures';
+
+const ssm = mockClient(SSMClient);
+const sfn = mockClient(SFNClient);
+
+afterEach(() => {
+  ssm.reset();
+  sfn.reset();
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+describe('key secret from SSM', () => {
+  it('reads the SecureString decrypted', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+
+    expect(await readKeySecret('/last-agent/key')).toBe('a-long-enough-secret');
+    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({
+      Name: '/last-agent/key',
+      WithDecryption: true,
+    });
+  });
+
+  it('rejects a secret too short to be a key', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'short' } });
+    await expect(readKeySecret('/last-agent/key')).rejects.toThrow(/at least 16/);
+  });
+
+  it('the entry Lambda hashes keys with the secret it read at cold start', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+    sfn.on(StartSyncExecutionCommand).resolves({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }),
+    } as never);
+    vi.stubEnv('LAST_AGENT_KEY_MODE', 'hmac-sha256');
+    vi.stubEnv('LAST_AGENT_KEY_SECRET_PARAMETER', '/last-agent/key');
+    vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:x');
+    vi.stubEnv('LOG_LEVEL', 'silent');
+    const { handler } = await import('../../steps/decide');
+    const event = {
+      Details: {
+        ContactData: {
+          ContactId: 'c',
+          InstanceARN: INSTANCE_ARN,
+          CustomerEndpoint: { Address: '+14155550123' },
+        },
+      },
+    };
+
+    const first = await handler(event);
+    const second = await handler(event);
+
+    expect(first.customerKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.customerKey).toBe(first.customerKey);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+
+  it('answers CONFIG_ERROR while the parameter cannot be read, and recovers once it can', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejectsOnce(new Error('AccessDenied'))
+      .resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+    sfn.on(StartSyncExecutionCommand).resolves({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }),
+    } as never);
+    vi.stubEnv('LAST_AGENT_KEY_MODE', 'hmac-sha256');
+    vi.stubEnv('LAST_AGENT_KEY_SECRET_PARAMETER', '/last-agent/key');
+    vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:x');
+    vi.stubEnv('LOG_LEVEL', 'silent');
+    const { handler } = await import('../../steps/decide');
+    const event = {
+      Details: {
+        ContactData: {
+          ContactId: 'c',
+          InstanceARN: INSTANCE_ARN,
+          CustomerEndpoint: { Address: '+14155550123' },
+        },
+      },
+    };
+
+    expect((await handler(event)).reason).toBe('CONFIG_ERROR');
+    expect((await handler(event)).reason).toBe('NO_RECENT_CONTACT');
+  });
+});
