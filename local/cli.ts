@@ -16,6 +16,10 @@ Usage:
   last-agent decide --phone <number> [--scenario FILE] [--now ISO] [--contact-id ID] [--json]
   last-agent decide --event FILE [--scenario FILE] [--now ISO] [--json]
   last-agent demo [--scenario FILE]
+  last-agent load [--calls N] [--concurrency N] [--quotas connect-defaults|off|RPS:BURST]
+                  [--latency MEDIAN,P99 | --no-latency] [--deadline-ms N] [--seed N] [--json]
+  last-agent bench [--size small|default|large] [--concurrency N] [--no-latency] [--no-scaling]
+                   [--seed N] [--out DIR] [--json]
   last-agent serve [--scenario FILE] [--port N]     run the local Connect only
   last-agent help
 
@@ -150,6 +154,80 @@ async function runServe(args: string[]): Promise<number> {
   return 0;
 }
 
+function parseLatency(value: string | undefined, off: boolean | undefined, fallback: string) {
+  if (off) return null;
+  const m = /^(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)$/.exec(value ?? fallback);
+  if (!m) throw new UsageError('--latency must be MEDIAN,P99 in milliseconds, e.g. 60,250');
+  return { median: Number(m[1]), p99: Number(m[2]) };
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
+  return n;
+}
+
+async function runLoadCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      calls: { type: 'string' },
+      concurrency: { type: 'string' },
+      quotas: { type: 'string', default: 'connect-defaults' },
+      latency: { type: 'string' },
+      'no-latency': { type: 'boolean' },
+      'deadline-ms': { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const { runLoad, formatLoad } = await import('../bench/load');
+  const report = await runLoad({
+    calls: positiveInt(values.calls, 2000, 'calls'),
+    concurrency: positiveInt(values.concurrency, 50, 'concurrency'),
+    quotas: values.quotas ?? 'connect-defaults',
+    latency: parseLatency(values.latency, values['no-latency'], '60,250'),
+    deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
+    seed: positiveInt(values.seed, 1, 'seed'),
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatLoad(report)}\n`);
+  return report.unanswered === 0 ? 0 : 1;
+}
+
+async function runBenchCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      size: { type: 'string', default: 'default' },
+      concurrency: { type: 'string' },
+      latency: { type: 'string' },
+      'no-latency': { type: 'boolean' },
+      'no-scaling': { type: 'boolean' },
+      seed: { type: 'string' },
+      out: { type: 'string', default: 'bench-results' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const { runBenchmark, formatReport, SIZES } = await import('../bench/run');
+  const size = values.size ?? 'default';
+  if (!(size in SIZES)) throw new UsageError(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  const report = await runBenchmark({
+    size,
+    seed: positiveInt(values.seed, 42, 'seed'),
+    concurrency: positiveInt(values.concurrency, 8, 'concurrency'),
+    latency: parseLatency(values.latency, values['no-latency'], '60,250'),
+    scaling: !values['no-scaling'],
+    outDir: values.out,
+    log: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
+  if (values.out && !values.json)
+    process.stdout.write(`\nwrote ${values.out}/results.json and ${values.out}/latency-recall.svg\n`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -160,6 +238,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runDemo(rest);
       case 'serve':
         return await runServe(rest);
+      case 'load':
+        return await runLoadCommand(rest);
+      case 'bench':
+        return await runBenchCommand(rest);
       case undefined:
       case 'help':
       case '--help':

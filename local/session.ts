@@ -1,5 +1,6 @@
 import './polyfills';
 import { randomUUID } from 'node:crypto';
+import type { ConnectClient } from '@aws-sdk/client-connect';
 import { decide } from '../steps/decide';
 import { customerKeyFor } from '../steps/lib/caller';
 import { type Config, loadConfig } from '../steps/lib/config';
@@ -17,6 +18,8 @@ export interface LocalDecision {
 
 export interface LocalSession {
   connect: LocalConnect;
+  /** The Connect client the steps use (benchmarks hook its middleware to time round trips). */
+  connectClient: ConnectClient;
   config: Config;
   instanceArn: string;
   /** One call end to end: entry Lambda → local state machine → steps → local Connect. */
@@ -53,6 +56,7 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
   const { id, region, accountId } = scenario.instance;
   return {
     connect,
+    connectClient: client,
     config,
     instanceArn: `arn:aws:connect:${region}:${accountId}:instance/${id}`,
     async decide(event) {
