@@ -12,7 +12,7 @@ import {
   generateContactCenter,
   type TruthCall,
 } from './generator';
-import { mapConcurrent, percentile, round, table } from './stats';
+import { heapAfterGcMb, mapConcurrent, percentile, round, table } from './stats';
 import { latencySvg } from './svg';
 
 export const SIZES: Record<string, Omit<GeneratorOptions, 'seed'>> = {
@@ -32,7 +32,9 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-type Decide = (call: TruthCall) => Promise<{ agentId?: string; route: string; reason?: string }>;
+type Decide = (
+  call: TruthCall,
+) => Promise<{ agentId?: string; route: string; reason?: string; payloadBytes?: number }>;
 
 interface Contender {
   name: string;
@@ -50,10 +52,17 @@ const pipeline = (name: string, env: Record<string, string>, description: string
     timeRoundTrips(session.connectClient);
     return {
       decide: async (call) => {
-        const { decision } = await session.decide(
+        const { decision, trace } = await session.decide(
           connectEventFor({ phone: call.phone, instanceArn: session.instanceArn }),
         );
-        return decision.agentId ? { ...decision } : { route: decision.route, reason: decision.reason };
+        // Largest state payload of the decision: what Step Functions carries (limit 256 KB).
+        const payloadBytes = Math.max(0, ...trace.map((t) => JSON.stringify(t.output ?? null).length));
+        return {
+          ...(decision.agentId ? { agentId: decision.agentId } : {}),
+          route: decision.route,
+          reason: decision.reason,
+          payloadBytes,
+        };
       },
       stats: () => session.connect.stats,
       close: () => session.close(),
@@ -204,7 +213,10 @@ export interface BenchReport {
   dataset: { agents: number; customers: number; contacts: number; calls: number; callsWithLastAgent: number };
   contenders: ContenderResult[];
   scaling?: {
-    history: { contactsPerCustomer: number; results: { name: string; found: boolean; ms: number }[] }[];
+    history: {
+      contactsPerCustomer: number;
+      results: { name: string; found: boolean; ms: number; payloadKb?: number }[];
+    }[];
     instance: { contacts: number; p50: number; heapMb: number }[];
   };
 }
@@ -249,14 +261,19 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
         const instance = await c.start(scenario);
         await instance.decide(call);
         const runs = [];
-        let found = false;
+        let last: Awaited<ReturnType<Decide>> = { route: 'DEFAULT' };
         for (let i = 0; i < 5; i++) {
           const t = performance.now();
-          found = (await instance.decide(call)).agentId === call.agentId;
+          last = await instance.decide(call);
           runs.push(performance.now() - t);
         }
         await instance.close();
-        results.push({ name: c.name, found, ms: round(percentile(runs, 50)) });
+        results.push({
+          name: c.name,
+          found: last.agentId === call.agentId,
+          ms: round(percentile(runs, 50)),
+          ...(last.payloadBytes !== undefined ? { payloadKb: round(last.payloadBytes / 1024) } : {}),
+        });
       }
       history.push({ contactsPerCustomer: n, results });
     }
@@ -265,9 +282,9 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
     for (const customers of [500, 2_000, 6_000]) {
       const big = generateContactCenter({ seed: o.seed, ...size, customers, calls: 40 });
       big.scenario.faults = center.scenario.faults;
-      const heapBefore = process.memoryUsage().heapUsed;
+      const heapBefore = heapAfterGcMb();
       const session = await startLocalSession({ scenario: big.scenario, env: {} });
-      const heapMb = round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20);
+      const heapMb = round(heapAfterGcMb() - heapBefore);
       const times = [];
       for (const call of big.truth) {
         const t = performance.now();
@@ -328,10 +345,13 @@ export function formatReport(r: BenchReport): string {
     lines.push('', 'Scaling with history (one customer, the agent contact is the oldest):');
     lines.push(
       table(
-        ['contacts/customer', ...r.contenders.map((c) => `${c.name} ms (found)`)],
+        ['contacts/customer', ...r.contenders.map((c) => `${c.name} ms (found, max payload)`)],
         r.scaling.history.map((h) => [
           h.contactsPerCustomer,
-          ...h.results.map((x) => `${x.ms} (${x.found ? 'yes' : 'no'})`),
+          ...h.results.map(
+            (x) =>
+              `${x.ms} (${x.found ? 'yes' : 'no'}${x.payloadKb !== undefined ? `, ${x.payloadKb} KB` : ''})`,
+          ),
         ]),
       ),
     );

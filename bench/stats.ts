@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 /** Nearest-rank percentile of a sample (ms). */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
@@ -33,4 +36,16 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const line = (r: string[]) =>
     r.map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+let collect: (() => void) | undefined;
+
+/** Heap in use after a full garbage collection (MB), for memory comparisons that GC noise would hide. */
+export function heapAfterGcMb(): number {
+  if (!collect) {
+    v8.setFlagsFromString('--expose_gc');
+    collect = vm.runInNewContext('gc') as () => void;
+  }
+  collect();
+  return process.memoryUsage().heapUsed / 2 ** 20;
 }

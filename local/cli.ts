@@ -216,7 +216,9 @@ async function runBenchCommand(args: string[]): Promise<number> {
   const report = await runBenchmark({
     size,
     seed: positiveInt(values.seed, 42, 'seed'),
-    concurrency: positiveInt(values.concurrency, 8, 'concurrency'),
+    // Sequential by default: every contender then draws the same latency samples in the same order,
+    // so differences in decision time are the contender's own.
+    concurrency: positiveInt(values.concurrency, 1, 'concurrency'),
     latency: parseLatency(values.latency, values['no-latency'], '60,250'),
     scaling: !values['no-scaling'],
     outDir: values.out,

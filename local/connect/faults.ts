@@ -29,6 +29,16 @@ export function latencySampler(median: number, p99: number, random: () => number
   };
 }
 
+/** 32-bit FNV-1a hash of a string, to seed a per-request random stream. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
 /** Token bucket: `rps` tokens per second, at most `burst` stored, as Connect's API throttling. */
 export class TokenBucket {
   private tokens: number;
@@ -52,7 +62,12 @@ export class TokenBucket {
 }
 
 export interface FaultPlan {
-  latency(op: Operation): number;
+  /**
+   * Latency for a request. `key` names the logical request (e.g. the customer searched for);
+   * the n-th request with the same key gets the same draw in every run with the same seed, so
+   * two clients making the same logical calls in a different order see the same latencies.
+   */
+  latency(op: Operation, key?: string): number;
   /** The injected fault for this request, if any. */
   fault(op: Operation): { kind: FaultKind; delayMs: number } | undefined;
   /** False when the operation's rate limit is exhausted. */
@@ -60,16 +75,19 @@ export interface FaultPlan {
 }
 
 export function planFaults(faults: Faults): FaultPlan {
-  const random = seededRandom(faults.seed);
-  const samplers = new Map<Operation | '*', () => number>();
+  const faultRandom = seededRandom(faults.seed);
   const lat = faults.latencyMs;
-  if (lat && 'median' in lat && typeof lat.median === 'number') {
-    samplers.set('*', latencySampler(lat.median, lat.p99 as number, random));
-  } else if (lat) {
-    for (const [op, l] of Object.entries(lat) as [Operation, { median: number; p99: number }][]) {
-      samplers.set(op, latencySampler(l.median, l.p99, random));
-    }
-  }
+  const latencyOf = (op: Operation) =>
+    (lat && 'median' in lat && typeof lat.median === 'number'
+      ? lat
+      : (lat as Record<string, unknown>)?.[op]) as { median: number; p99: number } | undefined;
+  const seen = new Map<string, number>();
+  const drawFor = (op: Operation, key: string) => {
+    const id = `${op}\u0000${key}`;
+    const n = (seen.get(id) ?? 0) + 1;
+    seen.set(id, n);
+    return seededRandom(fnv1a(`${faults.seed}\u0000${id}\u0000${n}`));
+  };
   const buckets = new Map<Operation, TokenBucket>();
   const quotas =
     faults.throttle === 'connect-defaults'
@@ -79,10 +97,13 @@ export function planFaults(faults: Faults): FaultPlan {
     buckets.set(op, new TokenBucket(t.rps, t.burst));
   }
   return {
-    latency: (op) => (samplers.get(op) ?? samplers.get('*'))?.() ?? 0,
+    latency: (op, key = '') => {
+      const l = latencyOf(op);
+      return l ? latencySampler(l.median, l.p99, drawFor(op, key))() : 0;
+    },
     fault: (op) => {
       for (const f of faults.inject) {
-        if ((f.operation === '*' || f.operation === op) && random() < f.rate) return f;
+        if ((f.operation === '*' || f.operation === op) && faultRandom() < f.rate) return f;
       }
       return undefined;
     },

@@ -342,6 +342,18 @@ const ROUTES: Route[] = [
   },
 ];
 
+/** The logical identity of a request for the latency model: who or what it asks about. */
+function latencyKey(op: Operation, path: string, body: Json): string {
+  if (op === 'SearchContacts') {
+    const attrs = (body.SearchCriteria as Json | undefined)?.SearchableContactAttributes as
+      | { Criteria?: { Values?: unknown }[] }
+      | undefined;
+    return `${JSON.stringify(attrs?.Criteria?.map((c) => c.Values) ?? [])}${body.NextToken ? '+next' : ''}`;
+  }
+  if (op === 'GetCurrentUserData') return JSON.stringify((body.Filters as Json | undefined)?.Agents ?? []);
+  return path;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function send(res: ServerResponse, status: number, body: string, errorType?: string): void {
@@ -424,7 +436,7 @@ async function handle(
       stat.throttled++;
       return sendError(res, new ConnectHttpError(429, 'ThrottlingException', 'Rate exceeded'));
     }
-    const delay = plan.latency(route.op);
+    const delay = plan.latency(route.op, latencyKey(route.op, path, body));
     if (delay > 0) await sleep(delay);
     if (fault?.kind === 'malformed') return send(res, 200, '{"Contacts": [ {"Id": ');
     const params = route.pattern.exec(path)?.slice(1) ?? [];
