@@ -169,35 +169,47 @@ export class LastAgentRoutingStack extends Stack {
   }
 
   private addOperability(deadlineMs: number): void {
+    const fiveMinutes = { period: Duration.minutes(5) };
+    const alarm = (
+      id: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      description: string,
+      periods = 1,
+    ) =>
+      new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: periods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
     const alarms = [
-      new cloudwatch.Alarm(this, 'StateMachineFailures', {
-        metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 5,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: 'Decisions failing in the state machine: callers are routed normally.',
-      }),
-      new cloudwatch.Alarm(this, 'StateMachineTimeouts', {
-        metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: 'Decision executions timing out.',
-      }),
-      new cloudwatch.Alarm(this, 'EntryLambdaErrors', {
-        metric: this.entryFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: 'The entry Lambda threw: the contact flow took its error branch.',
-      }),
-      new cloudwatch.Alarm(this, 'EntryLambdaNearDeadline', {
-        metric: this.entryFunction.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }),
-        threshold: Math.round(deadlineMs * 0.9),
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: 'p99 decision time within 10% of the deadline: decisions are about to time out.',
-      }),
+      alarm(
+        'StateMachineFailures',
+        this.stateMachine.metricFailed({ ...fiveMinutes, statistic: 'Sum' }),
+        5,
+        'Decisions failing in the state machine: callers are routed normally.',
+      ),
+      alarm(
+        'StateMachineTimeouts',
+        this.stateMachine.metricTimedOut({ ...fiveMinutes, statistic: 'Sum' }),
+        1,
+        'Decision executions timing out.',
+      ),
+      alarm(
+        'EntryLambdaErrors',
+        this.entryFunction.metricErrors({ ...fiveMinutes, statistic: 'Sum' }),
+        1,
+        'The entry Lambda threw: the contact flow took its error branch.',
+      ),
+      alarm(
+        'EntryLambdaNearDeadline',
+        this.entryFunction.metricDuration({ ...fiveMinutes, statistic: 'p99' }),
+        Math.round(deadlineMs * 0.9),
+        'p99 decision time within 10% of the deadline: decisions are about to time out.',
+        3,
+      ),
     ];
     const decisions = (route: string) =>
       new cloudwatch.MathExpression({

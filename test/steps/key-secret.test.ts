@@ -31,8 +31,8 @@ describe('key secret from SSM', () => {
     await expect(readKeySecret('/last-agent/key')).rejects.toThrow(/at least 16/);
   });
 
-  it('the entry Lambda hashes keys with the secret it read at cold start', async () => {
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+  /** The entry Lambda module, fresh (cold start), configured for hashed keys from SSM. */
+  async function coldEntryLambda() {
     sfn.on(StartSyncExecutionCommand).resolves({
       status: 'SUCCEEDED',
       output: JSON.stringify({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }),
@@ -51,9 +51,15 @@ describe('key secret from SSM', () => {
         },
       },
     };
+    return () => handler(event);
+  }
 
-    const first = await handler(event);
-    const second = await handler(event);
+  it('the entry Lambda hashes keys with the secret it read at cold start', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+    const call = await coldEntryLambda();
+
+    const first = await call();
+    const second = await call();
 
     expect(first.customerKey).toMatch(/^[0-9a-f]{64}$/);
     expect(second.customerKey).toBe(first.customerKey);
@@ -65,26 +71,9 @@ describe('key secret from SSM', () => {
       .on(GetParameterCommand)
       .rejectsOnce(new Error('AccessDenied'))
       .resolves({ Parameter: { Value: 'a-long-enough-secret' } });
-    sfn.on(StartSyncExecutionCommand).resolves({
-      status: 'SUCCEEDED',
-      output: JSON.stringify({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }),
-    } as never);
-    vi.stubEnv('LAST_AGENT_KEY_MODE', 'hmac-sha256');
-    vi.stubEnv('LAST_AGENT_KEY_SECRET_PARAMETER', '/last-agent/key');
-    vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:x');
-    vi.stubEnv('LOG_LEVEL', 'silent');
-    const { handler } = await import('../../steps/decide');
-    const event = {
-      Details: {
-        ContactData: {
-          ContactId: 'c',
-          InstanceARN: INSTANCE_ARN,
-          CustomerEndpoint: { Address: '+14155550123' },
-        },
-      },
-    };
+    const call = await coldEntryLambda();
 
-    expect((await handler(event)).reason).toBe('CONFIG_ERROR');
-    expect((await handler(event)).reason).toBe('NO_RECENT_CONTACT');
+    expect((await call()).reason).toBe('CONFIG_ERROR');
+    expect((await call()).reason).toBe('NO_RECENT_CONTACT');
   });
 });
