@@ -1,9 +1,9 @@
 import { seededRandom } from '../local/connect/faults';
 import {
-  parseScenario,
   type Scenario,
   type ScenarioAgent,
   type ScenarioContact,
+  parseScenario,
 } from '../local/connect/scenario';
 import { classifyAgent } from '../steps/check-agent-availability';
 import { normaliseCaller } from '../steps/lib/caller';

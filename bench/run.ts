@@ -9,8 +9,8 @@ import { inFlightMs, roundTrips, simpleLastAgent, timeRoundTrips } from './conte
 import {
   type GeneratedCenter,
   type GeneratorOptions,
-  generateContactCenter,
   type TruthCall,
+  generateContactCenter,
 } from './generator';
 import { heapAfterGcMb, mapConcurrent, percentile, round, table } from './stats';
 import { latencySvg } from './svg';

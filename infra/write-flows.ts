@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../steps/lib/config';
-import { buildContactFlow, type RoutingMode } from './contact-flow';
+import { type RoutingMode, buildContactFlow } from './contact-flow';
 
 /** Importable copies of the sample flow (Connect console → Flows → Import), one per routing mode. */
 export const FLOW_DIR = fileURLToPath(new URL('../contact-flows/', import.meta.url));

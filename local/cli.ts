@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../steps/lib/config';
 import { maskPhone } from '../steps/lib/privacy';
-import { loadScenarioFile, type Scenario, ScenarioError } from './connect/scenario';
+import { type Scenario, ScenarioError, loadScenarioFile } from './connect/scenario';
 import { startLocalConnect } from './connect/server';
-import { connectEventFor, type LocalDecision, startLocalSession } from './session';
+import { type LocalDecision, connectEventFor, startLocalSession } from './session';
 
 export const DEMO_SCENARIO = fileURLToPath(new URL('./scenarios/demo.json', import.meta.url));
 

@@ -1,6 +1,6 @@
 import './polyfills';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { readDefinitionText, substitute, TASK_FUNCTIONS } from '../statemachine/definition';
+import { TASK_FUNCTIONS, readDefinitionText, substitute } from '../statemachine/definition';
 import { checkAgentAvailabilityStep } from '../steps/check-agent-availability';
 import { checkLastContactCsatStep } from '../steps/check-last-contact-csat';
 import { chooseRouteStep } from '../steps/choose-route';

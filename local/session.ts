@@ -9,7 +9,7 @@ import type { FlowResponse } from '../steps/lib/decision';
 import { Logger } from '../steps/lib/logger';
 import type { Scenario } from './connect/scenario';
 import { type LocalConnect, startLocalConnect } from './connect/server';
-import { createLocalRunner, type TraceEntry } from './runner';
+import { type TraceEntry, createLocalRunner } from './runner';
 
 export interface LocalDecision {
   decision: FlowResponse;

@@ -2,8 +2,8 @@ import { GetCurrentUserDataCommand, type UserData } from '@aws-sdk/client-connec
 import { z } from 'zod';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
-import { callWithRetry, Deadline } from './lib/deadline';
-import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
+import { Deadline, callWithRetry } from './lib/deadline';
+import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
 import { type AgentAvailability, PipelineInput, parseStepInput } from './lib/schemas';
 
 export const AvailabilityInput = PipelineInput.pick({ instanceId: true, deadlineAt: true }).extend({

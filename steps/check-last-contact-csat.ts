@@ -2,9 +2,9 @@ import { GetContactAttributesCommand } from '@aws-sdk/client-connect';
 import { z } from 'zod';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
-import { callWithRetry, Deadline } from './lib/deadline';
+import { Deadline, callWithRetry } from './lib/deadline';
 import { isNotFound } from './lib/errors';
-import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
+import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
 import { type CsatCheck, PipelineInput, parseStepInput } from './lib/schemas';
 
 export const CsatInput = PipelineInput.pick({ instanceId: true, deadlineAt: true }).extend({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from './lib/config';
 import type { Decision, Reason } from './lib/decision';
-import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
+import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
 import { AgentAvailability, CsatCheck, LastContact, parseStepInput } from './lib/schemas';
 
 export const ChooseInput = z.object({

@@ -5,9 +5,9 @@ import { ConnectEvent, currentQueueId, instanceIdFromArn } from './lib/connect-e
 import { Deadline } from './lib/deadline';
 import {
   type Decision,
-  defaultDecision,
   type FlowResponse,
   type Reason,
+  defaultDecision,
   toFlowResponse,
 } from './lib/decision';
 import { ConnectThrottledError, LookupTimeoutError } from './lib/errors';

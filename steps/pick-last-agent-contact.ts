@@ -1,6 +1,6 @@
 import { isEligible } from './lib/contacts';
-import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
-import { type LastContact, PipelineInput, parseStepInput, SearchResult } from './lib/schemas';
+import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
+import { type LastContact, PipelineInput, SearchResult, parseStepInput } from './lib/schemas';
 
 export const PickInput = PipelineInput.pick({
   contactId: true,

@@ -5,9 +5,9 @@ import {
 } from '@aws-sdk/client-connect';
 import { createConnectClient } from './lib/connect-client';
 import { isEligible, newestFirst, reachedAgent } from './lib/contacts';
-import { callWithRetry, Deadline } from './lib/deadline';
-import { lambdaHandler, type Step, type StepDeps } from './lib/runtime';
-import { type ContactSummary, PipelineInput, parseStepInput, type SearchResult } from './lib/schemas';
+import { Deadline, callWithRetry } from './lib/deadline';
+import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
+import { type ContactSummary, PipelineInput, type SearchResult, parseStepInput } from './lib/schemas';
 
 export const SearchInput = PipelineInput.omit({ csatGate: true });
 export type SearchInput = typeof SearchInput._output;

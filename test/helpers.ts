@@ -1,7 +1,7 @@
 import '../local/polyfills';
 import { DEMO_SCENARIO } from '../local/cli';
-import { loadScenarioFile, parseScenario, type Scenario } from '../local/connect/scenario';
-import { connectEventFor, type LocalDecision, type LocalSession, startLocalSession } from '../local/session';
+import { type Scenario, loadScenarioFile, parseScenario } from '../local/connect/scenario';
+import { type LocalDecision, type LocalSession, connectEventFor, startLocalSession } from '../local/session';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

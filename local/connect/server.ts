@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FaultPlan, planFaults } from './faults';
 import { OPERATIONS, type Operation, type Scenario, type ScenarioContact } from './scenario';

@@ -1,4 +1,4 @@
-import { classifyAwsError, isTransient, LookupTimeoutError } from './errors';
+import { LookupTimeoutError, classifyAwsError, isTransient } from './errors';
 
 /** Absolute time budget (epoch milliseconds) passed from the entry Lambda to every step. */
 export class Deadline {

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Deadline } from './deadline';
 import { Decision } from './decision';
-import { ConnectApiError, ConnectThrottledError, classifyAwsError, LookupTimeoutError } from './errors';
+import { ConnectApiError, ConnectThrottledError, LookupTimeoutError, classifyAwsError } from './errors';
 import type { PipelineInput } from './schemas';
 
 /**

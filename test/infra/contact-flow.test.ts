@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildContactFlow, type ContactFlow, type RoutingMode } from '../../infra/contact-flow';
-import { FLOW_DIR, importableFlow, MODES } from '../../infra/write-flows';
+import { type ContactFlow, type RoutingMode, buildContactFlow } from '../../infra/contact-flow';
+import { FLOW_DIR, MODES, importableFlow } from '../../infra/write-flows';
 import { FLOW_RESPONSE_KEYS, Route } from '../../steps/lib/decision';
 import { INSTANCE_ARN, QUEUE_ARN } from './helpers';
 

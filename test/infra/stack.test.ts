@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TASK_FUNCTIONS } from '../../statemachine/definition';
-import { buildStack, INSTANCE_ARN } from './helpers';
+import { INSTANCE_ARN, buildStack } from './helpers';
 
 let template: Template;
 let stackFunctions: { entry: string; steps: Record<string, string> };

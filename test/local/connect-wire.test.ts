@@ -4,9 +4,9 @@ import {
   DescribeUserCommand,
   GetContactAttributesCommand,
   GetCurrentUserDataCommand,
-  paginateSearchContacts,
   SearchContactsCommand,
   type SearchContactsCommandInput,
+  paginateSearchContacts,
 } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Faults, Scenario } from '../../local/connect/scenario';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type LocalSession, startLocalSession } from '../../local/session';
 import { Logger } from '../../steps/lib/logger';
-import { callFrom, DEMO, demoPhone, demoScenario } from '../helpers';
+import { DEMO, callFrom, demoPhone, demoScenario } from '../helpers';
 
 const SECRET = 'a-long-enough-test-secret';
 // Any run of the demo numbers' digits, formatted or not.

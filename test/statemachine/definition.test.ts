@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localDefinition, STEPS } from '../../local/runner';
-import { readDefinitionText, substitute, TASK_FUNCTIONS } from '../../statemachine/definition';
+import { STEPS, localDefinition } from '../../local/runner';
+import { TASK_FUNCTIONS, readDefinitionText, substitute } from '../../statemachine/definition';
 
 type State = {
   Type: string;

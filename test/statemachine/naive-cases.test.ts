@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../local/connect/scenario';
-import { callFrom, DEMO, demoPhone, withSession } from '../helpers';
+import { DEMO, callFrom, demoPhone, withSession } from '../helpers';
 
 const id = (username: string) => DEMO.agents.find((a) => a.username === username)?.id;
 const contactIdOf = (name: string, phone: string) =>

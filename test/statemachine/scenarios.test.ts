@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Faults } from '../../local/connect/scenario';
 import { Reason } from '../../steps/lib/decision';
-import { callFrom, DEMO, demoPhone, demoScenario, normalisedPath, withSession } from '../helpers';
+import { DEMO, callFrom, demoPhone, demoScenario, normalisedPath, withSession } from '../helpers';
 
 const SEARCH = 'Search Recent Contacts';
 const PICK = 'Pick Last Agent Contact';

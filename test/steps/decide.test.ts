@@ -1,7 +1,7 @@
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type DecideDeps, decide, type Executor } from '../../steps/decide';
+import { type DecideDeps, type Executor, decide } from '../../steps/decide';
 import { loadConfig } from '../../steps/lib/config';
 import { FLOW_RESPONSE_KEYS } from '../../steps/lib/decision';
 import { ConnectThrottledError } from '../../steps/lib/errors';
