@@ -1,5 +1,5 @@
 import '../local/polyfills';
-import { type Faults, OPERATIONS } from '../local/connect/scenario';
+import { parseQuotas } from '../local/connect/faults';
 import { connectEventFor, startLocalSession } from '../local/session';
 import { generateContactCenter } from './generator';
 import { mapConcurrent, percentile, round, table } from './stats';
@@ -28,15 +28,6 @@ export interface LoadReport {
   connect: Record<string, { requests: number; throttled: number }>;
 }
 
-function throttleFor(quotas: string): Faults['throttle'] {
-  if (quotas === 'off') return undefined;
-  if (quotas === 'connect-defaults') return 'connect-defaults';
-  const m = /^(\d+(?:\.\d+)?):(\d+)$/.exec(quotas);
-  if (!m) throw new Error(`--quotas must be connect-defaults, off or RPS:BURST, got "${quotas}"`);
-  const q = { rps: Number(m[1]), burst: Number(m[2]) };
-  return Object.fromEntries(OPERATIONS.map((op) => [op, q]));
-}
-
 /**
  * Many concurrent decisions through the local state machine against the local Connect, quotas
  * and latency on. Every call must be answered; the report says how many inside the budget.
@@ -50,7 +41,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     meanHistory: 8,
     historyDays: 21,
   });
-  const throttle = throttleFor(o.quotas);
+  const throttle = parseQuotas(o.quotas);
   center.scenario.faults = {
     seed: o.seed,
     inject: [],

@@ -301,6 +301,9 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
     mkdirSync(o.outDir, { recursive: true });
     writeFileSync(join(o.outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(o.outDir, 'latency-recall.svg'), latencySvg(report));
+    // The generated data itself: a scenario any local Connect loads, and its ground truth.
+    writeFileSync(join(o.outDir, 'scenario.json'), JSON.stringify(center.scenario));
+    writeFileSync(join(o.outDir, 'truth.json'), `${JSON.stringify(center.truth, null, 1)}\n`);
   }
   return report;
 }

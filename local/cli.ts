@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../steps/lib/config';
 import { maskPhone } from '../steps/lib/privacy';
+import { parseFault, parseQuotas } from './connect/faults';
 import { type Scenario, ScenarioError, loadScenarioFile } from './connect/scenario';
 import { startLocalConnect } from './connect/server';
 import { type LocalDecision, connectEventFor, startLocalSession } from './session';
@@ -15,6 +16,9 @@ const USAGE = `last-agent: returning-caller routing for Amazon Connect, run loca
 Usage:
   last-agent decide --phone <number> [--scenario FILE] [--now ISO] [--contact-id ID] [--json]
   last-agent decide --event FILE [--scenario FILE] [--now ISO] [--json]
+      faults on top of the scenario's: [--fault OPERATION:KIND[:RATE[:DELAY_MS]]]...
+      [--latency MEDIAN,P99] [--quotas connect-defaults|off|RPS:BURST]
+      KIND: throttle, error500, error503, malformed, reset, slow
   last-agent demo [--scenario FILE]
   last-agent load [--calls N] [--concurrency N] [--quotas connect-defaults|off|RPS:BURST]
                   [--latency MEDIAN,P99 | --no-latency] [--deadline-ms N] [--seed N] [--json]
@@ -30,6 +34,24 @@ class UsageError extends Error {}
 
 function scenarioFrom(path: string | undefined): Scenario {
   return loadScenarioFile(path ?? DEMO_SCENARIO);
+}
+
+/** Faults given on the command line, on top of the scenario's own. */
+function withCliFaults(
+  scenario: Scenario,
+  o: { fault?: string[] | undefined; latency?: string | undefined; quotas?: string | undefined },
+): Scenario {
+  try {
+    const faults = {
+      ...scenario.faults,
+      inject: [...scenario.faults.inject, ...(o.fault ?? []).map(parseFault)],
+    };
+    if (o.latency) faults.latencyMs = parseLatency(o.latency, false, o.latency) ?? undefined;
+    if (o.quotas) faults.throttle = parseQuotas(o.quotas);
+    return { ...scenario, faults };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function parseNow(value: string | undefined): Date | undefined {
@@ -68,11 +90,14 @@ async function runDecide(args: string[]): Promise<number> {
       now: { type: 'string' },
       'contact-id': { type: 'string' },
       json: { type: 'boolean', default: false },
+      fault: { type: 'string', multiple: true },
+      latency: { type: 'string' },
+      quotas: { type: 'string' },
     },
     strict: true,
   });
   if (!values.phone === !values.event) throw new UsageError('decide needs exactly one of --phone or --event');
-  const scenario = scenarioFrom(values.scenario);
+  const scenario = withCliFaults(scenarioFrom(values.scenario), values);
   const now = parseNow(values.now);
   const session = await startLocalSession({ scenario, ...(now ? { now } : {}) });
   try {
@@ -226,7 +251,7 @@ async function runBenchCommand(args: string[]): Promise<number> {
   });
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
   if (values.out && !values.json)
-    process.stdout.write(`\nwrote ${values.out}/results.json and ${values.out}/latency-recall.svg\n`);
+    process.stdout.write(`\nwrote results.json, latency-recall.svg, scenario.json and truth.json to ${values.out}/\n`);
   return 0;
 }
 

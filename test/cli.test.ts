@@ -59,6 +59,20 @@ describe('last-agent CLI', () => {
     expect(JSON.parse(stdout).decision).toMatchObject({ route: 'DEFAULT', reason: 'AGENT_BUSY' });
   });
 
+  it('--fault injects a Connect fault on top of the scenario', async () => {
+    const { stdout } = await cli([
+      'decide',
+      '--phone',
+      '+14155550123',
+      '--fault',
+      'GetCurrentUserData:error503',
+      '--json',
+    ]);
+    const out = JSON.parse(stdout);
+    expect(out.decision).toMatchObject({ route: 'DEFAULT', reason: 'LOOKUP_ERROR' });
+    expect(out.trace.map((t: { state: string }) => t.state)).toContain('Lookup Failed');
+  });
+
   it('prints a readable decision and trace without --json, caller masked', async () => {
     const { code, stdout } = await cli(['decide', '--phone', '+14155550123']);
     expect(code).toBe(0);
@@ -72,6 +86,7 @@ describe('last-agent CLI', () => {
     [['decide', '--phone', '+1', '--scenario', '/no/such/file.json'], /cannot read scenario/],
     [['decide', '--phone', '+14155550123', '--now', 'yesterday'], /--now must be an ISO 8601 time/],
     [['frobnicate'], /unknown command/],
+    [['decide', '--phone', '+14155550123', '--fault', 'SearchContacts:explode'], /--fault must be/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);

@@ -1,4 +1,4 @@
-import { CONNECT_DEFAULT_QUOTA, type FaultKind, type Faults, OPERATIONS, type Operation } from './scenario';
+import { CONNECT_DEFAULT_QUOTA, FaultKind, type Faults, OPERATIONS, type Operation } from './scenario';
 
 /** Small seeded PRNG (mulberry32): the same scenario seed replays the same latencies and faults. */
 export function seededRandom(seed: number): () => number {
@@ -109,4 +109,30 @@ export function planFaults(faults: Faults): FaultPlan {
     },
     admit: (op) => buckets.get(op)?.take() ?? true,
   };
+}
+
+/** "--quotas" values: "connect-defaults", "off", or "RPS:BURST" applied to every operation. */
+export function parseQuotas(quotas: string): Faults['throttle'] {
+  if (quotas === 'off') return undefined;
+  if (quotas === 'connect-defaults') return 'connect-defaults';
+  const m = /^(\d+(?:\.\d+)?):(\d+)$/.exec(quotas);
+  if (!m) throw new Error(`--quotas must be connect-defaults, off or RPS:BURST, got "${quotas}"`);
+  const quota = { rps: Number(m[1]), burst: Number(m[2]) };
+  return Object.fromEntries(OPERATIONS.map((op) => [op, quota]));
+}
+
+/** "--fault" values: OPERATION:KIND[:RATE[:DELAY_MS]], OPERATION may be "*". */
+export function parseFault(spec: string): Faults['inject'][number] {
+  const [operation = '', kind = '', rate = '1', delay = '10000'] = spec.split(':');
+  const op =
+    operation === '*' || (OPERATIONS as readonly string[]).includes(operation) ? operation : undefined;
+  const parsedKind = FaultKind.safeParse(kind);
+  const r = Number(rate);
+  const d = Number(delay);
+  if (!op || !parsedKind.success || !(r >= 0 && r <= 1) || !(d >= 0)) {
+    throw new Error(
+      `--fault must be OPERATION:KIND[:RATE[:DELAY_MS]] with OPERATION one of ${OPERATIONS.join(', ')} or *, KIND one of ${FaultKind.options.join(', ')}, got "${spec}"`,
+    );
+  }
+  return { operation: op as Operation | '*', kind: parsedKind.data, rate: r, delayMs: d };
 }
