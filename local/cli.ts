@@ -251,7 +251,9 @@ async function runBenchCommand(args: string[]): Promise<number> {
   });
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
   if (values.out && !values.json)
-    process.stdout.write(`\nwrote results.json, latency-recall.svg, scenario.json and truth.json to ${values.out}/\n`);
+    process.stdout.write(
+      `\nwrote results.json, latency-recall.svg, scenario.json and truth.json to ${values.out}/\n`,
+    );
   return 0;
 }
 
