@@ -33,7 +33,6 @@ interface Action {
 export interface ContactFlow {
   Version: '2019-10-30';
   StartAction: string;
-  Metadata?: Record<string, unknown>;
   Actions: Action[];
 }
 
@@ -104,7 +103,9 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
           Conditions: [
             { NextAction: 'offer-last-agent', Condition: { Operator: 'NumberGreaterThan', Operands: ['0'] } },
           ],
-          Errors: onError('set-default-queue', 'NoMatchingCondition', 'NoMatchingError'),
+          // For NumberOfAgents* metrics only "NumberGreaterThan 0" is a valid condition and
+          // NoMatchingCondition is not an error type: zero staffed agents takes NextAction.
+          Errors: onError('set-default-queue'),
         },
       },
       {
@@ -200,7 +201,6 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
   return {
     Version: '2019-10-30',
     StartAction: 'decide-route',
-    Metadata: { name: 'Returning-caller routing', mode: o.mode },
     Actions: actions,
   };
 }
