@@ -146,7 +146,7 @@ function searchContacts(store: Store, body: Json): Json {
   const agentIds = asArray(criteria.AgentIds, 'SearchCriteria.AgentIds');
   const methods = asArray(criteria.InitiationMethods, 'SearchCriteria.InitiationMethods');
 
-  let pool: ScenarioContact[] = store.scenario.contacts.length ? [...store.byId.values()] : [];
+  let pool: ScenarioContact[] = [...store.byId.values()];
   const attrs = criteria.SearchableContactAttributes as
     | { Criteria?: { Key?: string; Values?: string[] }[]; MatchType?: string }
     | undefined;

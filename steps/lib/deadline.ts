@@ -7,10 +7,6 @@ export class Deadline {
     private readonly now: () => number = Date.now,
   ) {}
 
-  static in(ms: number, now: () => number = Date.now): Deadline {
-    return new Deadline(now() + ms, now);
-  }
-
   remaining(): number {
     return this.at - this.now();
   }
