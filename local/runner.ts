@@ -58,7 +58,8 @@ interface EventLog {
 
 /**
  * Turns the runtime's event log into a supervisor-readable trace: one entry per state run,
- * its duration and outcome (no inputs: they hold the customer key; outputs are redacted).
+ * its duration and outcome. Outputs (which carry the state, customer key included) are redacted,
+ * so a caller number never appears in clear.
  */
 export function toTrace(events: EventLog[]): TraceEntry[] {
   const start = events[0]?.timestamp ?? 0;

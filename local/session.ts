@@ -53,12 +53,11 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
   const stepDeps = { connect: client, config, logger, clock: Date.now };
   const runner = createLocalRunner(stepDeps);
   const now = options.now ?? new Date(scenario.now);
-  const { id, region, accountId } = scenario.instance;
   return {
     connect,
     connectClient: client,
     config,
-    instanceArn: `arn:aws:connect:${region}:${accountId}:instance/${id}`,
+    instanceArn: connect.instanceArn,
     async decide(event) {
       let trace: TraceEntry[] = [];
       const decision = await decide(event, {

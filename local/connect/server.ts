@@ -42,6 +42,8 @@ export interface OperationStats {
 
 export interface LocalConnect {
   endpoint: string;
+  /** ARN of the simulated instance (what Connect puts in the Lambda event). */
+  instanceArn: string;
   scenario: Scenario;
   stats: Record<Operation, OperationStats>;
   resetStats(): void;
@@ -472,6 +474,7 @@ export async function startLocalConnect(
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    instanceArn: store.instanceArn,
     scenario,
     get stats() {
       return stats;
