@@ -7,7 +7,7 @@ import { mapConcurrent, percentile, round, table } from './stats';
 export interface LoadOptions {
   calls: number;
   concurrency: number;
-  /** "connect-defaults" (2 rps, burst 5 per operation), "off", or "RPS:BURST" for every operation. */
+  /** "connect-defaults" (each operation's documented default, SearchContacts 0.5 rps burst 1), "off", or "RPS:BURST" for every operation. */
   quotas: string;
   latency: { median: number; p99: number } | null;
   deadlineMs: number;

@@ -1,4 +1,4 @@
-import { CONNECT_DEFAULT_QUOTA, FaultKind, type Faults, OPERATIONS, type Operation } from './scenario';
+import { CONNECT_DEFAULT_QUOTAS, FaultKind, type Faults, OPERATIONS, type Operation } from './scenario';
 
 /** Small seeded PRNG (mulberry32): the same scenario seed replays the same latencies and faults. */
 export function seededRandom(seed: number): () => number {
@@ -89,10 +89,7 @@ export function planFaults(faults: Faults): FaultPlan {
     return seededRandom(fnv1a(`${faults.seed}\u0000${id}\u0000${n}`));
   };
   const buckets = new Map<Operation, TokenBucket>();
-  const quotas =
-    faults.throttle === 'connect-defaults'
-      ? Object.fromEntries(OPERATIONS.map((op) => [op, CONNECT_DEFAULT_QUOTA]))
-      : (faults.throttle ?? {});
+  const quotas = faults.throttle === 'connect-defaults' ? CONNECT_DEFAULT_QUOTAS : (faults.throttle ?? {});
   for (const [op, t] of Object.entries(quotas) as [Operation, { rps: number; burst: number }][]) {
     buckets.set(op, new TokenBucket(t.rps, t.burst));
   }

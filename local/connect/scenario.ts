@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { AgentStatusType } from '@aws-sdk/client-connect';
 import { z } from 'zod';
 
 const Iso = z.iso.datetime({ offset: true });
@@ -14,14 +16,17 @@ export const ScenarioAgent = z.object({
   username: z.string().min(1),
   firstName: z.string().optional(),
   lastName: z.string().optional(),
-  /** Agent status name as Connect shows it ("Available", "Lunch", "Offline", …). */
-  status: z.string().min(1),
+  /** Agent status name as Connect shows it ("Available", "Lunch", "Offline", …): one of `agentStatuses`. */
+  status: z.string().min(1).max(127),
   /**
-   * Informational: Connect's GetCurrentUserData carries only the status name, so routability is
-   * decided from the name (LAST_AGENT_ROUTABLE_STATUSES), exactly as against a real instance.
+   * Informational only. Routability comes from the status *type* in `agentStatuses` (what
+   * ListAgentStatuses returns), never from this flag.
    */
   routable: z.boolean().optional(),
   statusStartTimestamp: Iso.optional(),
+  /** The status the agent chose to take after their current contact (GetCurrentUserData `NextStatus`). */
+  nextStatus: z.string().min(1).max(127).optional(),
+  /** One of `routingProfiles`; absent: the scenario's first routing profile (or the implicit default one). */
   routingProfileId: z.string().optional(),
   slots: z.partialRecord(Channel, Slots).default({}),
   /** Contacts the agent holds now; state ENDED means after-contact work. */
@@ -47,6 +52,73 @@ export const ScenarioContact = z.object({
   attributes: z.record(z.string(), z.string()).default({}),
 });
 
+/**
+ * Agent status types as Connect defines them (AgentStatusType in @aws-sdk/client-connect):
+ * ROUTABLE takes contacts, CUSTOM (break, lunch, training) does not, OFFLINE is logged off.
+ */
+export const AgentStatusTypeSchema = z.enum(
+  Object.values(AgentStatusType) as [AgentStatusType, ...AgentStatusType[]],
+);
+
+export const ScenarioAgentStatus = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1).max(127),
+  type: AgentStatusTypeSchema,
+});
+export type ScenarioAgentStatus = z.infer<typeof ScenarioAgentStatus>;
+
+export const ScenarioRoutingProfile = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1).max(127),
+  /** Queues the profile serves, on every channel it has a concurrency for. */
+  queueIds: z.array(z.string().min(1)).default([]),
+  /** Concurrency per channel (MediaConcurrency, 1–10 in Connect's model); absent channels are not served. */
+  channels: z.partialRecord(Channel, z.number().int().min(1).max(10)).default({ VOICE: 1 }),
+});
+export type ScenarioRoutingProfile = z.infer<typeof ScenarioRoutingProfile>;
+
+/** A stable UUID-shaped id derived from a name (the local Connect's implicit resources). */
+export function stableId(kind: string, name: string): string {
+  const hex = createHash('sha256').update(`${kind}\u0000${name}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The agent statuses of a scenario. When it names none: Connect's two built-in statuses,
+ * "Available" (ROUTABLE) and "Offline" (OFFLINE), and every other status name an agent carries
+ * as CUSTOM (break, lunch, training).
+ */
+export function agentStatusesOf(scenario: Pick<Scenario, 'agentStatuses' | 'agents'>): ScenarioAgentStatus[] {
+  if (scenario.agentStatuses) return scenario.agentStatuses;
+  const names = new Set(['Available', 'Offline']);
+  for (const a of scenario.agents) {
+    names.add(a.status);
+    if (a.nextStatus) names.add(a.nextStatus);
+  }
+  return [...names].map((name) => ({
+    id: stableId('agent-status', name),
+    name,
+    type: name === 'Available' ? 'ROUTABLE' : name === 'Offline' ? 'OFFLINE' : 'CUSTOM',
+  }));
+}
+
+/** The routing profiles of a scenario; when it names none, one profile serving every queue on every channel. */
+export function routingProfilesOf(
+  scenario: Pick<Scenario, 'routingProfiles' | 'queues'>,
+): ScenarioRoutingProfile[] {
+  if (scenario.routingProfiles) return scenario.routingProfiles;
+  return [
+    {
+      id: IMPLICIT_ROUTING_PROFILE_ID,
+      name: 'Basic Routing Profile',
+      queueIds: scenario.queues.map((q) => q.id),
+      channels: { VOICE: 1, CHAT: 3, TASK: 1, EMAIL: 1 },
+    },
+  ];
+}
+
+export const IMPLICIT_ROUTING_PROFILE_ID = stableId('routing-profile', 'Basic Routing Profile');
+
 const Latency = z.object({ median: z.number().nonnegative(), p99: z.number().nonnegative() });
 const Operation = z.enum([
   'SearchContacts',
@@ -54,17 +126,39 @@ const Operation = z.enum([
   'DescribeContact',
   'GetContactAttributes',
   'DescribeUser',
+  'ListAgentStatuses',
+  'DescribeAgentStatus',
+  'ListRoutingProfileQueues',
+  'DescribeRoutingProfile',
+  'DescribeQueue',
+  'ListLambdaFunctions',
 ]);
 export type Operation = z.infer<typeof Operation>;
 export const OPERATIONS = Operation.options;
 
 /**
- * Amazon Connect's default API throttling: "a RateLimit of 2 per second, and a BurstLimit of 5
- * per second" for all operations but GetMetricData/GetCurrentMetricData (Amazon Connect API
- * Reference, introduction and "Best practices: Throttling in Amazon Connect APIs"; per account
- * and Region, adjustable through Service Quotas, where SearchContacts may show its own figure).
+ * Amazon Connect's default API throttling quotas, per account and Region ("Amazon Connect
+ * service quotas", section "Amazon Connect API throttling quotas",
+ * https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html):
+ * operations without a row of their own get "a RateLimit of 2 requests per second, and a
+ * BurstLimit of 5"; SearchContacts has its own, 0.5 per second with a burst of 1;
+ * GetContactAttributes and DescribeContact 10 per second with a burst of 15. All are adjustable
+ * through Service Quotas (`last-agent doctor` reads the account's current values).
  */
-export const CONNECT_DEFAULT_QUOTA = { rps: 2, burst: 5 } as const;
+export const CONNECT_GENERIC_QUOTA = { rps: 2, burst: 5 } as const;
+export const CONNECT_DEFAULT_QUOTAS: Record<Operation, { rps: number; burst: number }> = {
+  SearchContacts: { rps: 0.5, burst: 1 },
+  GetContactAttributes: { rps: 10, burst: 15 },
+  DescribeContact: { rps: 10, burst: 15 },
+  GetCurrentUserData: CONNECT_GENERIC_QUOTA,
+  DescribeUser: CONNECT_GENERIC_QUOTA,
+  ListAgentStatuses: CONNECT_GENERIC_QUOTA,
+  DescribeAgentStatus: CONNECT_GENERIC_QUOTA,
+  ListRoutingProfileQueues: CONNECT_GENERIC_QUOTA,
+  DescribeRoutingProfile: CONNECT_GENERIC_QUOTA,
+  DescribeQueue: CONNECT_GENERIC_QUOTA,
+  ListLambdaFunctions: CONNECT_GENERIC_QUOTA,
+};
 
 export const FaultKind = z.enum(['throttle', 'error500', 'error503', 'malformed', 'reset', 'slow']);
 export type FaultKind = z.infer<typeof FaultKind>;
@@ -76,7 +170,7 @@ export const Faults = z
     latencyMs: z.union([Latency, z.partialRecord(Operation, Latency)]).optional(),
     /**
      * Token buckets per operation, like Amazon Connect's per-account API quotas, or
-     * "connect-defaults" for the documented default on every operation (CONNECT_DEFAULT_QUOTA).
+     * "connect-defaults" for the documented default of every operation (CONNECT_DEFAULT_QUOTAS).
      */
     throttle: z
       .union([
@@ -117,7 +211,13 @@ export const Scenario = z.object({
   now: Iso,
   searchableAttributeKeys: z.array(z.string()).default(['CustomerPhoneNumber']),
   queues: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
+  /** Absent: "Available" (ROUTABLE), "Offline" (OFFLINE) and every other status name agents carry (CUSTOM). */
+  agentStatuses: z.array(ScenarioAgentStatus).optional(),
+  /** Absent: one implicit profile serving every queue of the scenario on VOICE, CHAT and TASK. */
+  routingProfiles: z.array(ScenarioRoutingProfile).optional(),
   agents: z.array(ScenarioAgent).default([]),
+  /** Lambda functions associated with the instance (ListLambdaFunctions; `last-agent doctor` checks them). */
+  lambdaFunctions: z.array(z.string().min(1)).default([]),
   contacts: z.array(ScenarioContact).default([]),
   faults: Faults,
   /** Calls the demo places, in order (optional; the CLI can take any number). */
@@ -149,7 +249,39 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
       .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ScenarioError(`${source} is not a valid scenario: ${issues.join('; ')}`);
   }
+  const problem = crossReferenceProblem(parsed.data);
+  if (problem) throw new ScenarioError(`${source} is not a valid scenario: ${problem}`);
   return parsed.data;
+}
+
+function firstDuplicate(ids: string[]): string | undefined {
+  const seen = new Set<string>();
+  return ids.find((id) => seen.has(id) || !seen.add(id));
+}
+
+/** What the schema cannot say: unique ids, and names and ids that point at something. */
+function crossReferenceProblem(s: Scenario): string | undefined {
+  for (const [what, ids] of [
+    ['contact', s.contacts.map((c) => c.id)],
+    ['agent', s.agents.map((a) => a.id)],
+    ['queue', s.queues.map((q) => q.id)],
+    ['agent status', (s.agentStatuses ?? []).map((x) => x.id)],
+    ['agent status name', (s.agentStatuses ?? []).map((x) => x.name)],
+    ['routing profile', (s.routingProfiles ?? []).map((p) => p.id)],
+  ] as const) {
+    const dup = firstDuplicate([...ids]);
+    if (dup !== undefined) return `duplicate ${what} ${dup}`;
+  }
+  const statuses = new Set(agentStatusesOf(s).map((x) => x.name));
+  const profiles = new Set(routingProfilesOf(s).map((p) => p.id));
+  for (const a of s.agents) {
+    if (!statuses.has(a.status)) return `agent ${a.id}: status "${a.status}" is not one of agentStatuses`;
+    if (a.nextStatus && !statuses.has(a.nextStatus))
+      return `agent ${a.id}: nextStatus "${a.nextStatus}" is not one of agentStatuses`;
+    if (a.routingProfileId && !profiles.has(a.routingProfileId))
+      return `agent ${a.id}: routingProfileId ${a.routingProfileId} is not one of routingProfiles`;
+  }
+  return undefined;
 }
 
 export function loadScenarioFile(path: string): Scenario {
@@ -161,7 +293,8 @@ export function loadScenarioFile(path: string): Scenario {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save JSON with a byte-order mark; JSON.parse rejects it.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new ScenarioError(`${path} is not JSON: ${(err as Error).message}`);
   }

@@ -1,8 +1,26 @@
 import { createHash } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  AgentStatusType,
+  Channel,
+  ContactInitiationMethod,
+  SearchContactsMatchType,
+  SearchContactsTimeRangeType,
+  SortOrder,
+  SortableFieldName,
+} from '@aws-sdk/client-connect';
 import { type FaultPlan, planFaults } from './faults';
-import { OPERATIONS, type Operation, type Scenario, type ScenarioContact } from './scenario';
+import {
+  OPERATIONS,
+  type Operation,
+  type Scenario,
+  type ScenarioAgentStatus,
+  type ScenarioContact,
+  type ScenarioRoutingProfile,
+  agentStatusesOf,
+  routingProfilesOf,
+} from './scenario';
 
 /**
  * A local Amazon Connect: an HTTP server on 127.0.0.1 speaking Connect's restJson1 wire format
@@ -23,14 +41,61 @@ const invalid = (message: string) => new ConnectHttpError(400, 'InvalidParameter
 const notFound = (message: string) => new ConnectHttpError(404, 'ResourceNotFoundException', message);
 
 const MAX_BODY = 1 << 20;
-const TIME_FIELDS = {
+
+/*
+ * Request validation. Enum values come from the API model shipped in @aws-sdk/client-connect
+ * (its generated enums), so the local Connect accepts exactly what the SDK's model says the
+ * service accepts. Lengths and ranges are not shipped in the SDK; they are transcribed from
+ * Amazon Connect's Smithy model (aws/api-models-aws, connect-2017-08-08.json: @length/@range
+ * traits of SearchContactsRequest, SearchableContactAttributesCriteria, UserDataFilters,
+ * ListAgentStatusRequest, ListRoutingProfileQueuesRequest).
+ */
+const LIMITS = {
+  /** SearchContacts MaxResults: @range(min: 1, max: 100). */
+  searchMaxResults: 100,
+  /** SearchableContactAttributes.Criteria: @length(max: 15); Key @length(1, 100); Values @length(max: 20), each @length(max: 100). */
+  attributeCriteria: 15,
+  attributeKeyLength: 100,
+  attributeValues: 20,
+  attributeValueLength: 100,
+  /** SearchCriteria.QueueIds / AgentIds: @length(max: 100). */
+  searchIds: 100,
+  /** UserDataFilters.Agents / Queues / RoutingProfiles: @length(1, 100); UserHierarchyGroups: exactly 1. */
+  userDataFilterItems: 100,
+  /** GetCurrentUserData / ListRoutingProfileQueues MaxResults: @range(1, 100); ListAgentStatuses: @range(1, 1000). */
+  listMaxResults: 100,
+  agentStatusMaxResults: 1000,
+  /** InstanceId: @length(1, 100); ContactId: @length(1, 256). */
+  instanceIdLength: 100,
+  contactIdLength: 256,
+} as const;
+
+/**
+ * The longest TimeRange one SearchContacts request accepts. The API reference's SearchContacts
+ * page: "The time range (StartTime to EndTime) can be at most 8 weeks" — not a model trait, so
+ * stated here with its source.
+ */
+export const SEARCH_MAX_RANGE_SECONDS = 8 * 7 * 86_400;
+
+const TIME_RANGE_TYPES = new Set<string>(Object.values(SearchContactsTimeRangeType));
+const SORT_FIELDS = new Set<string>(Object.values(SortableFieldName));
+const SORT_ORDERS = new Set<string>(Object.values(SortOrder));
+const MATCH_TYPES = new Set<string>(Object.values(SearchContactsMatchType));
+const CHANNELS = new Set<string>(Object.values(Channel));
+const INITIATION_METHODS = new Set<string>(Object.values(ContactInitiationMethod));
+const STATUS_TYPES = new Set<string>(Object.values(AgentStatusType));
+
+/** Scenario fields behind each time-range type and sortable field. */
+const CONTACT_FIELDS: Record<string, keyof ScenarioContact> = {
   INITIATION_TIMESTAMP: 'initiationTimestamp',
   CONNECTED_TO_AGENT_TIMESTAMP: 'connectedToAgentTimestamp',
   DISCONNECT_TIMESTAMP: 'disconnectTimestamp',
   ENQUEUE_TIMESTAMP: 'enqueueTimestamp',
-  SCHEDULED_TIMESTAMP: 'scheduledTimestamp',
-} as const;
-type TimeType = keyof typeof TIME_FIELDS;
+  SCHEDULED_TIMESTAMP: 'scheduledTimestamp' as keyof ScenarioContact,
+  EXPIRY_TIMESTAMP: 'expiryTimestamp' as keyof ScenarioContact,
+  CHANNEL: 'channel',
+  INITIATION_METHOD: 'initiationMethod',
+};
 
 const epoch = (iso: string | undefined) => (iso ? Date.parse(iso) / 1000 : undefined);
 
@@ -62,6 +127,8 @@ interface Store {
   byAttribute: Map<string, ScenarioContact[]>;
   chain: Map<string, ScenarioContact[]>;
   instanceArn: string;
+  statuses: ScenarioAgentStatus[];
+  profiles: ScenarioRoutingProfile[];
 }
 
 function buildStore(scenario: Scenario, customerKeyOf?: (phone: string) => string): Store {
@@ -94,6 +161,8 @@ function buildStore(scenario: Scenario, customerKeyOf?: (phone: string) => strin
     byAttribute,
     chain,
     instanceArn: `arn:aws:connect:${region}:${accountId}:instance/${id}`,
+    statuses: agentStatusesOf(scenario),
+    profiles: routingProfilesOf(scenario),
   };
 }
 
@@ -128,79 +197,117 @@ function queryHash(body: Json): string {
   return createHash('sha256').update(JSON.stringify(rest)).digest('base64url').slice(0, 16);
 }
 
+function oneOf(value: unknown, allowed: Set<string>, what: string): string {
+  if (typeof value !== 'string' || !allowed.has(value))
+    throw invalid(`${what} ${String(value)} is not one of ${[...allowed].join(', ')}`);
+  return value;
+}
+
+function maxItems(list: string[] | undefined, max: number, what: string): string[] | undefined {
+  if (list && list.length > max) throw invalid(`${what} accepts at most ${max} items`);
+  return list;
+}
+
+function intInRange(value: unknown, min: number, max: number, what: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+    throw invalid(`${what} must be between ${min} and ${max}`);
+  return n;
+}
+
+function attributeFilter(store: Store, attrs: unknown): ((c: ScenarioContact) => boolean) | undefined {
+  if (attrs === undefined || attrs === null) return undefined;
+  const { Criteria: list, MatchType } = attrs as { Criteria?: unknown; MatchType?: unknown };
+  if (!Array.isArray(list) || list.length === 0)
+    throw invalid('SearchableContactAttributes.Criteria is required');
+  if (list.length > LIMITS.attributeCriteria)
+    throw invalid(`SearchableContactAttributes.Criteria accepts at most ${LIMITS.attributeCriteria} items`);
+  const matchType =
+    MatchType === undefined
+      ? 'MATCH_ALL'
+      : oneOf(MatchType, MATCH_TYPES, 'SearchableContactAttributes.MatchType');
+  const sets = list.map((c: { Key?: unknown; Values?: unknown }) => {
+    if (typeof c?.Key !== 'string' || c.Key.length < 1 || c.Key.length > LIMITS.attributeKeyLength)
+      throw invalid(`a searchable attribute Key must have 1 to ${LIMITS.attributeKeyLength} characters`);
+    const values = asArray(c.Values, 'SearchableContactAttributes.Criteria.Values') ?? [];
+    if (values.length === 0 || values.length > LIMITS.attributeValues)
+      throw invalid(`each searchable attribute criterion takes 1 to ${LIMITS.attributeValues} Values`);
+    if (values.some((v) => v.length > LIMITS.attributeValueLength))
+      throw invalid(`a searchable attribute value has at most ${LIMITS.attributeValueLength} characters`);
+    if (!store.scenario.searchableAttributeKeys.includes(c.Key)) {
+      throw invalid(`contact attribute key ${c.Key} is not configured as searchable`);
+    }
+    return new Set(values.flatMap((v) => store.byAttribute.get(`${c.Key}\u0000${v}`) ?? []));
+  });
+  // MATCH_ALL / MATCH_EXACT: every criterion; MATCH_ANY: at least one; MATCH_NONE: none.
+  if (matchType === 'MATCH_ANY') return (c) => sets.some((set) => set.has(c));
+  if (matchType === 'MATCH_NONE') return (c) => sets.every((set) => !set.has(c));
+  return (c) => sets.every((set) => set.has(c));
+}
+
 function searchContacts(store: Store, body: Json): Json {
+  if (typeof body.InstanceId !== 'string' || body.InstanceId.length > LIMITS.instanceIdLength)
+    throw invalid('InstanceId is required (1-100 characters)');
   checkInstance(store, body.InstanceId);
-  const range = body.TimeRange as { Type?: string; StartTime?: unknown; EndTime?: unknown } | undefined;
+  const range = body.TimeRange as { Type?: unknown; StartTime?: unknown; EndTime?: unknown } | undefined;
   if (!range || typeof range !== 'object') throw invalid('TimeRange is required');
-  if (!range.Type || !(range.Type in TIME_FIELDS))
-    throw invalid(`TimeRange.Type ${String(range.Type)} is not valid`);
+  const rangeType = oneOf(range.Type, TIME_RANGE_TYPES, 'TimeRange.Type');
   if (typeof range.StartTime !== 'number' || typeof range.EndTime !== 'number') {
     throw invalid('TimeRange.StartTime and TimeRange.EndTime are required timestamps');
   }
   if (range.StartTime >= range.EndTime) throw invalid('TimeRange.StartTime must be before TimeRange.EndTime');
-  const max = body.MaxResults ?? 100;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100) {
-    throw invalid('MaxResults must be between 1 and 100');
-  }
+  if (range.EndTime - range.StartTime > SEARCH_MAX_RANGE_SECONDS)
+    throw invalid('TimeRange can span at most 8 weeks');
+  const max = intInRange(body.MaxResults, 1, LIMITS.searchMaxResults, 'MaxResults', LIMITS.searchMaxResults);
   const criteria = (body.SearchCriteria ?? {}) as Json;
   const channels = asArray(criteria.Channels, 'SearchCriteria.Channels');
-  const queueIds = asArray(criteria.QueueIds, 'SearchCriteria.QueueIds');
-  const agentIds = asArray(criteria.AgentIds, 'SearchCriteria.AgentIds');
+  for (const c of channels ?? []) oneOf(c, CHANNELS, 'SearchCriteria.Channels item');
+  const queueIds = maxItems(
+    asArray(criteria.QueueIds, 'SearchCriteria.QueueIds'),
+    LIMITS.searchIds,
+    'QueueIds',
+  );
+  const agentIds = maxItems(
+    asArray(criteria.AgentIds, 'SearchCriteria.AgentIds'),
+    LIMITS.searchIds,
+    'AgentIds',
+  );
   const methods = asArray(criteria.InitiationMethods, 'SearchCriteria.InitiationMethods');
+  for (const m of methods ?? []) oneOf(m, INITIATION_METHODS, 'SearchCriteria.InitiationMethods item');
+  const attributeMatch = attributeFilter(store, criteria.SearchableContactAttributes);
 
-  let pool: ScenarioContact[] = [...store.byId.values()];
-  const attrs = criteria.SearchableContactAttributes as
-    | { Criteria?: { Key?: string; Values?: string[] }[]; MatchType?: string }
-    | undefined;
-  if (attrs) {
-    const list = attrs.Criteria;
-    if (!Array.isArray(list) || list.length === 0)
-      throw invalid('SearchableContactAttributes.Criteria is required');
-    const matchType = attrs.MatchType ?? 'MATCH_ALL';
-    if (!['MATCH_ALL', 'MATCH_ANY'].includes(matchType))
-      throw invalid(`MatchType ${matchType} is not supported`);
-    const sets = list.map((c) => {
-      if (typeof c?.Key !== 'string' || !Array.isArray(c.Values) || c.Values.length === 0) {
-        throw invalid('each searchable attribute criterion needs a Key and Values');
-      }
-      if (!store.scenario.searchableAttributeKeys.includes(c.Key)) {
-        throw invalid(`contact attribute key ${c.Key} is not configured as searchable`);
-      }
-      return new Set(c.Values.flatMap((v) => store.byAttribute.get(`${c.Key}\u0000${v}`) ?? []));
-    });
-    const [first, ...others] = sets;
-    pool =
-      matchType === 'MATCH_ALL'
-        ? [...(first ?? [])].filter((c) => others.every((s) => s.has(c)))
-        : [...new Set(sets.flatMap((s) => [...s]))];
-  }
-
-  const field = TIME_FIELDS[range.Type as TimeType] as keyof ScenarioContact;
+  const field = CONTACT_FIELDS[rangeType] as keyof ScenarioContact;
   const inRange = (c: ScenarioContact) => {
     const t = epoch(c[field] as string | undefined);
     return t !== undefined && t >= (range.StartTime as number) && t <= (range.EndTime as number);
   };
-  const matches = pool.filter(
+  const matches = [...store.byId.values()].filter(
     (c) =>
       inRange(c) &&
+      (!attributeMatch || attributeMatch(c)) &&
       (!channels || channels.includes(c.channel)) &&
       (!queueIds || (c.queueId !== undefined && queueIds.includes(c.queueId))) &&
       (!agentIds || (c.agentId !== undefined && agentIds.includes(c.agentId))) &&
       (!methods || methods.includes(c.initiationMethod)),
   );
 
-  const sort = (body.Sort ?? { FieldName: 'INITIATION_TIMESTAMP', Order: 'DESCENDING' }) as {
-    FieldName?: string;
-    Order?: string;
+  // Sort is optional, but when given both members are required (Smithy @required on Sort).
+  const sort = (body.Sort ?? { FieldName: 'INITIATION_TIMESTAMP', Order: 'DESCENDING' }) as Json;
+  const sortField = CONTACT_FIELDS[
+    oneOf(sort.FieldName, SORT_FIELDS, 'Sort.FieldName')
+  ] as keyof ScenarioContact;
+  const dir = oneOf(sort.Order, SORT_ORDERS, 'Sort.Order') === 'ASCENDING' ? 1 : -1;
+  const sortKey = (c: ScenarioContact): number | string => {
+    const v = c[sortField] as string | undefined;
+    if (sortField === 'channel' || sortField === 'initiationMethod') return v ?? '';
+    return epoch(v) ?? 0;
   };
-  const sortField = TIME_FIELDS[sort.FieldName as TimeType] as keyof ScenarioContact | undefined;
-  if (!sortField) throw invalid(`Sort.FieldName ${String(sort.FieldName)} is not supported here`);
-  const dir = sort.Order === 'ASCENDING' ? 1 : -1;
-  matches.sort(
-    (a, b) =>
-      dir * ((epoch(a[sortField] as string) ?? 0) - (epoch(b[sortField] as string) ?? 0)) ||
-      a.id.localeCompare(b.id),
-  );
+  matches.sort((a, b) => {
+    const x = sortKey(a);
+    const y = sortKey(b);
+    return dir * (x < y ? -1 : x > y ? 1 : 0) || a.id.localeCompare(b.id);
+  });
 
   const hash = queryHash(body);
   let offset = 0;
@@ -225,39 +332,94 @@ function searchContacts(store: Store, body: Json): Json {
   };
 }
 
+/** Offset-token pagination for the list operations. */
+function paginate<T>(
+  items: T[],
+  query: URLSearchParams,
+  maxAllowed: number,
+): { page: T[]; NextToken?: string } {
+  const max = intInRange(query.get('maxResults') ?? undefined, 1, maxAllowed, 'maxResults', maxAllowed);
+  const token = query.get('nextToken');
+  const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0 || offset > items.length) throw invalid('nextToken is invalid');
+  const next = offset + max < items.length ? offset + max : undefined;
+  return {
+    page: items.slice(offset, offset + max),
+    ...(next === undefined ? {} : { NextToken: Buffer.from(String(next)).toString('base64url') }),
+  };
+}
+
+function statusArn(store: Store, status: ScenarioAgentStatus): string {
+  return `${store.instanceArn}/agent-state/${status.id}`;
+}
+
 function getCurrentUserData(store: Store, body: Json): Json {
   const filters = body.Filters as Json | undefined;
-  const agents = asArray(filters?.Agents, 'Filters.Agents');
-  const queues = asArray(filters?.Queues, 'Filters.Queues');
-  const profiles = asArray(filters?.RoutingProfiles, 'Filters.RoutingProfiles');
-  if (!agents && !queues && !profiles) throw invalid('Filters must name Agents, Queues or RoutingProfiles');
-  if (agents && agents.length > 100) throw invalid('Filters.Agents accepts at most 100 agents');
+  if (!filters || typeof filters !== 'object') throw invalid('Filters is required');
+  const agents = asArray(filters.Agents, 'Filters.Agents');
+  const queues = asArray(filters.Queues, 'Filters.Queues');
+  const profiles = asArray(filters.RoutingProfiles, 'Filters.RoutingProfiles');
+  const groups = asArray(filters.UserHierarchyGroups, 'Filters.UserHierarchyGroups');
+  // The model's documentation of Filters: "A maximum of one filter can be passed from queues,
+  // routing profiles, agents, and user hierarchy groups."
+  const given = [agents, queues, profiles, groups].filter((f) => f !== undefined);
+  if (given.length !== 1)
+    throw invalid('Filters must name exactly one of Agents, Queues, RoutingProfiles or UserHierarchyGroups');
+  for (const [list, what] of [
+    [agents, 'Filters.Agents'],
+    [queues, 'Filters.Queues'],
+    [profiles, 'Filters.RoutingProfiles'],
+  ] as const) {
+    if (list && (list.length < 1 || list.length > LIMITS.userDataFilterItems))
+      throw invalid(`${what} takes 1 to ${LIMITS.userDataFilterItems} items`);
+  }
+  if (groups && groups.length !== 1) throw invalid('Filters.UserHierarchyGroups takes exactly 1 item');
+  intInRange(body.MaxResults, 1, LIMITS.listMaxResults, 'MaxResults', LIMITS.listMaxResults);
   const { instanceArn } = store;
+  // The filter accepts ids or ARNs.
+  const idOf = (v: string) => v.slice(v.lastIndexOf('/') + 1);
+  const wanted = (list: string[] | undefined, id: string | undefined) =>
+    !list || (id !== undefined && list.map(idOf).includes(id));
   const list = store.scenario.agents
+    .map((a) => ({ a, profile: profileOf(store, a.routingProfileId) }))
     .filter(
-      (a) => (!agents || agents.includes(a.id)) && (!profiles || profiles.includes(a.routingProfileId ?? '')),
+      ({ a, profile }) =>
+        wanted(agents, a.id) &&
+        wanted(profiles, profile?.id) &&
+        (!queues || queues.map(idOf).some((q) => profile?.queueIds.includes(q))) &&
+        !groups,
     )
-    .map((a) => {
+    .map(({ a, profile }) => {
+      const status = statusNamed(store, a.status);
       const max: Record<string, number> = {};
       const active: Record<string, number> = {};
       const available: Record<string, number> = {};
-      for (const [channel, s] of Object.entries(a.slots)) {
-        if (!s) continue;
-        const held = Math.max(s.active, a.contacts.filter((c) => c.channel === channel).length);
-        max[channel] = s.max;
+      // Slots come from the agent's routing profile (MediaConcurrency), or from the agent's
+      // own `slots` in scenarios that predate routing profiles.
+      const channels = new Set([...Object.keys(a.slots), ...Object.keys(profile?.channels ?? {})]);
+      for (const channel of channels) {
+        const explicit = store.scenario.routingProfiles !== undefined;
+        const s = a.slots[channel as keyof typeof a.slots];
+        const cap = explicit
+          ? (profile?.channels[channel as keyof ScenarioRoutingProfile['channels']] ?? 0)
+          : (s?.max ?? 0);
+        if (cap === 0 && !s) continue;
+        const held = Math.max(s?.active ?? 0, a.contacts.filter((c) => c.channel === channel).length);
+        max[channel] = cap;
         active[channel] = held;
-        available[channel] = Math.max(0, s.max - held);
+        available[channel] = Math.max(0, cap - held);
       }
       return {
         User: { Id: a.id, Arn: `${instanceArn}/agent/${a.id}` },
-        RoutingProfile: a.routingProfileId
-          ? { Id: a.routingProfileId, Arn: `${instanceArn}/routing-profile/${a.routingProfileId}` }
+        RoutingProfile: profile
+          ? { Id: profile.id, Arn: `${instanceArn}/routing-profile/${profile.id}` }
           : undefined,
         Status: {
           StatusName: a.status,
-          StatusArn: `${instanceArn}/agent-state/${createHash('md5').update(a.status).digest('hex')}`,
+          StatusArn: status ? statusArn(store, status) : undefined,
           StatusStartTimestamp: epoch(a.statusStartTimestamp),
         },
+        NextStatus: a.nextStatus,
         AvailableSlotsByChannel: available,
         MaxSlotsByChannel: max,
         ActiveSlotsByChannel: active,
@@ -269,6 +431,105 @@ function getCurrentUserData(store: Store, body: Json): Json {
       };
     });
   return { UserDataList: list, ApproximateTotalCount: list.length };
+}
+
+function statusNamed(store: Store, name: string): ScenarioAgentStatus | undefined {
+  return store.statuses.find((x) => x.name === name);
+}
+
+function profileOf(store: Store, id: string | undefined): ScenarioRoutingProfile | undefined {
+  return id === undefined ? store.profiles[0] : store.profiles.find((p) => p.id === id);
+}
+
+function listAgentStatuses(store: Store, query: URLSearchParams): Json {
+  const types = query.getAll('AgentStatusTypes');
+  for (const t of types) oneOf(t, STATUS_TYPES, 'AgentStatusTypes item');
+  const matching = store.statuses.filter((x) => types.length === 0 || types.includes(x.type));
+  const { page, NextToken } = paginate(matching, query, LIMITS.agentStatusMaxResults);
+  return {
+    AgentStatusSummaryList: page.map((x) => ({
+      Id: x.id,
+      Arn: statusArn(store, x),
+      Name: x.name,
+      Type: x.type,
+      LastModifiedTime: Date.parse(store.scenario.now) / 1000,
+      LastModifiedRegion: store.scenario.instance.region,
+    })),
+    NextToken,
+  };
+}
+
+function describeAgentStatus(store: Store, id: string): Json {
+  const x = store.statuses.find((st) => st.id === id);
+  if (!x) throw notFound(`Agent status ${id} not found`);
+  return {
+    AgentStatus: {
+      AgentStatusARN: statusArn(store, x),
+      AgentStatusId: x.id,
+      Name: x.name,
+      Type: x.type,
+      State: 'ENABLED',
+    },
+  };
+}
+
+function requireProfile(store: Store, id: string): ScenarioRoutingProfile {
+  const profile = store.profiles.find((p) => p.id === id);
+  if (!profile) throw notFound(`Routing profile ${id} not found`);
+  return profile;
+}
+
+function listRoutingProfileQueues(store: Store, id: string, query: URLSearchParams): Json {
+  const profile = requireProfile(store, id);
+  const configs = profile.queueIds.flatMap((queueId) =>
+    Object.keys(profile.channels).map((channel) => ({
+      QueueId: queueId,
+      QueueArn: `${store.instanceArn}/queue/${queueId}`,
+      QueueName: store.scenario.queues.find((q) => q.id === queueId)?.name ?? queueId,
+      Priority: 1,
+      Delay: 0,
+      Channel: channel,
+    })),
+  );
+  const { page, NextToken } = paginate(configs, query, LIMITS.listMaxResults);
+  return { RoutingProfileQueueConfigSummaryList: page, NextToken };
+}
+
+function describeRoutingProfile(store: Store, id: string): Json {
+  const profile = requireProfile(store, id);
+  return {
+    RoutingProfile: {
+      InstanceId: store.scenario.instance.id,
+      Name: profile.name,
+      RoutingProfileArn: `${store.instanceArn}/routing-profile/${profile.id}`,
+      RoutingProfileId: profile.id,
+      Description: profile.name,
+      MediaConcurrencies: Object.entries(profile.channels).map(([Channel, Concurrency]) => ({
+        Channel,
+        Concurrency,
+      })),
+      NumberOfAssociatedQueues: profile.queueIds.length,
+      AssociatedQueueIds: profile.queueIds,
+    },
+  };
+}
+
+function describeQueue(store: Store, id: string): Json {
+  const queue = store.scenario.queues.find((q) => q.id === id);
+  if (!queue) throw notFound(`Queue ${id} not found`);
+  return {
+    Queue: {
+      Name: queue.name,
+      QueueArn: `${store.instanceArn}/queue/${queue.id}`,
+      QueueId: queue.id,
+      Status: 'ENABLED',
+    },
+  };
+}
+
+function listLambdaFunctions(store: Store, query: URLSearchParams): Json {
+  const { page, NextToken } = paginate(store.scenario.lambdaFunctions, query, 25);
+  return { LambdaFunctions: page, NextToken };
 }
 
 function describeContact(store: Store, id: string): Json {
@@ -305,12 +566,13 @@ function checkInstance(store: Store, id: unknown): void {
 
 interface Route {
   op: Operation;
-  /** Path parameters; for every route but SearchContacts the first one is the instance id. */
   method: string;
+  /** Path parameters; for every route but SearchContacts the first one is the instance id. */
   pattern: RegExp;
-  handle: (store: Store, params: string[], body: Json) => Json;
+  handle: (store: Store, params: string[], body: Json, query: URLSearchParams) => Json;
 }
 
+/** HTTP bindings as in the SDK's shipped model (its schemas' http traits). */
 const ROUTES: Route[] = [
   {
     op: 'SearchContacts',
@@ -341,6 +603,42 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/users\/([^/]+)\/([^/]+)$/,
     handle: (s, p) => describeUser(s, p[1] ?? ''),
+  },
+  {
+    op: 'ListAgentStatuses',
+    method: 'GET',
+    pattern: /^\/agent-status\/([^/]+)$/,
+    handle: (s, _p, _b, q) => listAgentStatuses(s, q),
+  },
+  {
+    op: 'DescribeAgentStatus',
+    method: 'GET',
+    pattern: /^\/agent-status\/([^/]+)\/([^/]+)$/,
+    handle: (s, p) => describeAgentStatus(s, p[1] ?? ''),
+  },
+  {
+    op: 'ListRoutingProfileQueues',
+    method: 'GET',
+    pattern: /^\/routing-profiles\/([^/]+)\/([^/]+)\/queues$/,
+    handle: (s, p, _b, q) => listRoutingProfileQueues(s, p[1] ?? '', q),
+  },
+  {
+    op: 'DescribeRoutingProfile',
+    method: 'GET',
+    pattern: /^\/routing-profiles\/([^/]+)\/([^/]+)$/,
+    handle: (s, p) => describeRoutingProfile(s, p[1] ?? ''),
+  },
+  {
+    op: 'DescribeQueue',
+    method: 'GET',
+    pattern: /^\/queues\/([^/]+)\/([^/]+)$/,
+    handle: (s, p) => describeQueue(s, p[1] ?? ''),
+  },
+  {
+    op: 'ListLambdaFunctions',
+    method: 'GET',
+    pattern: /^\/instance\/([^/]+)\/lambda-functions$/,
+    handle: (s, _p, _b, q) => listLambdaFunctions(s, q),
   },
 ];
 
@@ -398,8 +696,16 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const path = decodeURIComponent(url.pathname);
+  let url: URL;
+  let path: string;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    // A bad percent-escape (e.g. "/users/%E0%A4%A") is the client's error, not a crash.
+    req.resume();
+    return sendError(res, invalid('the request path is not valid URL encoding'));
+  }
   const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(path));
   if (!route) {
     req.resume();
@@ -443,7 +749,7 @@ async function handle(
     if (fault?.kind === 'malformed') return send(res, 200, '{"Contacts": [ {"Id": ');
     const params = route.pattern.exec(path)?.slice(1) ?? [];
     if (route.op !== 'SearchContacts') checkInstance(store, params[0]);
-    send(res, 200, JSON.stringify(route.handle(store, params, body)));
+    send(res, 200, JSON.stringify(route.handle(store, params, body, url.searchParams)));
   } catch (err) {
     if (err instanceof ConnectHttpError) return sendError(res, err);
     sendError(res, new ConnectHttpError(500, 'InternalServiceException', 'local Connect failed to answer'));

@@ -60,7 +60,7 @@ describe('fault matrix: every fault on every Connect operation ends in a documen
     });
   });
 
-  it("Connect's default quota (2 rps, burst 5) throttles a burst of calls, and every call is still answered", async () => {
+  it("Connect's default SearchContacts quota (0.5 rps, burst 1) lets one of a burst of 12 calls through, and every call is still answered", async () => {
     const scenario = demoScenario({ faults: { seed: 1, inject: [], throttle: 'connect-defaults' } });
     await withSession({ scenario }, async (session) => {
       const results = await Promise.all(
@@ -68,9 +68,10 @@ describe('fault matrix: every fault on every Connect operation ends in a documen
       );
       const reasons = results.map((r) => r.decision.reason);
       expect(reasons).toHaveLength(12);
-      expect(reasons).toContain('LOOKUP_THROTTLED');
-      expect(reasons).toContain('LAST_AGENT_AVAILABLE');
-      expect(session.connect.stats.SearchContacts.throttled).toBeGreaterThan(0);
+      // The retries (tens of ms apart) cannot outwait a bucket that refills one token per 2 s.
+      expect(reasons.filter((r) => r === 'LAST_AGENT_AVAILABLE')).toHaveLength(1);
+      expect(reasons.filter((r) => r === 'LOOKUP_THROTTLED')).toHaveLength(11);
+      expect(session.connect.stats.SearchContacts.throttled).toBeGreaterThanOrEqual(11);
     });
   });
 });
