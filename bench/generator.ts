@@ -8,6 +8,7 @@ import {
 import { classifyAgent } from '../steps/check-agent-availability';
 import { normaliseCaller } from '../steps/lib/caller';
 import { loadConfig } from '../steps/lib/config';
+import type { AgentAvailability } from '../steps/lib/schemas';
 
 /**
  * A synthetic contact center, seeded and deterministic: agents with statuses at "now",
@@ -32,7 +33,7 @@ export interface TruthCall {
   phone: string;
   /** True last agent within the lookback window, if any. */
   agentId?: string;
-  agentState?: 'AVAILABLE' | 'BUSY' | 'NOT_ROUTABLE' | 'OFFLINE';
+  agentState?: AgentAvailability['status'];
   lastContactId?: string;
 }
 
@@ -237,6 +238,8 @@ export function generateContactCenter(o: GeneratorOptions): GeneratedCenter {
           }
         : undefined,
       'VOICE',
+      // The generator's statuses are Connect's defaults plus CUSTOM ones (Break, Lunch).
+      undefined,
       config,
     ).status;
     return { phone, agentId: last.agentId, agentState: state, lastContactId: last.id };

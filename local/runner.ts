@@ -104,13 +104,46 @@ export function toTrace(events: EventLog[]): TraceEntry[] {
   return trace;
 }
 
+/** One Connect API call made by a step: which Task state, which operation, with what input. */
+export interface ConnectCall {
+  state: string;
+  operation: string;
+  input: Record<string, unknown>;
+}
+
+/** The step's Connect client, reporting every command it sends (the IAM conformance test reads these). */
+function recordingClient(deps: StepDeps, state: string, onCall: (call: ConnectCall) => void): StepDeps {
+  const connect = new Proxy(deps.connect, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return (
+        command: { constructor: { name: string }; input: Record<string, unknown> },
+        ...rest: unknown[]
+      ) => {
+        onCall({ state, operation: command.constructor.name.replace(/Command$/, ''), input: command.input });
+        return (target.send as (...args: unknown[]) => unknown).call(target, command, ...rest);
+      };
+    },
+  });
+  return { ...deps, connect };
+}
+
 /**
  * Runs statemachine/*.asl.json in-process with aws-local-stepfunctions, each Task state mapped
  * to the same step code the Lambdas run.
  */
-export function createLocalRunner(deps: StepDeps) {
+export function createLocalRunner(
+  deps: StepDeps,
+  options: { onConnectCall?: (call: ConnectCall) => void } = {},
+) {
   const machine = new StateMachine(localDefinition() as never, { validationOptions: { checkArn: true } });
-  const handlers = Object.fromEntries(STEPS.map((s) => [s.state, (input: unknown) => s.run(input, deps)]));
+  const { onConnectCall } = options;
+  const handlers = Object.fromEntries(
+    STEPS.map((s) => {
+      const stepDeps = onConnectCall ? recordingClient(deps, s.state, onConnectCall) : deps;
+      return [s.state, (input: unknown) => s.run(input, stepDeps)];
+    }),
+  );
   /** Runs one execution; with a deadline, the execution is aborted when it passes (as Step Functions would be abandoned). */
   const run = async (input: unknown, deadline?: Deadline): Promise<LocalExecution> => {
     const execution = machine.run(input as never, {

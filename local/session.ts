@@ -7,9 +7,10 @@ import { type Config, loadConfig } from '../steps/lib/config';
 import { createConnectClient } from '../steps/lib/connect-client';
 import type { FlowResponse } from '../steps/lib/decision';
 import { Logger } from '../steps/lib/logger';
+import { createReferenceData } from '../steps/lib/reference-data';
 import type { Scenario } from './connect/scenario';
 import { type LocalConnect, startLocalConnect } from './connect/server';
-import { type TraceEntry, createLocalRunner } from './runner';
+import { type ConnectCall, type TraceEntry, createLocalRunner } from './runner';
 
 export interface LocalDecision {
   decision: FlowResponse;
@@ -34,6 +35,8 @@ export interface SessionOptions {
   /** Reference time; defaults to the scenario's "now". */
   now?: Date;
   logger?: Logger;
+  /** Called for every Connect API call a step makes (IAM conformance). */
+  onConnectCall?: (call: ConnectCall) => void;
 }
 
 export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
@@ -50,8 +53,17 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
     region: scenario.instance.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const stepDeps = { connect: client, config, logger, clock: Date.now };
-  const runner = createLocalRunner(stepDeps);
+  const stepDeps = {
+    connect: client,
+    config,
+    logger,
+    clock: Date.now,
+    reference: createReferenceData(config.referenceTtlSeconds * 1000),
+  };
+  const runner = createLocalRunner(
+    stepDeps,
+    options.onConnectCall ? { onConnectCall: options.onConnectCall } : {},
+  );
   const now = options.now ?? new Date(scenario.now);
   return {
     connect,
@@ -86,6 +98,13 @@ export interface CallOptions {
   contactId?: string;
   initialContactId?: string;
   queueArn?: string;
+  /** The Lambda parameters the contact flow passes (the shipped flows: queueArn, routingMode). */
+  parameters?: Record<string, string>;
+}
+
+/** The parameters the shipped flows pass: the queue the call is headed for and the routing mode. */
+export function flowParameters(instanceArn: string, queueId: string, routingMode = 'preferred-agent') {
+  return { queueArn: `${instanceArn}/queue/${queueId}`, routingMode };
 }
 
 /** A realistic Amazon Connect "ContactFlowEvent" for an inbound voice call. */
@@ -106,7 +125,7 @@ export function connectEventFor(call: CallOptions) {
         Queue: call.queueArn ? { ARN: call.queueArn, Name: 'queue' } : null,
         SystemEndpoint: { Address: '+18005550100', Type: 'TELEPHONE_NUMBER' },
       },
-      Parameters: {},
+      Parameters: call.parameters ?? {},
     },
   };
 }

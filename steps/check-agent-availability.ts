@@ -1,35 +1,71 @@
-import { GetCurrentUserDataCommand, type UserData } from '@aws-sdk/client-connect';
+import { type AgentStatusType, GetCurrentUserDataCommand, type UserData } from '@aws-sdk/client-connect';
 import { z } from 'zod';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
 import { Deadline, callWithRetry } from './lib/deadline';
+import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/reference-data';
 import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
 import { type AgentAvailability, PipelineInput, parseStepInput } from './lib/schemas';
 
 export const AvailabilityInput = PipelineInput.pick({ instanceId: true, deadlineAt: true }).extend({
   agentId: z.string().min(1).max(256),
   channel: PipelineInput.shape.channel,
+  /** The queue the call is headed for, when the agent must serve it (preferred-agent routing); '' = no check. */
+  membershipQueueId: PipelineInput.shape.membershipQueueId,
 });
 export type AvailabilityInput = typeof AvailabilityInput._output;
 
 /**
- * Classifies live agent data. GetCurrentUserData carries the status name, not its type, so
- * routable/offline status names are configuration (Connect's defaults: "Available", "Offline").
- * An agent missing from the answer is logged out.
+ * The type of a status. Connect gives every agent status a type (AgentStatusType: ROUTABLE,
+ * CUSTOM, OFFLINE; ListAgentStatuses), while GetCurrentUserData returns only its ARN and name:
+ * the type is looked up by ARN, then by name. Names are a fallback only, because admins rename
+ * statuses. The configured name lists override the type (for instances with unusual setups).
+ */
+export function statusType(
+  status: { arn?: string | undefined; name?: string | undefined },
+  types: StatusTypes | undefined,
+  config: Pick<Config, 'routableStatuses' | 'offlineStatuses'>,
+): AgentStatusType | undefined {
+  const { name, arn } = status;
+  if (name && config.offlineStatuses.includes(name)) return 'OFFLINE';
+  if (name && config.routableStatuses.includes(name)) return 'ROUTABLE';
+  if (types) return (arn ? types.byArn.get(arn) : undefined) ?? (name ? types.byName.get(name) : undefined);
+  // Status types unavailable (ListAgentStatuses failed): Connect's built-in statuses only.
+  return name === 'Available' ? 'ROUTABLE' : name === 'Offline' ? 'OFFLINE' : undefined;
+}
+
+/**
+ * Classifies live agent data for a call on `channel`:
+ * - absent from the answer, no status, or an OFFLINE-type status → OFFLINE;
+ * - a CUSTOM-type status (break, lunch, training; or an unknown one) → NOT_ROUTABLE;
+ * - a next status (chosen for after the current contact) that is OFFLINE → OFFLINE, CUSTOM → NOT_ROUTABLE;
+ * - no slot for the call's channel in the routing profile → NOT_ROUTABLE (NO_CHANNEL);
+ * - a free slot → AVAILABLE; all slots held (on a contact or in after-contact work) → BUSY.
  */
 export function classifyAgent(
   data: UserData | undefined,
   channel: AvailabilityInput['channel'],
+  types: StatusTypes | undefined,
   config: Pick<Config, 'routableStatuses' | 'offlineStatuses'>,
 ): AgentAvailability {
   const statusName = data?.Status?.StatusName;
-  if (!data || !statusName) return { status: 'OFFLINE' };
-  const named = { statusName };
-  if (config.offlineStatuses.includes(statusName)) return { status: 'OFFLINE', ...named };
-  if (!config.routableStatuses.includes(statusName)) return { status: 'NOT_ROUTABLE', ...named };
+  if (!data || (!statusName && !data.Status?.StatusArn)) return { status: 'OFFLINE', detail: 'LOGGED_OUT' };
+  const named = statusName ? { statusName } : {};
+  const type = statusType({ arn: data.Status?.StatusArn, name: statusName }, types, config);
+  if (type === 'OFFLINE') return { status: 'OFFLINE', detail: 'OFFLINE_STATUS', ...named };
+  if (type !== 'ROUTABLE') return { status: 'NOT_ROUTABLE', detail: 'CUSTOM_STATUS', ...named };
+  if (data.NextStatus) {
+    const next = statusType({ name: data.NextStatus }, types, config);
+    if (next === 'OFFLINE') return { status: 'OFFLINE', detail: 'NEXT_STATUS_OFFLINE', ...named };
+    if (next !== 'ROUTABLE') return { status: 'NOT_ROUTABLE', detail: 'NEXT_STATUS_CUSTOM', ...named };
+  }
+  // MaxSlotsByChannel comes from the routing profile's MediaConcurrency: no slot, no call on
+  // this channel. (Older answers without it fall back to the available slots.)
+  const maxSlots = data.MaxSlotsByChannel ? (data.MaxSlotsByChannel[channel] ?? 0) : undefined;
+  if (maxSlots === 0) return { status: 'NOT_ROUTABLE', detail: 'NO_CHANNEL', ...named };
   const free = data.AvailableSlotsByChannel?.[channel] ?? 0;
   // In after-contact work the slot is still held, so a free slot means free for a new call.
-  return { status: free > 0 ? 'AVAILABLE' : 'BUSY', ...named };
+  return free > 0 ? { status: 'AVAILABLE', ...named } : { status: 'BUSY', ...named };
 }
 
 export async function checkAgentAvailability(
@@ -37,14 +73,43 @@ export async function checkAgentAvailability(
   deps: StepDeps,
 ): Promise<AgentAvailability> {
   const deadline = new Deadline(input.deadlineAt, deps.clock);
-  const answer = await callWithRetry('GetCurrentUserData', deadline, (abortSignal) =>
-    deps.connect.send(
-      new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: [input.agentId] } }),
-      { abortSignal },
+  const { connect, reference, logger } = deps;
+  const [answer, types] = await Promise.all([
+    callWithRetry('GetCurrentUserData', deadline, (abortSignal) =>
+      connect.send(
+        new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: [input.agentId] } }),
+        { abortSignal },
+      ),
     ),
-  );
+    // Reference data is a refinement: when it cannot be read, classify by Connect's built-in
+    // status names rather than fail the decision.
+    reference
+      .statusTypes(connect, input.instanceId, deadline)
+      .catch((err: unknown) => {
+        logger.warn('agent status types unavailable, using built-in status names', { error: err });
+        return undefined;
+      }),
+  ]);
   const data = answer.UserDataList?.find((u) => u.User?.Id === input.agentId);
-  return classifyAgent(data, input.channel, deps.config);
+  const availability = classifyAgent(data, input.channel, types, deps.config);
+  const profileId = data?.RoutingProfile?.Id;
+  if (
+    !input.membershipQueueId ||
+    !profileId ||
+    (availability.status !== 'AVAILABLE' && availability.status !== 'BUSY')
+  )
+    return availability;
+  // Routing criteria only offer a contact to agents whose routing profile serves its queue:
+  // preferring anyone else makes the caller wait out the whole preference for nothing.
+  try {
+    const served = await reference.profileQueues(connect, input.instanceId, profileId, deadline);
+    if (!served.has(queueChannelKey(input.membershipQueueId, input.channel))) {
+      return { ...availability, status: 'NOT_IN_QUEUE', detail: 'QUEUE_NOT_IN_PROFILE' };
+    }
+  } catch (err) {
+    logger.warn('routing profile queues unavailable, not checking queue membership', { error: err });
+  }
+  return availability;
 }
 
 export const checkAgentAvailabilityStep: Step = {
@@ -53,4 +118,4 @@ export const checkAgentAvailabilityStep: Step = {
     checkAgentAvailability(parseStepInput(AvailabilityInput, input, 'CheckAgentAvailability'), deps),
 };
 
-export const handler = lambdaHandler(checkAgentAvailabilityStep, createConnectClient);
+export const handler = lambdaHandler(checkAgentAvailabilityStep, createConnectClient, createReferenceData);

@@ -15,6 +15,7 @@ const AVAILABILITY_REASON: Record<AgentAvailability['status'], Reason> = {
   BUSY: 'AGENT_BUSY',
   NOT_ROUTABLE: 'AGENT_NOT_ROUTABLE',
   OFFLINE: 'AGENT_OFFLINE',
+  NOT_IN_QUEUE: 'AGENT_NOT_IN_QUEUE',
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { customerKeyFor, normaliseCaller } from './lib/caller';
 import { type Config, loadConfig } from './lib/config';
-import { ConnectEvent, currentQueueId, instanceIdFromArn } from './lib/connect-event';
+import { ConnectEvent, currentQueueId, instanceIdFromArn, routingModeOf } from './lib/connect-event';
 import { Deadline } from './lib/deadline';
 import {
   type Decision,
@@ -104,6 +104,9 @@ export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResp
       ...(data.InitialContactId ? { initialContactId: data.InitialContactId } : {}),
       ...(data.PreviousContactId ? { previousContactId: data.PreviousContactId } : {}),
       ...(queueId ? { currentQueueId: queueId } : {}),
+      // In agent-queue routing the call waits in the agent's own queue, which reaches the agent
+      // whatever their routing profile; in every other mode the agent must serve the queue.
+      membershipQueueId: queueId && routingModeOf(parsed.data) !== 'agent-queue' ? queueId : '',
       channel,
       now: deps.now().toISOString(),
       deadlineAt: deadline.at - ANSWER_MARGIN_MS,
@@ -146,8 +149,13 @@ async function lambdaDecideDeps(): Promise<DecideDeps> {
   lambdaDeps ??= (async () => {
     const logger = new Logger({ service: 'last-agent-routing', function: 'decide' });
     let config = loadConfig();
-    if (config.keyMode === 'hmac-sha256' && !config.keySecret && config.keySecretParameter) {
-      config = { ...config, keySecret: await readKeySecret(config.keySecretParameter) };
+    if (config.keyMode === 'hmac-sha256' && !config.keySecret) {
+      const source = config.keySecretParameter
+        ? { parameter: config.keySecretParameter }
+        : config.keySecretArn
+          ? { secretArn: config.keySecretArn }
+          : undefined;
+      if (source) config = { ...config, keySecret: await readKeySecret(source) };
     }
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
@@ -173,8 +181,10 @@ export async function handler(event: unknown, _context?: Context): Promise<FlowR
   try {
     deps = await lambdaDecideDeps();
   } catch (err) {
+    // Logged loudly and counted like every decision, so the failure-share alarm sees it.
     new Logger({ service: 'last-agent-routing', function: 'decide' }).error('configuration error', {
       error: err,
+      ...decisionMetrics('DEFAULT', 'CONFIG_ERROR', 0),
     });
     return toFlowResponse({ decision: defaultDecision('CONFIG_ERROR'), customerKey: '', decisionMs: 0 });
   }

@@ -9,7 +9,7 @@ import { Deadline, callWithRetry } from './lib/deadline';
 import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
 import { type ContactSummary, PipelineInput, type SearchResult, parseStepInput } from './lib/schemas';
 
-export const SearchInput = PipelineInput.omit({ csatGate: true });
+export const SearchInput = PipelineInput.omit({ csatGate: true, membershipQueueId: true });
 export type SearchInput = typeof SearchInput._output;
 
 /** Keeps the step payload far below Step Functions' 256 KB limit. */
@@ -32,19 +32,35 @@ export function summarise(c: ContactSearchSummary): ContactSummary {
   };
 }
 
+/**
+ * The longest TimeRange one SearchContacts request covers here. The admin guide's contact search
+ * page: "Search a time range up to 8 weeks" (the API reference states no limit; the local Connect
+ * enforces it). Longer lookbacks are searched as several windows, newest first.
+ */
+export const MAX_SEARCH_WINDOW_MS = 8 * 7 * 86_400_000;
+
+/** The lookback window as ≤ 8-week time ranges, newest first, not overlapping. */
+export function searchWindows(now: Date, lookbackDays: number): { start: Date; end: Date }[] {
+  const start = now.getTime() - lookbackDays * 86_400_000;
+  const windows: { start: Date; end: Date }[] = [];
+  for (let end = now.getTime(); end > start; end -= MAX_SEARCH_WINDOW_MS) {
+    windows.push({ start: new Date(Math.max(start, end - MAX_SEARCH_WINDOW_MS)), end: new Date(end) });
+  }
+  return windows;
+}
+
 export function buildSearchRequest(
   input: SearchInput,
   deps: Pick<StepDeps, 'config'>,
+  window = searchWindows(new Date(input.now), deps.config.lookbackDays)[0] as { start: Date; end: Date },
 ): SearchContactsCommandInput {
   const { config } = deps;
-  const end = new Date(input.now);
-  const start = new Date(end.getTime() - config.lookbackDays * 86_400_000);
   // CONNECTED_TO_AGENT_TIMESTAMP only matches contacts that reached an agent, so IVR-only and
   // abandoned calls never fill the page; INITIATION_TIMESTAMP is the conventional scan.
   const field = config.searchMode === 'connected' ? 'CONNECTED_TO_AGENT_TIMESTAMP' : 'INITIATION_TIMESTAMP';
   return {
     InstanceId: input.instanceId,
-    TimeRange: { Type: field, StartTime: start, EndTime: end },
+    TimeRange: { Type: field, StartTime: window.start, EndTime: window.end },
     SearchCriteria: {
       Channels: config.channels,
       ...(config.sameQueue && input.currentQueueId ? { QueueIds: [input.currentQueueId] } : {}),
@@ -59,33 +75,38 @@ export function buildSearchRequest(
 }
 
 /**
- * Reads the caller's recent contacts, newest first, page by page until a page holds an
- * eligible contact, the page budget is spent or the results end.
+ * Reads the caller's recent contacts, newest first, window by window and page by page, until a
+ * page holds an eligible contact, the page budget is spent or the lookback ends.
  */
 export async function searchRecentContacts(input: SearchInput, deps: StepDeps): Promise<SearchResult> {
   const { config, connect } = deps;
   const deadline = new Deadline(input.deadlineAt, deps.clock);
-  const request = buildSearchRequest(input, deps);
   const criteria = { ...input, minTalkSeconds: config.minTalkSeconds, sameQueue: config.sameQueue };
-  const candidates: ContactSummary[] = [];
+  const candidates = new Map<string, ContactSummary>();
   let seen = 0;
   let pages = 0;
-  let nextToken: string | undefined;
-  do {
-    const page = await callWithRetry('SearchContacts', deadline, (abortSignal) =>
-      connect.send(new SearchContactsCommand({ ...request, NextToken: nextToken }), { abortSignal }),
-    );
-    pages++;
-    const contacts = (page.Contacts ?? []).map(summarise);
-    seen += contacts.length;
-    candidates.push(...contacts.filter(reachedAgent));
-    if (contacts.some((c) => isEligible(c, criteria))) break;
-    nextToken = page.NextToken;
-  } while (nextToken && pages < config.maxPages);
+  let found = false;
+  for (const window of searchWindows(new Date(input.now), config.lookbackDays)) {
+    const request = buildSearchRequest(input, deps, window);
+    let nextToken: string | undefined;
+    do {
+      const page = await callWithRetry('SearchContacts', deadline, (abortSignal) =>
+        connect.send(new SearchContactsCommand({ ...request, NextToken: nextToken }), { abortSignal }),
+      );
+      pages++;
+      const contacts = (page.Contacts ?? []).map(summarise);
+      seen += contacts.length;
+      // Windows share their boundary instant: a contact there comes back twice, counted once.
+      for (const c of contacts.filter(reachedAgent)) candidates.set(c.id, c);
+      found = contacts.some((c) => isEligible(c, criteria));
+      nextToken = page.NextToken;
+    } while (!found && nextToken && pages < config.maxPages);
+    if (found || pages >= config.maxPages) break;
+  }
 
-  candidates.sort(newestFirst);
-  deps.logger.debug('searched contacts', { pages, seen, candidates: candidates.length });
-  return { seen, pages, candidates: candidates.slice(0, MAX_CANDIDATES) };
+  const sorted = [...candidates.values()].sort(newestFirst);
+  deps.logger.debug('searched contacts', { pages, seen, candidates: sorted.length });
+  return { seen, pages, candidates: sorted.slice(0, MAX_CANDIDATES) };
 }
 
 export const searchContactsStep: Step = {

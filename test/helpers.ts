@@ -1,7 +1,13 @@
 import '../local/polyfills';
 import { DEMO_SCENARIO } from '../local/cli';
 import { type Scenario, loadScenarioFile, parseScenario } from '../local/connect/scenario';
-import { type LocalDecision, type LocalSession, connectEventFor, startLocalSession } from '../local/session';
+import {
+  type LocalDecision,
+  type LocalSession,
+  connectEventFor,
+  flowParameters,
+  startLocalSession,
+} from '../local/session';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -31,8 +37,19 @@ export async function withSession<T>(
   }
 }
 
-export function callFrom(session: LocalSession, phone: string, extra: { contactId?: string } = {}) {
-  return connectEventFor({ phone, instanceArn: session.instanceArn, ...extra });
+/** A call as the shipped preferred-agent flow places it: headed for the scenario's first queue (Claims). */
+export function callFrom(
+  session: LocalSession,
+  phone: string,
+  extra: { contactId?: string; parameters?: Record<string, string> } = {},
+) {
+  const queue = session.connect.scenario.queues[0];
+  return connectEventFor({
+    phone,
+    instanceArn: session.instanceArn,
+    ...(queue ? { parameters: flowParameters(session.instanceArn, queue.id) } : {}),
+    ...extra,
+  });
 }
 
 /** The states a decision passed through, in order (the path a supervisor sees). */

@@ -24,13 +24,25 @@ const list = (fallback: string) =>
     )
     .pipe(z.array(z.string().min(1)).min(1));
 
+const optionalList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
 const Channel = z.enum(['VOICE', 'CHAT', 'TASK', 'EMAIL']);
 
 /** Environment variables read by every function and by the local runtime (same names). */
 const EnvSchema = z.object({
+  // Connect's model: SearchableContactAttributeKey @length(1, 100); the admin website accepts
+  // letters, digits, "-" and "_" in a searchable key.
   LAST_AGENT_ATTRIBUTE_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, "_", "-" or ".", at most 128 characters')
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" or "-", at most 100 characters')
     .default('CustomerPhoneNumber'),
   LAST_AGENT_LOOKBACK_DAYS: int(7, 1, 365),
   LAST_AGENT_CHANNELS: list('VOICE').pipe(z.array(Channel)),
@@ -39,8 +51,11 @@ const EnvSchema = z.object({
   LAST_AGENT_MAX_PAGES: int(3, 1, 20),
   LAST_AGENT_MIN_TALK_SECONDS: int(0, 0, 86_400),
   LAST_AGENT_SAME_QUEUE: bool(false),
-  LAST_AGENT_ROUTABLE_STATUSES: list('Available'),
-  LAST_AGENT_OFFLINE_STATUSES: list('Offline'),
+  /** Overrides only: routability comes from each status's type (ListAgentStatuses). */
+  LAST_AGENT_ROUTABLE_STATUSES: optionalList,
+  LAST_AGENT_OFFLINE_STATUSES: optionalList,
+  /** How long a Lambda container keeps agent status types and routing-profile queues. */
+  LAST_AGENT_REFERENCE_TTL_SECONDS: int(300, 10, 3600),
   LAST_AGENT_PREFER_BUSY: bool(true),
   LAST_AGENT_LAST_QUEUE_FALLBACK: bool(false),
   LAST_AGENT_CSAT_ATTRIBUTE: z
@@ -61,6 +76,14 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name such as /last-agent/key-secret')
     .optional(),
+  /** Secrets Manager secret holding the key secret (what the CDK stack creates by default). */
+  LAST_AGENT_KEY_SECRET_ARN: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+      'a Secrets Manager secret ARN',
+    )
+    .optional(),
 });
 
 export type Channel = z.infer<typeof Channel>;
@@ -74,8 +97,10 @@ export interface Config {
   maxPages: number;
   minTalkSeconds: number;
   sameQueue: boolean;
+  /** Status names always treated as routable / offline, whatever their type (override; usually empty). */
   routableStatuses: string[];
   offlineStatuses: string[];
+  referenceTtlSeconds: number;
   preferBusyAgent: boolean;
   lastQueueFallback: boolean;
   csatAttribute: string | undefined;
@@ -86,6 +111,7 @@ export interface Config {
   keyMode: 'e164' | 'hmac-sha256';
   keySecret: string | undefined;
   keySecretParameter: string | undefined;
+  keySecretArn: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -109,10 +135,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (
     e.LAST_AGENT_KEY_MODE === 'hmac-sha256' &&
     !e.LAST_AGENT_KEY_SECRET &&
-    !e.LAST_AGENT_KEY_SECRET_PARAMETER
+    !e.LAST_AGENT_KEY_SECRET_PARAMETER &&
+    !e.LAST_AGENT_KEY_SECRET_ARN
   ) {
     throw new ConfigError(
-      'Invalid configuration: LAST_AGENT_KEY_SECRET or LAST_AGENT_KEY_SECRET_PARAMETER: required when LAST_AGENT_KEY_MODE is hmac-sha256',
+      'Invalid configuration: LAST_AGENT_KEY_SECRET, LAST_AGENT_KEY_SECRET_PARAMETER or LAST_AGENT_KEY_SECRET_ARN: required when LAST_AGENT_KEY_MODE is hmac-sha256',
     );
   }
   return {
@@ -126,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sameQueue: e.LAST_AGENT_SAME_QUEUE,
     routableStatuses: e.LAST_AGENT_ROUTABLE_STATUSES,
     offlineStatuses: e.LAST_AGENT_OFFLINE_STATUSES,
+    referenceTtlSeconds: e.LAST_AGENT_REFERENCE_TTL_SECONDS,
     preferBusyAgent: e.LAST_AGENT_PREFER_BUSY,
     lastQueueFallback: e.LAST_AGENT_LAST_QUEUE_FALLBACK,
     csatAttribute: e.LAST_AGENT_CSAT_ATTRIBUTE,
@@ -136,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyMode: e.LAST_AGENT_KEY_MODE,
     keySecret: e.LAST_AGENT_KEY_SECRET,
     keySecretParameter: e.LAST_AGENT_KEY_SECRET_PARAMETER,
+    keySecretArn: e.LAST_AGENT_KEY_SECRET_ARN,
   };
 }
 

@@ -40,6 +40,12 @@ export function currentQueueId(event: ConnectEvent): string | undefined {
   return undefined;
 }
 
+/** The flow's routing mode, passed as the `routingMode` Lambda parameter by the sample flows. */
+export function routingModeOf(event: ConnectEvent): string | undefined {
+  const mode = event.Details.Parameters?.routingMode;
+  return typeof mode === 'string' ? mode : undefined;
+}
+
 /** Instance id from an instance ARN (arn:aws:connect:region:account:instance/ID). */
 export function instanceIdFromArn(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([0-9a-f-]{36})$/.exec(arn)?.[1];

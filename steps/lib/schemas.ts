@@ -9,6 +9,11 @@ export const PipelineInput = z.object({
   initialContactId: z.string().min(1).max(256).optional(),
   previousContactId: z.string().min(1).max(256).optional(),
   currentQueueId: z.string().min(1).max(256).optional(),
+  /**
+   * The queue the last agent must serve for the preference to work ('' = no check): the queue the
+   * call is headed for in preferred-agent routing. Always present, so the ASL can pass it on.
+   */
+  membershipQueueId: z.string().max(256).default(''),
   channel: z.enum(['VOICE', 'CHAT', 'TASK', 'EMAIL']).default('VOICE'),
   /** Reference time for the lookback window (ISO 8601). */
   now: z.iso.datetime({ offset: true }),
@@ -56,7 +61,19 @@ export const LastContact = z.discriminatedUnion('found', [
 export type LastContact = z.infer<typeof LastContact>;
 
 export const AgentAvailability = z.object({
-  status: z.enum(['AVAILABLE', 'BUSY', 'NOT_ROUTABLE', 'OFFLINE']),
+  status: z.enum(['AVAILABLE', 'BUSY', 'NOT_ROUTABLE', 'OFFLINE', 'NOT_IN_QUEUE']),
+  /** Why, for the trace: which rule classified the agent. */
+  detail: z
+    .enum([
+      'LOGGED_OUT',
+      'OFFLINE_STATUS',
+      'CUSTOM_STATUS',
+      'NEXT_STATUS_OFFLINE',
+      'NEXT_STATUS_CUSTOM',
+      'NO_CHANNEL',
+      'QUEUE_NOT_IN_PROFILE',
+    ])
+    .optional(),
   statusName: z.string().optional(),
 });
 export type AgentAvailability = z.infer<typeof AgentAvailability>;

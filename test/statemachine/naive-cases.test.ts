@@ -84,5 +84,28 @@ describe('cases a naive implementation gets wrong', () => {
         expect(decision.reason).toBe('LAST_AGENT_AVAILABLE');
       });
     });
+
+    it('finds a contact 70 days ago with a 90-day lookback, searching in windows of at most 8 weeks', async () => {
+      const calls: { TimeRange?: { StartTime?: Date; EndTime?: Date } }[] = [];
+      const { startLocalSession } = await import('../../local/session');
+      const session = await startLocalSession({
+        scenario: scenarioWith(70 * 86_400),
+        env: { LAST_AGENT_LOOKBACK_DAYS: '90' },
+        onConnectCall: (call) => {
+          if (call.operation === 'SearchContacts') calls.push(call.input as never);
+        },
+      });
+      try {
+        const { decision } = await session.decide(callFrom(session, '+14155550150'));
+        expect(decision.reason).toBe('LAST_AGENT_AVAILABLE');
+      } finally {
+        await session.close();
+      }
+      const spans = calls.map(
+        (c) =>
+          ((c.TimeRange?.EndTime?.getTime() ?? 0) - (c.TimeRange?.StartTime?.getTime() ?? 0)) / 86_400_000,
+      );
+      expect(spans).toEqual([56, 34]);
+    });
   });
 });

@@ -67,6 +67,25 @@ const SCENARIOS: Scenario[] = [
     path: FULL,
   },
   {
+    name: 'a last agent whose routing profile does not serve the queue the call is headed for is not preferred',
+    phone: demoPhone('(Erin)'),
+    expected: { route: 'DEFAULT', reason: 'AGENT_NOT_IN_QUEUE', agent: 'erin' },
+    path: FULL,
+  },
+  {
+    name: 'an agent outside the queue falls back to the last queue when enabled',
+    phone: demoPhone('(Erin)'),
+    env: { LAST_AGENT_LAST_QUEUE_FALLBACK: 'true' },
+    expected: { route: 'LAST_QUEUE', reason: 'AGENT_NOT_IN_QUEUE', agent: 'erin' },
+    path: FULL,
+  },
+  {
+    name: 'a last agent on a call who chose a custom next status (lunch) is not preferred',
+    phone: demoPhone('(Frank)'),
+    expected: { route: 'DEFAULT', reason: 'AGENT_NOT_ROUTABLE', agent: 'frank' },
+    path: FULL,
+  },
+  {
     name: 'a low satisfaction score on the last contact blocks the preference',
     phone: demoPhone('rated 1/5'),
     env: { LAST_AGENT_CSAT_ATTRIBUTE: 'csat', LAST_AGENT_MIN_CSAT: '3' },
@@ -171,6 +190,27 @@ describe('state machine scenarios', () => {
       expect(result.decision.reason).toBe(s.expected.reason);
       expect(result.decision.agentId).toBe(s.expected.agent ? agentId(s.expected.agent) : '');
       expect(normalisedPath(result)).toEqual(s.path);
+    });
+  });
+
+  it('decides routability by status type: an admin who renamed "Available" to "Ready" changes nothing', async () => {
+    const statuses = (DEMO.agentStatuses ?? []).map((st) =>
+      st.name === 'Available' ? { ...st, name: 'Ready' } : st,
+    );
+    const agents = DEMO.agents.map((a) => (a.status === 'Available' ? { ...a, status: 'Ready' } : a));
+    await withSession({ scenario: demoScenario({ agentStatuses: statuses, agents }) }, async (session) => {
+      const result = await session.decide(callFrom(session, demoPhone('Alice) is free')));
+      expect(result.decision).toMatchObject({ route: 'LAST_AGENT', reason: 'LAST_AGENT_AVAILABLE' });
+    });
+  });
+
+  it('a status named "Available" whose type is CUSTOM is not routable', async () => {
+    const statuses = (DEMO.agentStatuses ?? []).map((st) =>
+      st.name === 'Available' ? { ...st, type: 'CUSTOM' as const } : st,
+    );
+    await withSession({ scenario: demoScenario({ agentStatuses: statuses }) }, async (session) => {
+      const result = await session.decide(callFrom(session, demoPhone('Alice) is free')));
+      expect(result.decision).toMatchObject({ route: 'DEFAULT', reason: 'AGENT_NOT_ROUTABLE' });
     });
   });
 

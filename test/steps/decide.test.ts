@@ -141,8 +141,26 @@ describe('decide (entry Lambda)', () => {
       Route: 'LAST_AGENT',
       Reason: 'AGENT_BUSY',
       Decisions: 1,
-      _aws: { CloudWatchMetrics: [{ Namespace: 'LastAgentRouting', Dimensions: [['Route', 'Reason']] }] },
+      FailedDecisions: 0,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'LastAgentRouting', Dimensions: [['Route', 'Reason'], []] }] },
     });
+  });
+
+  it('counts a LOOKUP_ERROR as a failed decision, in totals without dimensions for the alarm', async () => {
+    const lines: string[] = [];
+    await decide(
+      event(),
+      deps(
+        async () => {
+          throw new Error('AccessDeniedException');
+        },
+        {},
+        lines,
+      ),
+    );
+    const metric = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
+    expect(metric).toMatchObject({ Reason: 'LOOKUP_ERROR', Decisions: 1, FailedDecisions: 1 });
+    expect(metric._aws.CloudWatchMetrics[0].Dimensions).toContainEqual([]);
   });
 
   it('logs the decision with the caller masked', async () => {

@@ -1,6 +1,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { loadConfig } from '../../steps/lib/config';
 import { Logger } from '../../steps/lib/logger';
+import { createReferenceData } from '../../steps/lib/reference-data';
 import type { StepDeps } from '../../steps/lib/runtime';
 
 export const INSTANCE_ID = '11111111-2222-4333-8444-555555555555';
@@ -16,6 +17,7 @@ export function stepDeps(env: Record<string, string> = {}, clock: () => number =
     config: loadConfig(env),
     logger: new Logger({}, 'silent'),
     clock,
+    reference: createReferenceData(60_000, clock),
   };
 }
 
@@ -24,6 +26,7 @@ export const baseInput = {
   customerKey: '+14155550123',
   contactId: 'current',
   initialContactId: 'current',
+  membershipQueueId: '',
   channel: 'VOICE' as const,
   now: '2026-11-20T10:00:00.000Z',
   deadlineAt: 1_000_000 + 3000,

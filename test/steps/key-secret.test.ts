@@ -1,3 +1,4 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -7,10 +8,13 @@ import { INSTANCE_ARN } from './fixtures';
 
 const ssm = mockClient(SSMClient);
 const sfn = mockClient(SFNClient);
+const secrets = mockClient(SecretsManagerClient);
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:last-agent-key-AbCdEf';
 
 afterEach(() => {
   ssm.reset();
   sfn.reset();
+  secrets.reset();
   vi.unstubAllEnvs();
   vi.resetModules();
 });
@@ -19,7 +23,7 @@ describe('key secret from SSM', () => {
   it('reads the SecureString decrypted', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'a-long-enough-secret' } });
 
-    expect(await readKeySecret('/last-agent/key')).toBe('a-long-enough-secret');
+    expect(await readKeySecret({ parameter: '/last-agent/key' })).toBe('a-long-enough-secret');
     expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({
       Name: '/last-agent/key',
       WithDecryption: true,
@@ -28,11 +32,35 @@ describe('key secret from SSM', () => {
 
   it('rejects a secret too short to be a key', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'short' } });
-    await expect(readKeySecret('/last-agent/key')).rejects.toThrow(/at least 16/);
+    await expect(readKeySecret({ parameter: '/last-agent/key' })).rejects.toThrow(/at least 16/);
+  });
+
+  it('reads the secret the stack creates in Secrets Manager', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'generated-by-the-stack-0123456789' });
+
+    expect(await readKeySecret({ secretArn: SECRET_ARN })).toBe('generated-by-the-stack-0123456789');
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: SECRET_ARN });
+  });
+
+  it('the entry Lambda counts a configuration error as a CONFIG_ERROR decision metric', async () => {
+    ssm.on(GetParameterCommand).rejects(new Error('AccessDenied'));
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((line) => {
+      lines.push(String(line));
+      return true;
+    });
+    try {
+      const call = await coldEntryLambda({ LOG_LEVEL: 'error' });
+      expect((await call()).reason).toBe('CONFIG_ERROR');
+    } finally {
+      write.mockRestore();
+    }
+    const emf = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
+    expect(emf).toMatchObject({ Route: 'DEFAULT', Reason: 'CONFIG_ERROR', Decisions: 1 });
   });
 
   /** The entry Lambda module, fresh (cold start), configured for hashed keys from SSM. */
-  async function coldEntryLambda() {
+  async function coldEntryLambda(env: Record<string, string> = {}) {
     sfn.on(StartSyncExecutionCommand).resolves({
       status: 'SUCCEEDED',
       output: JSON.stringify({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }),
@@ -41,6 +69,7 @@ describe('key secret from SSM', () => {
     vi.stubEnv('LAST_AGENT_KEY_SECRET_PARAMETER', '/last-agent/key');
     vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:x');
     vi.stubEnv('LOG_LEVEL', 'silent');
+    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
     const { handler } = await import('../../steps/decide');
     const event = {
       Details: {
