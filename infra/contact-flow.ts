@@ -1,87 +1,194 @@
 /**
- * The sample inbound contact flow, in Amazon Connect flow language (Version 2019-10-30).
- * Built from code so the CDK stack deploys it (CfnContactFlow) and `npm run flow` writes an
- * importable copy; a contract test checks it against the entry Lambda's response keys.
+ * The sample flows, in Amazon Connect flow language (Version 2019-10-30), built from code so the
+ * CDK stack deploys them (CfnContactFlow) and `npm run flows` writes importable copies.
+ *
+ * - `buildContactFlow`: the inbound flow (type CONTACT_FLOW). It asks the entry Lambda for a
+ *   decision, stores the searchable customer key, and routes in one of two modes.
+ * - `buildAgentWaitQueueFlow`: the customer-queue flow (type CUSTOMER_QUEUE) that bounds the wait
+ *   in the agent's queue in agent-queue mode.
+ *
+ * Every action follows THE TABLE in ./flow-actions.ts, whose entries cite the real exports and
+ * the reference page for each shape; tests run `checkFlow` on every generated flow. Comments here
+ * give the evidence for choices the table does not cover.
  */
+import type { FlowAction, KeyPathExemption } from './flow-actions';
 
 export type RoutingMode = 'agent-queue' | 'preferred-agent';
+/** How the entry Lambda derives the customer key (LAST_AGENT_KEY_MODE). */
+export type KeyMode = 'e164' | 'hmac-sha256';
 
 export interface ContactFlowOptions {
   lambdaArn: string;
-  /** Queue for normal routing (ARN). */
+  /** Queue for normal routing (full queue ARN, as Connect reports it in $.Queue.ARN). */
   defaultQueueArn: string;
   mode: RoutingMode;
-  /** preferred-agent mode: how long only the last agent is offered the call. */
+  /** preferred-agent mode: how long only the last agent is offered the call (5-600 s). */
   preferredAgentSeconds: number;
   /** Contact attribute holding the customer key (configured as searchable in the instance). */
   attributeKey: string;
-  /** Seconds Connect waits for the entry Lambda (at most 8). */
+  /** Seconds Connect waits for the entry Lambda (1-8). */
   lambdaTimeoutSeconds: number;
-}
-
-interface Action {
-  Identifier: string;
-  Type: string;
-  Parameters: Record<string, unknown>;
-  Transitions: {
-    NextAction?: string;
-    Conditions?: { NextAction: string; Condition: { Operator: string; Operands: string[] } }[];
-    Errors?: { NextAction: string; ErrorType: string }[];
-  };
+  /** Decides what the flow can store when the entry Lambda fails (see the Lambda error branch). */
+  keyMode: KeyMode;
+  /** agent-queue mode (required there): ARN of the flow built by `buildAgentWaitQueueFlow`. */
+  agentWaitQueueFlowArn?: string;
 }
 
 export interface ContactFlow {
   Version: '2019-10-30';
   StartAction: string;
-  Actions: Action[];
+  Actions: FlowAction[];
 }
+
+/** Identifiers of the inbound flow (≤ 50 characters, none of % : ( \ / ) = $ , ; [ ] { }). */
+export const FLOW_IDS = {
+  decide: 'decide-route',
+  checkKey: 'check-customer-key',
+  storeKey: 'store-customer-key',
+  storeRouteOnly: 'store-route-only',
+  storeAfterLambdaError: 'store-after-lambda-error',
+  branch: 'branch-on-route',
+  setPreferredQueue: 'set-preferred-queue',
+  preferAgent: 'prefer-last-agent',
+  setAgentQueue: 'set-agent-queue',
+  checkStaffed: 'check-agent-staffed',
+  offer: 'offer-last-agent',
+  setWaitFlow: 'set-agent-wait-queue-flow',
+  setLastQueue: 'set-last-queue',
+  transferRouted: 'transfer-routed',
+  setDefaultQueue: 'set-default-queue',
+  transferDefault: 'transfer-default',
+  sorry: 'sorry',
+  disconnect: 'disconnect',
+} as const;
+
+/** Identifiers of the agent-wait customer-queue flow. */
+export const QUEUE_FLOW_IDS = {
+  checkQueue: 'check-current-queue',
+  holdInDefault: 'hold-in-default-queue',
+  holdPlain: 'hold-plain-text',
+  waitForAgent: 'wait-for-last-agent',
+  moveToDefault: 'move-to-default-queue',
+  moveAfterLoopError: 'move-after-loop-error',
+  end: 'end-queue-flow',
+} as const;
+
+/** Written to lastAgentReason when the entry Lambda fails (not one of the Lambda's reason codes). */
+export const LAMBDA_ERROR_REASON = 'LAMBDA_ERROR';
+
+/** Default bound of the wait in the agent's queue (agent-queue mode). */
+export const AGENT_WAIT_SECONDS = 60;
+
+const I = FLOW_IDS;
+const Q = QUEUE_FLOW_IDS;
 
 const onError = (next: string, ...types: string[]) =>
   (types.length ? types : ['NoMatchingError']).map((ErrorType) => ({ NextAction: next, ErrorType }));
-const equals = (value: string, next: string) => ({
+const when = (operator: string, value: string, next: string) => ({
   NextAction: next,
-  Condition: { Operator: 'Equals', Operands: [value] },
+  Condition: { Operator: operator, Operands: [value] },
 });
+const equals = (value: string, next: string) => when('Equals', value, next);
+
+const integerIn = (name: string, value: number, min: number, max: number) => {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer ${min}-${max}, got ${value}`);
+};
 
 export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
-  if (o.lambdaTimeoutSeconds < 1 || o.lambdaTimeoutSeconds > 8)
-    throw new Error('Lambda time limit must be 1-8 s');
-  const lastAgentStart = o.mode === 'agent-queue' ? 'set-agent-queue' : 'set-preferred-queue';
-  const actions: Action[] = [
+  // REF interactions-invokelambdafunction: "greater than 0, no larger than 8, and an integer".
+  integerIn('lambdaTimeoutSeconds', o.lambdaTimeoutSeconds, 1, 8);
+  integerIn('preferredAgentSeconds', o.preferredAgentSeconds, 5, 600);
+  // UpdateContactAttributes API: keys hold only letters, digits, "-" and "_".
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(o.attributeKey))
+    throw new Error(`invalid attributeKey ${o.attributeKey}`);
+  if (o.mode === 'agent-queue' && !o.agentWaitQueueFlowArn)
+    throw new Error(
+      'agent-queue mode needs agentWaitQueueFlowArn (the flow built by buildAgentWaitQueueFlow)',
+    );
+
+  const actions: FlowAction[] = [
     {
-      Identifier: 'decide-route',
+      Identifier: I.decide,
       Type: 'InvokeLambdaFunction',
       Parameters: {
         LambdaFunctionARN: o.lambdaArn,
         InvocationTimeLimitSeconds: String(o.lambdaTimeoutSeconds),
         InvocationType: 'SYNCHRONOUS',
         ResponseValidation: { ResponseType: 'STRING_MAP' },
+        // Static values reach the Lambda as Details.Parameters (steps/lib/connect-event.ts:
+        // currentQueueId reads queueArn, routingModeOf reads routingMode). Static
+        // LambdaInvocationAttributes: SCV-aws AWS_Sample_SCV_Inbound.json, GM _0x_gm_outbound.json.
+        LambdaInvocationAttributes: { queueArn: o.defaultQueueArn, routingMode: o.mode },
       },
-      Transitions: { NextAction: 'store-customer-key', Errors: onError('set-default-queue') },
+      Transitions: { NextAction: I.checkKey, Errors: onError(I.storeAfterLambdaError) },
+    },
+    {
+      // The Lambda answers hasCustomerKey 'false' for withheld, missing or invalid numbers (and
+      // errors before the key is known): then there is nothing to store, and an empty key must
+      // never be written (it would match every other keyless contact's empty value).
+      Identifier: I.checkKey,
+      Type: 'Compare',
+      Parameters: { ComparisonValue: '$.External.hasCustomerKey' },
+      Transitions: {
+        NextAction: I.storeRouteOnly,
+        Conditions: [equals('true', I.storeKey)],
+        Errors: onError(I.storeRouteOnly, 'NoMatchingCondition'),
+      },
     },
     {
       // The searchable attribute is what the next call's lookup finds; the route and reason
-      // land in the contact record for reporting.
-      Identifier: 'store-customer-key',
+      // land in the contact record for reporting. A failed write still routes the caller.
+      Identifier: I.storeKey,
       Type: 'UpdateContactAttributes',
       Parameters: {
-        TargetContact: 'Current',
         Attributes: {
           [o.attributeKey]: '$.External.customerKey',
           lastAgentRoute: '$.External.route',
           lastAgentReason: '$.External.reason',
         },
+        TargetContact: 'Current',
       },
-      Transitions: { NextAction: 'branch-on-route', Errors: onError('branch-on-route') },
+      Transitions: { NextAction: I.branch, Errors: onError(I.branch) },
     },
     {
-      Identifier: 'branch-on-route',
+      Identifier: I.storeRouteOnly,
+      Type: 'UpdateContactAttributes',
+      Parameters: {
+        Attributes: { lastAgentRoute: '$.External.route', lastAgentReason: '$.External.reason' },
+        TargetContact: 'Current',
+      },
+      Transitions: { NextAction: I.branch, Errors: onError(I.branch) },
+    },
+    {
+      // The entry Lambda failed, so $.External is empty. With E.164 keys the key IS the caller's
+      // number, which Connect gives as the system attribute $.CustomerEndpoint.Address (same
+      // spelling in VMX3 "Set remaining required attributes for VMX3" and SCV-doc
+      // Sample_SCV_Voicemail_Subflow_For_Omni_Routing). With hashed keys the flow cannot compute
+      // the HMAC: it stores only the reason, and that contact cannot be found by a later lookup
+      // (a documented exemption; entry-Lambda errors are alarmed).
+      Identifier: I.storeAfterLambdaError,
+      Type: 'UpdateContactAttributes',
+      Parameters: {
+        Attributes:
+          o.keyMode === 'e164'
+            ? { [o.attributeKey]: '$.CustomerEndpoint.Address', lastAgentReason: LAMBDA_ERROR_REASON }
+            : { lastAgentReason: LAMBDA_ERROR_REASON },
+        TargetContact: 'Current',
+      },
+      Transitions: { NextAction: I.setDefaultQueue, Errors: onError(I.setDefaultQueue) },
+    },
+    {
+      Identifier: I.branch,
       Type: 'Compare',
       Parameters: { ComparisonValue: '$.External.route' },
       Transitions: {
-        NextAction: 'set-default-queue',
-        Conditions: [equals('LAST_AGENT', lastAgentStart), equals('LAST_QUEUE', 'set-last-queue')],
-        Errors: onError('set-default-queue', 'NoMatchingCondition'),
+        NextAction: I.setDefaultQueue,
+        Conditions: [
+          equals('LAST_AGENT', o.mode === 'agent-queue' ? I.setAgentQueue : I.setPreferredQueue),
+          equals('LAST_QUEUE', I.setLastQueue),
+        ],
+        Errors: onError(I.setDefaultQueue, 'NoMatchingCondition'),
       },
     },
   ];
@@ -89,27 +196,30 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
   if (o.mode === 'agent-queue') {
     actions.push(
       {
-        Identifier: 'set-agent-queue',
+        // AgentId with an agent ARN sets the working queue to the agent's own queue (SCV-doc
+        // Sample SCV Direct to Rep Subflow.json: {"AgentId":"$.Attributes.agentArn"}).
+        Identifier: I.setAgentQueue,
         Type: 'UpdateContactTargetQueue',
         Parameters: { AgentId: '$.External.agentArn' },
-        Transitions: { NextAction: 'check-agent-staffed', Errors: onError('set-default-queue') },
+        Transitions: { NextAction: I.checkStaffed, Errors: onError(I.setDefaultQueue) },
       },
       {
-        Identifier: 'check-agent-staffed',
+        // Staffed = logged in to the agent's queue (whatever the status). AgentId names the agent
+        // queue (GM _0x_dial_extension.json; REF: "An agent ID or agent ARN, representing an agent
+        // queue"). Both NoMatchingCondition and NoMatchingError, as in every export, although the
+        // reference allows NoMatchingCondition only for OldestContactInQueueAgeSeconds and
+        // NumberOfContactsInQueue: we follow the exports.
+        Identifier: I.checkStaffed,
         Type: 'CheckMetricData',
         Parameters: { MetricType: 'NumberOfAgentsStaffed', AgentId: '$.External.agentArn' },
         Transitions: {
-          NextAction: 'set-default-queue',
-          Conditions: [
-            { NextAction: 'offer-last-agent', Condition: { Operator: 'NumberGreaterThan', Operands: ['0'] } },
-          ],
-          // For NumberOfAgents* metrics only "NumberGreaterThan 0" is a valid condition and
-          // NoMatchingCondition is not an error type: zero staffed agents takes NextAction.
-          Errors: onError('set-default-queue'),
+          NextAction: I.setDefaultQueue,
+          Conditions: [when('NumberGreaterThan', '0', I.offer)],
+          Errors: onError(I.setDefaultQueue, 'NoMatchingCondition', 'NoMatchingError'),
         },
       },
       {
-        Identifier: 'offer-last-agent',
+        Identifier: I.offer,
         Type: 'GetParticipantInput',
         Parameters: {
           Text: 'Welcome back. To continue with the agent you spoke to last time, press 1. To speak to the next available agent, press 2.',
@@ -117,30 +227,43 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
           InputTimeLimitSeconds: '5',
         },
         Transitions: {
-          NextAction: 'set-default-queue',
-          Conditions: [equals('1', 'transfer-preferred'), equals('2', 'set-default-queue')],
+          NextAction: I.setDefaultQueue,
+          Conditions: [equals('1', I.setWaitFlow), equals('2', I.setDefaultQueue)],
           Errors: onError(
-            'set-default-queue',
+            I.setDefaultQueue,
             'InputTimeLimitExceeded',
             'NoMatchingCondition',
             'NoMatchingError',
           ),
         },
       },
+      {
+        // Bounds the wait: the customer-queue flow moves the contact to the default queue after
+        // maxWaitSeconds. Without it the caller could wait for the agent forever, so a failure
+        // here means the normal queue, never an unbounded wait.
+        Identifier: I.setWaitFlow,
+        Type: 'UpdateContactEventHooks',
+        Parameters: { EventHooks: { CustomerQueue: o.agentWaitQueueFlowArn as string } },
+        Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
+      },
     );
   } else {
     actions.push(
       {
-        Identifier: 'set-preferred-queue',
+        Identifier: I.setPreferredQueue,
         Type: 'UpdateContactTargetQueue',
         Parameters: { QueueId: o.defaultQueueArn },
-        Transitions: { NextAction: 'prefer-last-agent', Errors: onError('set-default-queue') },
+        Transitions: { NextAction: I.preferAgent, Errors: onError(I.setDefaultQueue) },
       },
       {
         // Fair preference: the call waits in the normal queue, offered first to the last agent
-        // for a bounded time, then to anyone. No queue jumping.
-        Identifier: 'prefer-last-agent',
-        Type: 'UpdateRoutingCriteria',
+        // until the step expires, then to anyone ("When all steps are exhausted, the contact will
+        // be offered to any agent in the queue", REF flow-control-actions-updateroutingcriteria).
+        // Type name and Match/AgentsCriteria shape from the exports (VMX3 VMXExampleTaskFlow "Set
+        // preferred agent"); the reference page is titled UpdateRoutingCriteria, a name no export
+        // uses. Expiry is from the reference only (no export has one); a number, as in the API.
+        Identifier: I.preferAgent,
+        Type: 'UpdateContactRoutingCriteria',
         Parameters: {
           RoutingCriteria: {
             Steps: [
@@ -156,51 +279,187 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
             ],
           },
         },
-        Transitions: { NextAction: 'transfer-preferred', Errors: onError('set-default-queue') },
+        Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
       },
     );
   }
 
   actions.push(
     {
-      Identifier: 'set-last-queue',
+      Identifier: I.setLastQueue,
       Type: 'UpdateContactTargetQueue',
       Parameters: { QueueId: '$.External.queueArn' },
-      Transitions: { NextAction: 'transfer-preferred', Errors: onError('set-default-queue') },
+      Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
     },
     {
-      Identifier: 'transfer-preferred',
+      // A successful transfer ends the flow; NextAction is only the "flow continues" fallback
+      // that every export fills in.
+      Identifier: I.transferRouted,
       Type: 'TransferContactToQueue',
       Parameters: {},
       Transitions: {
-        NextAction: 'set-default-queue',
-        Errors: onError('set-default-queue', 'QueueAtCapacity', 'NoMatchingError'),
+        NextAction: I.setDefaultQueue,
+        Errors: onError(I.setDefaultQueue, 'QueueAtCapacity', 'NoMatchingError'),
       },
     },
     {
-      Identifier: 'set-default-queue',
+      Identifier: I.setDefaultQueue,
       Type: 'UpdateContactTargetQueue',
       Parameters: { QueueId: o.defaultQueueArn },
-      Transitions: { NextAction: 'transfer-default', Errors: onError('sorry') },
+      Transitions: { NextAction: I.transferDefault, Errors: onError(I.sorry) },
     },
     {
-      Identifier: 'transfer-default',
+      Identifier: I.transferDefault,
       Type: 'TransferContactToQueue',
       Parameters: {},
-      Transitions: { NextAction: 'sorry', Errors: onError('sorry', 'QueueAtCapacity', 'NoMatchingError') },
+      Transitions: { NextAction: I.sorry, Errors: onError(I.sorry, 'QueueAtCapacity', 'NoMatchingError') },
     },
     {
-      Identifier: 'sorry',
+      Identifier: I.sorry,
       Type: 'MessageParticipant',
       Parameters: { Text: 'We are sorry, we cannot take your call right now. Please call again later.' },
-      Transitions: { NextAction: 'disconnect', Errors: onError('disconnect') },
+      Transitions: { NextAction: I.disconnect, Errors: onError(I.disconnect) },
     },
-    { Identifier: 'disconnect', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+    { Identifier: I.disconnect, Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
   );
 
-  return {
-    Version: '2019-10-30',
-    StartAction: 'decide-route',
-    Actions: actions,
-  };
+  return { Version: '2019-10-30', StartAction: I.decide, Actions: actions };
+}
+
+/**
+ * Transitions after which the inbound flow is excused from storing the searchable key before a
+ * queue (`checkKeyStoredOnEveryQueuePath`), with the reason for each.
+ */
+export function keyPathExemptions(o: Pick<ContactFlowOptions, 'keyMode'>): KeyPathExemption[] {
+  const noKey =
+    'hasCustomerKey is not "true" (withheld, missing or invalid caller number, or an error before the key was known): there is no key, and an empty one is never written';
+  const writeFailed =
+    'Connect rejected the attribute write (all or none are set; documented cause: the 32 KB attribute limit). The caller is still routed; this contact cannot be found by a later lookup';
+  const exemptions: KeyPathExemption[] = [
+    { from: I.checkKey, via: 'NextAction', why: noKey },
+    { from: I.checkKey, via: 'Error:NoMatchingCondition', why: noKey },
+    { from: I.storeKey, via: 'Error:NoMatchingError', why: writeFailed },
+  ];
+  if (o.keyMode === 'e164') {
+    exemptions.push({
+      from: I.storeAfterLambdaError,
+      via: 'Error:NoMatchingError',
+      why: `${writeFailed} (for example no caller address on the contact)`,
+    });
+  } else {
+    exemptions.push({
+      from: I.decide,
+      via: 'Error:NoMatchingError',
+      why: 'hashed keys: when the entry Lambda fails the flow cannot compute the HMAC, so it stores only lastAgentReason LAMBDA_ERROR. That contact cannot be found by a later lookup; entry-Lambda errors are alarmed',
+    });
+  }
+  return exemptions;
+}
+
+export interface AgentWaitQueueFlowOptions {
+  /** The normal queue (full queue ARN, compared with $.Queue.ARN). */
+  defaultQueueArn: string;
+  /** How long the caller waits in the agent's queue before moving to the default queue (20-600 s). */
+  maxWaitSeconds: number;
+  /** Optional music prompt (prompt ARN) between the messages, like the default customer queue flow. */
+  holdPromptArn?: string;
+}
+
+/**
+ * Customer-queue flow (type CUSTOMER_QUEUE) set by the inbound flow in agent-queue mode before it
+ * transfers to the agent's queue. In the agent's queue it plays hold messages, and after
+ * maxWaitSeconds moves the contact to the default queue; in the default queue (a contact already
+ * moved, or a failed transfer to the agent's queue) it only plays hold messages, so a contact is
+ * never moved twice. Pattern: admin guide queue-to-queue-transfer (Loop prompts interrupted →
+ * Transfer to queue in a customer queue flow → End flow / Resume on Success).
+ */
+export function buildAgentWaitQueueFlow(o: AgentWaitQueueFlowOptions): ContactFlow {
+  // Admin guide loop-prompts: "Always use an interruption period that's greater than 20 seconds"
+  // (a contact inside the 20 s join window cannot be dequeued; a 19 s interrupt took the Error
+  // branch in a published experiment). 600 s caps the wait the caller agreed to.
+  integerIn('maxWaitSeconds', o.maxWaitSeconds, 20, 600);
+  const welcome =
+    'Thank you for calling. Your call is very important to us and will be answered in the order it was received.';
+  const agentWait = 'Thank you for waiting. We are connecting you to the agent you spoke to last time.';
+  // Text then music, as in the AWS default customer queue flow (GM default_customer_queue.json:
+  // Messages [{Text}, {PromptId}]); without a prompt, a 10 s pause in SSML, as in the AWS default
+  // agent hold flow (GM default_agent_hold.json: <speak>… <break time="10s"/></speak>).
+  const pause = o.holdPromptArn
+    ? { PromptId: o.holdPromptArn }
+    : { SSML: '<speak>Please stay on the line.<break time="10s"/></speak>' };
+
+  const actions: FlowAction[] = [
+    {
+      // $.Queue.ARN is the queue the contact waits in (VMX3 VMXAWSTestFlow stores it as
+      // vmx3_queue_arn; the Lambda event's Queue.ARN is a full queue ARN). Anything other than
+      // the default queue is the agent's queue: wait there, bounded.
+      Identifier: Q.checkQueue,
+      Type: 'Compare',
+      Parameters: { ComparisonValue: '$.Queue.ARN' },
+      Transitions: {
+        NextAction: Q.waitForAgent,
+        Conditions: [equals(o.defaultQueueArn, Q.holdInDefault)],
+        Errors: onError(Q.waitForAgent, 'NoMatchingCondition'),
+      },
+    },
+    {
+      // Already in the default queue: a plain hold loop, no interrupt, no transfer. Shape of the
+      // AWS default customer queue flow, with NextAction and NoMatchingError as in GL
+      // acme_customer_queue_AUTO.json and CDK customer-queue-flow.json.
+      Identifier: Q.holdInDefault,
+      Type: 'MessageParticipantIteratively',
+      Parameters: { Messages: [{ Text: welcome }, pause] },
+      Transitions: { NextAction: Q.holdPlain, Errors: onError(Q.holdPlain) },
+    },
+    {
+      // If the first loop cannot play (e.g. a bad prompt ARN), a text-only loop keeps the caller
+      // from silence. Per the reference only chat makes a loop fail for sure; then the flow ends
+      // and the contact stays queued (REF: "the contact is routed to next available agent").
+      Identifier: Q.holdPlain,
+      Type: 'MessageParticipantIteratively',
+      Parameters: { Messages: [{ Text: welcome }] },
+      Transitions: { NextAction: Q.end, Errors: onError(Q.end) },
+    },
+    {
+      // The bound: MessagesInterrupted fires after InterruptFrequencySeconds (VMX3 VMXInQueueOption
+      // "Hold prompts with interrupt after 1 min"; ContinueMessagingDuringInterrupt keeps the
+      // prompts playing while the transfer runs). No NextAction, as in GM
+      // _0x_good_measures_queue_flow.json. If the loop fails the contact moves at once, so the
+      // wait stays bounded.
+      Identifier: Q.waitForAgent,
+      Type: 'MessageParticipantIteratively',
+      Parameters: {
+        Messages: [{ Text: agentWait }, pause],
+        InterruptFrequencySeconds: String(o.maxWaitSeconds),
+        ContinueMessagingDuringInterrupt: 'true',
+      },
+      Transitions: {
+        Conditions: [equals('MessagesInterrupted', Q.moveToDefault)],
+        Errors: onError(Q.moveAfterLoopError),
+      },
+    },
+    {
+      // GM _0x_good_measures_queue_flow.json: DequeueContactAndTransferToQueue with a static
+      // QueueId ARN. Success → End flow / Resume (admin guide queue-to-queue-transfer). It fails
+      // while the contact is being joined to an agent or the default queue is full: keep waiting
+      // and try again after another interval.
+      Identifier: Q.moveToDefault,
+      Type: 'DequeueContactAndTransferToQueue',
+      Parameters: { QueueId: o.defaultQueueArn },
+      Transitions: {
+        NextAction: Q.end,
+        Errors: onError(Q.waitForAgent, 'QueueAtCapacity', 'NoMatchingError'),
+      },
+    },
+    {
+      // Same move after a failed wait loop; if it fails too, hold with text only (no cycle
+      // without a timed wait in it).
+      Identifier: Q.moveAfterLoopError,
+      Type: 'DequeueContactAndTransferToQueue',
+      Parameters: { QueueId: o.defaultQueueArn },
+      Transitions: { NextAction: Q.end, Errors: onError(Q.holdPlain, 'QueueAtCapacity', 'NoMatchingError') },
+    },
+    { Identifier: Q.end, Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+  ];
+  return { Version: '2019-10-30', StartAction: Q.checkQueue, Actions: actions };
 }

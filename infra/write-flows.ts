@@ -1,29 +1,53 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../steps/lib/config';
-import { type RoutingMode, buildContactFlow } from './contact-flow';
+import {
+  AGENT_WAIT_SECONDS,
+  type ContactFlow,
+  type RoutingMode,
+  buildAgentWaitQueueFlow,
+  buildContactFlow,
+} from './contact-flow';
 
-/** Importable copies of the sample flow (Connect console → Flows → Import), one per routing mode. */
+/**
+ * Importable copies of the sample flows (Connect console → Flows → Import): the inbound flow per
+ * routing mode (type Flow), and the agent-wait customer-queue flow (type Customer queue flow)
+ * that agent-queue mode sets. E.164 key mode; replace the placeholders after import.
+ */
 export const FLOW_DIR = fileURLToPath(new URL('../contact-flows/', import.meta.url));
 export const IMPORT_PLACEHOLDERS = {
   lambdaArn: 'arn:aws:lambda:REGION:ACCOUNT_ID:function:ENTRY_FUNCTION_NAME',
   defaultQueueArn: 'arn:aws:connect:REGION:ACCOUNT_ID:instance/INSTANCE_ID/queue/QUEUE_ID',
+  agentWaitQueueFlowArn:
+    'arn:aws:connect:REGION:ACCOUNT_ID:instance/INSTANCE_ID/contact-flow/AGENT_WAIT_FLOW_ID',
 };
 export const MODES: RoutingMode[] = ['preferred-agent', 'agent-queue'];
+export const QUEUE_FLOW_FILE = 'agent-wait-queue';
+export type FlowFile = RoutingMode | typeof QUEUE_FLOW_FILE;
+export const FLOW_FILES: FlowFile[] = [...MODES, QUEUE_FLOW_FILE];
 
-export function importableFlow(mode: RoutingMode): string {
-  const flow = buildContactFlow({
+export function importableFlowObject(file: FlowFile): ContactFlow {
+  if (file === QUEUE_FLOW_FILE)
+    return buildAgentWaitQueueFlow({
+      defaultQueueArn: IMPORT_PLACEHOLDERS.defaultQueueArn,
+      maxWaitSeconds: AGENT_WAIT_SECONDS,
+    });
+  return buildContactFlow({
     ...IMPORT_PLACEHOLDERS,
-    mode,
+    mode: file,
     preferredAgentSeconds: 30,
     attributeKey: loadConfig({}).attributeKey,
     lambdaTimeoutSeconds: 8,
+    keyMode: 'e164',
   });
-  return `${JSON.stringify(flow, null, 2)}\n`;
+}
+
+export function importableFlow(file: FlowFile): string {
+  return `${JSON.stringify(importableFlowObject(file), null, 2)}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(FLOW_DIR, { recursive: true });
-  for (const mode of MODES) writeFileSync(`${FLOW_DIR}${mode}.json`, importableFlow(mode));
-  process.stdout.write(`wrote ${MODES.map((m) => `contact-flows/${m}.json`).join(', ')}\n`);
+  for (const file of FLOW_FILES) writeFileSync(`${FLOW_DIR}${file}.json`, importableFlow(file));
+  process.stdout.write(`wrote ${FLOW_FILES.map((f) => `contact-flows/${f}.json`).join(', ')}\n`);
 }

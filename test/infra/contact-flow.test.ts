@@ -1,105 +1,181 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ContactFlow, type RoutingMode, buildContactFlow } from '../../infra/contact-flow';
-import { FLOW_DIR, MODES, importableFlow } from '../../infra/write-flows';
-import { FLOW_RESPONSE_KEYS, Route } from '../../steps/lib/decision';
+import {
+  AGENT_WAIT_SECONDS,
+  type ContactFlow,
+  type ContactFlowOptions,
+  FLOW_IDS,
+  type KeyMode,
+  QUEUE_FLOW_IDS,
+  type RoutingMode,
+  buildAgentWaitQueueFlow,
+  buildContactFlow,
+  keyPathExemptions,
+} from '../../infra/contact-flow';
+import {
+  type FlowAction,
+  checkFlow,
+  checkKeyStoredOnEveryQueuePath,
+  edgesOf,
+  pathsToQueue,
+} from '../../infra/flow-actions';
+import { FLOW_DIR, FLOW_FILES, importableFlow } from '../../infra/write-flows';
+import { FLOW_RESPONSE_KEYS, Route, toFlowResponse } from '../../steps/lib/decision';
 import { INSTANCE_ARN, QUEUE_ARN } from './helpers';
 
-const flowFor = (mode: RoutingMode): ContactFlow =>
-  buildContactFlow({
-    lambdaArn: 'arn:aws:lambda:eu-west-2:123456789012:function:decide',
-    defaultQueueArn: QUEUE_ARN,
-    mode,
-    preferredAgentSeconds: 45,
-    attributeKey: 'CustomerPhoneNumber',
-    lambdaTimeoutSeconds: 8,
-  });
+const KEY = 'CustomerPhoneNumber';
+const WAIT_FLOW_ARN = `${INSTANCE_ARN}/contact-flow/bbbbbbbb-2222-4333-8444-555555555555`;
+const MODES: RoutingMode[] = ['preferred-agent', 'agent-queue'];
+const KEY_MODES: KeyMode[] = ['e164', 'hmac-sha256'];
 
-const TERMINAL = new Set(['TransferContactToQueue', 'DisconnectParticipant']);
+const options = (mode: RoutingMode, keyMode: KeyMode = 'e164'): ContactFlowOptions => ({
+  lambdaArn: 'arn:aws:lambda:eu-west-2:123456789012:function:decide',
+  defaultQueueArn: QUEUE_ARN,
+  mode,
+  preferredAgentSeconds: 45,
+  attributeKey: KEY,
+  lambdaTimeoutSeconds: 8,
+  keyMode,
+  agentWaitQueueFlowArn: WAIT_FLOW_ARN,
+});
+const flowFor = (mode: RoutingMode, keyMode: KeyMode = 'e164') => buildContactFlow(options(mode, keyMode));
+const queueFlow = (maxWaitSeconds = 90) =>
+  buildAgentWaitQueueFlow({ defaultQueueArn: QUEUE_ARN, maxWaitSeconds });
 
-describe.each(MODES)('contact flow (%s mode)', (mode) => {
-  const flow = flowFor(mode);
+const index = (flow: ContactFlow) => {
   const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
-  const targets = (a: ContactFlow['Actions'][number]) =>
-    [
-      a.Transitions.NextAction,
-      ...(a.Transitions.Conditions ?? []).map((c) => c.NextAction),
-      ...(a.Transitions.Errors ?? []).map((e) => e.NextAction),
-    ].filter((t): t is string => Boolean(t));
+  const get = (id: string | undefined): FlowAction => {
+    const a = byId.get(id ?? '');
+    if (!a) throw new Error(`no action ${id}`);
+    return a;
+  };
+  const reachable = (from: string) => {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const id = stack.pop() as string;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const e of edgesOf(get(id))) stack.push(e.to);
+    }
+    return [...seen].map(get);
+  };
+  return { get, reachable };
+};
+const attributes = (a: FlowAction) => a.Parameters.Attributes as Record<string, string>;
 
-  it('is flow language 2019-10-30 and starts by invoking the entry Lambda with a STRING_MAP answer', () => {
+const COMBINATIONS = MODES.flatMap((mode) => KEY_MODES.map((keyMode) => [mode, keyMode] as const));
+
+describe.each(COMBINATIONS)('inbound flow (%s mode, %s keys)', (mode, keyMode) => {
+  const flow = flowFor(mode, keyMode);
+  const { get } = index(flow);
+
+  it('passes the flow action table check', () => {
+    expect(checkFlow(flow, 'CONTACT_FLOW')).toEqual([]);
+  });
+
+  it('stores the customer key before every queue transfer, except on the documented exemptions', () => {
+    expect(checkKeyStoredOnEveryQueuePath(flow, KEY, keyPathExemptions({ keyMode }))).toEqual([]);
+  });
+
+  it('never writes the key as an empty string', () => {
+    for (const a of flow.Actions.filter((x) => x.Type === 'UpdateContactAttributes'))
+      expect(attributes(a)[KEY], a.Identifier).not.toBe('');
+  });
+
+  it('starts by invoking the entry Lambda with a STRING_MAP answer, the default queue and the mode', () => {
     expect(flow.Version).toBe('2019-10-30');
-    const start = byId.get(flow.StartAction);
-    expect(start?.Type).toBe('InvokeLambdaFunction');
-    expect(start?.Parameters).toMatchObject({ ResponseValidation: { ResponseType: 'STRING_MAP' } });
-    expect(Number(start?.Parameters.InvocationTimeLimitSeconds)).toBeLessThanOrEqual(8);
-  });
-
-  it('reads only $.External keys that the entry Lambda returns', () => {
-    const used = [...JSON.stringify(flow).matchAll(/\$\.External\.(\w+)/g)].map((m) => m[1]);
-    expect(used.length).toBeGreaterThan(0);
-    for (const key of used) expect(FLOW_RESPONSE_KEYS).toContain(key);
-  });
-
-  it('stores the customer key in the searchable attribute', () => {
-    const store = flow.Actions.find((a) => a.Type === 'UpdateContactAttributes');
-    expect(store?.Parameters).toMatchObject({
-      Attributes: { CustomerPhoneNumber: '$.External.customerKey' },
+    expect(get(flow.StartAction)).toMatchObject({
+      Type: 'InvokeLambdaFunction',
+      Parameters: {
+        InvocationTimeLimitSeconds: '8',
+        ResponseValidation: { ResponseType: 'STRING_MAP' },
+        LambdaInvocationAttributes: { queueArn: QUEUE_ARN, routingMode: mode },
+      },
     });
+  });
+
+  it('stores key, route and reason only when the Lambda says it has a key', () => {
+    const check = get(FLOW_IDS.checkKey);
+    expect(check.Parameters).toEqual({ ComparisonValue: '$.External.hasCustomerKey' });
+    expect(check.Transitions.Conditions).toEqual([
+      { NextAction: FLOW_IDS.storeKey, Condition: { Operator: 'Equals', Operands: ['true'] } },
+    ]);
+    expect(attributes(get(FLOW_IDS.storeKey))).toEqual({
+      [KEY]: '$.External.customerKey',
+      lastAgentRoute: '$.External.route',
+      lastAgentReason: '$.External.reason',
+    });
+    const otherwise = [
+      check.Transitions.NextAction,
+      ...(check.Transitions.Errors ?? []).map((e) => e.NextAction),
+    ];
+    for (const id of otherwise)
+      expect(attributes(get(id))).toEqual({
+        lastAgentRoute: '$.External.route',
+        lastAgentReason: '$.External.reason',
+      });
   });
 
   it('branches on every route value', () => {
-    const branch = flow.Actions.find((a) => a.Type === 'Compare');
-    const values = branch?.Transitions.Conditions?.flatMap((c) => c.Condition.Operands) ?? [];
+    const values = get(FLOW_IDS.branch).Transitions.Conditions?.flatMap((c) => c.Condition.Operands) ?? [];
     expect(new Set([...values, 'DEFAULT'])).toEqual(new Set(Route.options));
   });
 
-  it('every NextAction exists', () => {
-    for (const action of flow.Actions) {
-      for (const t of targets(action)) expect(byId.has(t), `${action.Identifier} → ${t}`).toBe(true);
-    }
-  });
-
-  it('every error branch ends in a transfer or a disconnect', () => {
-    const reachesEnd = (id: string, seen = new Set<string>()): boolean => {
-      const a = byId.get(id);
-      if (!a || seen.has(id)) return false;
-      if (TERMINAL.has(a.Type)) return true;
-      seen.add(id);
-      return targets(a).length > 0 && targets(a).every((t) => reachesEnd(t, new Set(seen)));
+  it('tries the normal queue on every error branch before apologising and disconnecting', () => {
+    const fallbackIds = new Set<string>([FLOW_IDS.setDefaultQueue, FLOW_IDS.transferDefault, FLOW_IDS.sorry]);
+    const endsTried = (id: string, tried: boolean): boolean => {
+      const a = get(id);
+      const nowTried = tried || id === FLOW_IDS.setDefaultQueue;
+      if (a.Type === 'DisconnectParticipant') return nowTried;
+      return edgesOf(a).every((e) => endsTried(e.to, nowTried));
     };
-    for (const action of flow.Actions) {
-      for (const e of action.Transitions.Errors ?? []) {
-        expect(reachesEnd(e.NextAction), `${action.Identifier} ${e.ErrorType}`).toBe(true);
-      }
-    }
+    for (const a of flow.Actions.filter((x) => !fallbackIds.has(x.Identifier)))
+      for (const e of a.Transitions.Errors ?? [])
+        expect(endsTried(e.NextAction, false), `${a.Identifier} ${e.ErrorType}`).toBe(true);
+    expect(get(FLOW_IDS.setDefaultQueue).Parameters).toEqual({ QueueId: QUEUE_ARN });
+    const sorry = get(FLOW_IDS.sorry);
+    expect(sorry.Type).toBe('MessageParticipant');
+    expect(get(sorry.Transitions.NextAction).Type).toBe('DisconnectParticipant');
   });
 
-  it('falls back to the normal queue whenever the Lambda fails', () => {
-    const invoke = byId.get(flow.StartAction);
-    const fallback = byId.get(invoke?.Transitions.Errors?.[0]?.NextAction ?? '');
-    expect(fallback).toMatchObject({ Type: 'UpdateContactTargetQueue', Parameters: { QueueId: QUEUE_ARN } });
-  });
-
-  it('the importable file in contact-flows/ is up to date (npm run flows)', () => {
-    expect(readFileSync(`${FLOW_DIR}${mode}.json`, 'utf8')).toBe(importableFlow(mode));
+  it('has no loops', () => {
+    const { reachable } = index(flow);
+    for (const a of flow.Actions)
+      for (const e of edgesOf(a))
+        expect(reachable(e.to).map((x) => x.Identifier)).not.toContain(a.Identifier);
   });
 });
 
-describe('routing modes', () => {
-  it('agent-queue sets the working queue by agent, checks staffing and asks the caller', () => {
-    const types = flowFor('agent-queue').Actions.map((a) => a.Type);
-    expect(types).toEqual(expect.arrayContaining(['CheckMetricData', 'GetParticipantInput']));
-    const agentQueue = flowFor('agent-queue').Actions.find((a) => a.Parameters.AgentId);
-    expect(agentQueue).toMatchObject({
-      Type: 'UpdateContactTargetQueue',
-      Parameters: { AgentId: '$.External.agentArn' },
+describe('the Lambda error branch', () => {
+  it('stores the caller number as the key in E.164 mode, then takes the normal queue', () => {
+    const { get } = index(flowFor('preferred-agent', 'e164'));
+    const store = get(get(FLOW_IDS.decide).Transitions.Errors?.[0]?.NextAction);
+    expect(attributes(store)).toEqual({
+      [KEY]: '$.CustomerEndpoint.Address',
+      lastAgentReason: 'LAMBDA_ERROR',
     });
+    expect(store.Transitions.NextAction).toBe(FLOW_IDS.setDefaultQueue);
   });
 
-  it('preferred-agent offers the call to the last agent first, for the configured seconds, then anyone', () => {
-    const criteria = flowFor('preferred-agent').Actions.find((a) => a.Type === 'UpdateRoutingCriteria');
-    expect(criteria?.Parameters).toEqual({
+  it('stores only the reason in hashed mode, and that is the only extra exemption', () => {
+    const { get } = index(flowFor('agent-queue', 'hmac-sha256'));
+    const store = get(get(FLOW_IDS.decide).Transitions.Errors?.[0]?.NextAction);
+    expect(attributes(store)).toEqual({ lastAgentReason: 'LAMBDA_ERROR' });
+    expect(store.Transitions.NextAction).toBe(FLOW_IDS.setDefaultQueue);
+    const hashed = keyPathExemptions({ keyMode: 'hmac-sha256' }).map((x) => `${x.from} ${x.via}`);
+    const e164 = keyPathExemptions({ keyMode: 'e164' }).map((x) => `${x.from} ${x.via}`);
+    expect(hashed.filter((x) => !e164.includes(x))).toEqual(['decide-route Error:NoMatchingError']);
+  });
+});
+
+describe('preferred-agent mode', () => {
+  const flow = flowFor('preferred-agent');
+
+  it('offers the call to the last agent for the configured seconds with UpdateContactRoutingCriteria', () => {
+    const criteria = flow.Actions.filter((a) => a.Type === 'UpdateContactRoutingCriteria');
+    expect(criteria).toHaveLength(1);
+    expect(criteria[0]?.Parameters).toEqual({
       RoutingCriteria: {
         Steps: [
           {
@@ -114,10 +190,166 @@ describe('routing modes', () => {
         ],
       },
     });
-    expect(JSON.stringify(flowFor('preferred-agent'))).not.toContain('GetParticipantInput');
   });
 
-  it('uses the instance queue ARN given at deploy time', () => {
-    expect(JSON.stringify(flowFor('preferred-agent'))).toContain(INSTANCE_ARN);
+  it('keeps the call in the normal queue and never asks the caller', () => {
+    const { get } = index(flow);
+    expect(get(FLOW_IDS.setPreferredQueue).Parameters).toEqual({ QueueId: QUEUE_ARN });
+    const types = flow.Actions.map((a) => a.Type);
+    expect(types).not.toContain('GetParticipantInput');
+    expect(types).not.toContain('UpdateContactEventHooks');
+  });
+});
+
+describe('agent-queue mode', () => {
+  const flow = flowFor('agent-queue');
+  const { get } = index(flow);
+
+  it('sets the agent queue, checks it is staffed, and asks the caller before transferring', () => {
+    expect(get(FLOW_IDS.setAgentQueue)).toMatchObject({
+      Type: 'UpdateContactTargetQueue',
+      Parameters: { AgentId: '$.External.agentArn' },
+      Transitions: { NextAction: FLOW_IDS.checkStaffed },
+    });
+    expect(get(FLOW_IDS.checkStaffed)).toMatchObject({
+      Type: 'CheckMetricData',
+      Parameters: { MetricType: 'NumberOfAgentsStaffed', AgentId: '$.External.agentArn' },
+      Transitions: {
+        Conditions: [
+          { NextAction: FLOW_IDS.offer, Condition: { Operator: 'NumberGreaterThan', Operands: ['0'] } },
+        ],
+      },
+    });
+    const offer = get(FLOW_IDS.offer);
+    expect(offer.Type).toBe('GetParticipantInput');
+    expect(offer.Transitions.Conditions?.map((c) => [c.Condition.Operands[0], c.NextAction])).toEqual([
+      ['1', FLOW_IDS.setWaitFlow],
+      ['2', FLOW_IDS.setDefaultQueue],
+    ]);
+  });
+
+  it('sets the agent-wait customer queue flow on every path into the agent queue', () => {
+    expect(get(FLOW_IDS.setWaitFlow).Parameters).toEqual({ EventHooks: { CustomerQueue: WAIT_FLOW_ARN } });
+    const intoAgentQueue = pathsToQueue(flow).filter(
+      (p) =>
+        p.queueAction === FLOW_IDS.transferRouted && p.edges.some((e) => e.from === FLOW_IDS.setAgentQueue),
+    );
+    expect(intoAgentQueue.length).toBeGreaterThan(0);
+    for (const p of intoAgentQueue)
+      expect(p.edges.at(-1)).toEqual({
+        from: FLOW_IDS.setWaitFlow,
+        to: FLOW_IDS.transferRouted,
+        via: 'NextAction',
+      });
+  });
+
+  it('needs the agent-wait queue flow ARN', () => {
+    expect(() => buildContactFlow({ ...options('agent-queue'), agentWaitQueueFlowArn: undefined })).toThrow(
+      /agentWaitQueueFlowArn/,
+    );
+  });
+});
+
+describe('agent-wait customer queue flow', () => {
+  const flow = queueFlow(90);
+  const { get, reachable } = index(flow);
+
+  it('passes the flow action table check as a CUSTOMER_QUEUE flow', () => {
+    expect(checkFlow(flow, 'CUSTOMER_QUEUE')).toEqual([]);
+  });
+
+  it('moves the contact to the default queue after maxWaitSeconds in the agent queue', () => {
+    const check = get(flow.StartAction);
+    expect(check.Parameters).toEqual({ ComparisonValue: '$.Queue.ARN' });
+    const wait = get(check.Transitions.NextAction);
+    expect(wait.Type).toBe('MessageParticipantIteratively');
+    expect(wait.Parameters.InterruptFrequencySeconds).toBe('90');
+    const interrupted = wait.Transitions.Conditions?.find(
+      (c) => c.Condition.Operands[0] === 'MessagesInterrupted',
+    );
+    const move = get(interrupted?.NextAction);
+    expect(move).toMatchObject({
+      Type: 'DequeueContactAndTransferToQueue',
+      Parameters: { QueueId: QUEUE_ARN },
+    });
+    expect(get(move.Transitions.NextAction).Type).toBe('EndFlowExecution');
+  });
+
+  it('keeps waiting and tries again when the move fails', () => {
+    const move = get(QUEUE_FLOW_IDS.moveToDefault);
+    expect(move.Transitions.Errors?.map((e) => e.NextAction)).toEqual([
+      QUEUE_FLOW_IDS.waitForAgent,
+      QUEUE_FLOW_IDS.waitForAgent,
+    ]);
+  });
+
+  it('does not move a contact already in the default queue', () => {
+    const check = get(flow.StartAction);
+    const inDefault = check.Transitions.Conditions?.find((c) => c.Condition.Operands[0] === QUEUE_ARN);
+    const hold = get(inDefault?.NextAction);
+    expect(hold.Type).toBe('MessageParticipantIteratively');
+    expect(hold.Parameters.InterruptFrequencySeconds).toBeUndefined();
+    expect(reachable(hold.Identifier).map((a) => a.Type)).not.toContain('DequeueContactAndTransferToQueue');
+  });
+
+  it('only loops through a timed wait', () => {
+    const timed = (e: { via: string }) => e.via === 'Condition:Equals:MessagesInterrupted';
+    const onStack = new Set<string>();
+    const acyclicWithoutTimedEdges = (id: string): boolean => {
+      if (onStack.has(id)) return false;
+      onStack.add(id);
+      const ok = edgesOf(get(id))
+        .filter((e) => !timed(e))
+        .every((e) => acyclicWithoutTimedEdges(e.to));
+      onStack.delete(id);
+      return ok;
+    };
+    expect(acyclicWithoutTimedEdges(flow.StartAction)).toBe(true);
+  });
+
+  it('accepts waits of 20-600 s only', () => {
+    expect(() => queueFlow(19)).toThrow(/maxWaitSeconds/);
+    expect(() => queueFlow(601)).toThrow(/maxWaitSeconds/);
+    expect(checkFlow(queueFlow(20), 'CUSTOMER_QUEUE')).toEqual([]);
+    expect(checkFlow(queueFlow(600), 'CUSTOMER_QUEUE')).toEqual([]);
+    expect(AGENT_WAIT_SECONDS).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('contract with the entry Lambda', () => {
+  it('reads only $.External keys that the entry Lambda returns', () => {
+    const answer = toFlowResponse({
+      decision: { route: 'LAST_AGENT', reason: 'LAST_AGENT_AVAILABLE', agentId: 'a', queueId: 'q' },
+      customerKey: '+14155550123',
+      instanceArn: INSTANCE_ARN,
+      decisionMs: 5,
+    });
+    const flows = [...COMBINATIONS.map(([m, k]) => flowFor(m, k)), queueFlow()];
+    const used = new Set(
+      flows.flatMap((f) => [...JSON.stringify(f).matchAll(/\$\.External\.(\w+)/g)].map((m) => m[1])),
+    );
+    expect([...used]).toContain('hasCustomerKey');
+    for (const key of used) {
+      expect(FLOW_RESPONSE_KEYS).toContain(key);
+      expect(Object.keys(answer)).toContain(key);
+    }
+  });
+
+  it('answers hasCustomerKey "true" only with a key', () => {
+    const decision = { route: 'DEFAULT', reason: 'ANONYMOUS_CALLER' } as const;
+    expect(toFlowResponse({ decision, customerKey: '', decisionMs: 1 }).hasCustomerKey).toBe('false');
+    expect(toFlowResponse({ decision, customerKey: '+14155550123', decisionMs: 1 }).hasCustomerKey).toBe(
+      'true',
+    );
+  });
+});
+
+describe('importable copies', () => {
+  it.each(FLOW_FILES)('contact-flows/%s.json is up to date (npm run flows)', (file) => {
+    expect(readFileSync(`${FLOW_DIR}${file}.json`, 'utf8')).toBe(importableFlow(file));
+  });
+
+  it('writes the two inbound modes and the agent-wait queue flow', () => {
+    expect(FLOW_FILES).toEqual(['preferred-agent', 'agent-queue', 'agent-wait-queue']);
   });
 });
