@@ -1,4 +1,4 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Arn, ArnFormat, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContextError, parseDeployContext } from './context';
 import { LastAgentRoutingStack } from './stack';
@@ -6,7 +6,7 @@ import { LastAgentRoutingStack } from './stack';
 const app = new App();
 try {
   const settings = parseDeployContext((key) => app.node.tryGetContext(key));
-  const [, , , region, account] = settings.instanceArn.split(':');
+  const { region, account } = Arn.split(settings.instanceArn, ArnFormat.SLASH_RESOURCE_NAME);
   new LastAgentRoutingStack(app, app.node.tryGetContext('stackName') ?? 'LastAgentRouting', {
     settings,
     // The stack must live in the instance's account and Region.

@@ -1,7 +1,16 @@
 import { z } from 'zod';
-import { CONFIG_VARIABLES, loadConfig } from '../steps/lib/config';
+import { CONFIG_VARIABLES, type Config, loadConfig } from '../steps/lib/config';
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
+
+/**
+ * The values CloudWatch Logs accepts for a retention (PutRetentionPolicy, retentionInDays:
+ * "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+ * 1827, 2192, 2557, 2922, 3288, and 3653"). Anything else fails the deployment, so it fails synth.
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const DeployContext = z.object({
   instanceArn: z
@@ -18,11 +27,38 @@ const DeployContext = z.object({
   routingMode: z.enum(['preferred-agent', 'agent-queue']).default('preferred-agent'),
   preferredAgentSeconds: z.coerce.number().int().min(5).max(600).default(30),
   flowName: z.string().min(1).max(127).default('Returning-caller routing'),
-  logRetentionDays: z.coerce.number().int().positive().default(30),
+  logRetentionDays: z.coerce
+    .number()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of CloudWatch Logs' retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(30),
+  /** Customer-managed KMS key for every log group (its key policy must allow CloudWatch Logs). */
+  logKmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'must be a KMS key ARN')
+    .optional(),
+  /** SNS topic every alarm notifies. */
+  alarmTopicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
+    .optional(),
+  /** Alarm when more than this share of decisions (%) fail with LOOKUP_ERROR or CONFIG_ERROR. */
+  failureAlarmPercent: z.coerce.number().min(1).max(100).default(10),
+  /** agent-queue mode: how long a caller waits for the last agent before the normal queue (20-600 s). */
+  agentWaitSeconds: z.coerce.number().int().min(20).max(600).default(60),
 });
 export type DeployContext = z.infer<typeof DeployContext> & {
   /** LAST_AGENT_* variables given as context, validated with the same rules as at runtime. */
   pipelineEnv: Record<string, string>;
+  /**
+   * The stack creates the HMAC key secret (Secrets Manager, generated at deploy time): customer
+   * keys are hashed by default, so no raw caller number reaches contact attributes or the state
+   * machine's execution logs. Opt out with -c LAST_AGENT_KEY_MODE=e164.
+   */
+  createKeySecret: boolean;
+  /** The pipeline configuration the functions will load (validated here, at synth). */
+  config: Config;
 };
 
 export class ContextError extends Error {
@@ -47,10 +83,21 @@ export function parseDeployContext(get: (key: string) => unknown): DeployContext
       'LAST_AGENT_KEY_SECRET must not be passed as context (it would land in the template)',
     );
   }
+  // Hashed keys unless the deployer explicitly chooses E.164 (privacy by default in AWS).
+  pipelineEnv.LAST_AGENT_KEY_MODE ??= 'hmac-sha256';
+  const createKeySecret =
+    pipelineEnv.LAST_AGENT_KEY_MODE === 'hmac-sha256' &&
+    !pipelineEnv.LAST_AGENT_KEY_SECRET_PARAMETER &&
+    !pipelineEnv.LAST_AGENT_KEY_SECRET_ARN;
+  let config: Config;
   try {
-    loadConfig(pipelineEnv);
+    // The secret the stack creates has no ARN before deployment: validate with a stand-in.
+    const standIn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:last-agent-key-000000';
+    config = loadConfig(
+      createKeySecret ? { ...pipelineEnv, LAST_AGENT_KEY_SECRET_ARN: standIn } : pipelineEnv,
+    );
   } catch (err) {
     throw new ContextError((err as Error).message);
   }
-  return { ...parsed.data, pipelineEnv };
+  return { ...parsed.data, pipelineEnv, createKeySecret, config };
 }

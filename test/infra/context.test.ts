@@ -35,6 +35,58 @@ describe('deployment context', () => {
     ).toThrow(/must not be passed as context/);
   });
 
+  it.each(['31', '0', '10000'])(
+    'refuses a log retention of %s days, which CloudWatch Logs rejects',
+    (days) => {
+      expect(() =>
+        parseDeployContext(
+          ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, logRetentionDays: days }),
+        ),
+      ).toThrow(/logRetentionDays must be one of CloudWatch Logs' retention values/);
+    },
+  );
+
+  it('accepts a retention CloudWatch Logs allows', () => {
+    const settings = parseDeployContext(
+      ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, logRetentionDays: '90' }),
+    );
+    expect(settings.logRetentionDays).toBe(90);
+  });
+
+  it('hashes customer keys by default, with a secret the stack creates', () => {
+    const settings = parseDeployContext(ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN }));
+    expect(settings.pipelineEnv.LAST_AGENT_KEY_MODE).toBe('hmac-sha256');
+    expect(settings.createKeySecret).toBe(true);
+  });
+
+  it('keeps E.164 keys when the deployer asks for them, and creates no secret', () => {
+    const settings = parseDeployContext(
+      ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, LAST_AGENT_KEY_MODE: 'e164' }),
+    );
+    expect(settings.createKeySecret).toBe(false);
+  });
+
+  it('refuses an attribute key Connect would not accept as searchable', () => {
+    expect(() =>
+      parseDeployContext(
+        ctx({
+          instanceArn: INSTANCE_ARN,
+          defaultQueueArn: QUEUE_ARN,
+          LAST_AGENT_ATTRIBUTE_KEY: 'caller.phone',
+        }),
+      ),
+    ).toThrow(/LAST_AGENT_ATTRIBUTE_KEY/);
+    expect(() =>
+      parseDeployContext(
+        ctx({
+          instanceArn: INSTANCE_ARN,
+          defaultQueueArn: QUEUE_ARN,
+          LAST_AGENT_ATTRIBUTE_KEY: 'k'.repeat(101),
+        }),
+      ),
+    ).toThrow(/LAST_AGENT_ATTRIBUTE_KEY/);
+  });
+
   it('cdk synth without an instance ARN exits non-zero with the message', async () => {
     const run = promisify(execFile);
     const result = await run('npx', ['tsx', 'infra/app.ts'], {

@@ -45,6 +45,12 @@ describe('Lambda functions', () => {
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
   });
 
+  it('encrypt every log group with the KMS key given as context', () => {
+    const keyArn = 'arn:aws:kms:eu-west-2:123456789012:key/0b3a0a8e-1111-4222-8333-444444444444';
+    const t = Template.fromStack(buildStack({ logKmsKeyArn: keyArn }).stack);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 7);
+  });
+
   it('give the entry Lambda the state machine ARN and an 8 s timeout', () => {
     const entry = template.findResources('AWS::Lambda::Function')[stackFunctions.entry];
     expect(entry?.Properties.Timeout).toBe(8);
@@ -55,7 +61,14 @@ describe('Lambda functions', () => {
 });
 
 describe('state machine', () => {
-  it('is EXPRESS with logging level ALL, execution data and X-Ray tracing', () => {
+  it('logs no execution data when customer keys are raw E.164 numbers', () => {
+    const t = Template.fromStack(buildStack({ LAST_AGENT_KEY_MODE: 'e164' }).stack);
+    t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  it('is EXPRESS with logging level ALL, execution data (hashed keys by default) and X-Ray tracing', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'EXPRESS',
       LoggingConfiguration: {
@@ -100,21 +113,33 @@ describe('least-privilege IAM', () => {
   const connectStatements = (logicalId: string) =>
     policyOf(logicalId).filter((s) => [s.Action].flat().some((a: string) => a.startsWith('connect:')));
 
-  it.each([
-    ['SearchContactsFunctionArn', 'connect:SearchContacts', [INSTANCE_ARN, `${INSTANCE_ARN}/contact/*`]],
-    [
-      'CheckAgentAvailabilityFunctionArn',
+  it('the search function may search the instance and read contacts, as SearchContacts with searchable attributes requires', () => {
+    expect(connectStatements(stackFunctions.steps.SearchContactsFunctionArn as string)).toEqual([
+      { Effect: 'Allow', Action: 'connect:SearchContacts', Resource: INSTANCE_ARN },
+      {
+        Effect: 'Allow',
+        Action: ['connect:DescribeContact', 'connect:GetContactAttributes'],
+        Resource: `${INSTANCE_ARN}/contact/*`,
+      },
+    ]);
+  });
+
+  it('the availability function may read agent data, status types and routing-profile queues of this instance only', () => {
+    const statements = connectStatements(stackFunctions.steps.CheckAgentAvailabilityFunctionArn as string);
+    expect(statements.flatMap((st) => st.Action).sort()).toEqual([
       'connect:GetCurrentUserData',
-      [INSTANCE_ARN, `${INSTANCE_ARN}/agent/*`],
-    ],
-    [
-      'CheckLastContactCsatFunctionArn',
-      'connect:GetContactAttributes',
-      [INSTANCE_ARN, `${INSTANCE_ARN}/contact/*`],
-    ],
-  ])('%s may only call %s on this instance', (placeholder, action, resources) => {
-    const statements = connectStatements(stackFunctions.steps[placeholder] as string);
-    expect(statements).toEqual([{ Effect: 'Allow', Action: action, Resource: resources }]);
+      'connect:ListAgentStatuses',
+      'connect:ListRoutingProfileQueues',
+    ]);
+    for (const resource of statements.flatMap((st) => [st.Resource].flat())) {
+      expect(resource).toMatch(new RegExp(`^${INSTANCE_ARN}/`));
+    }
+  });
+
+  it('the CSAT function may only read contact attributes of this instance', () => {
+    expect(connectStatements(stackFunctions.steps.CheckLastContactCsatFunctionArn as string)).toEqual([
+      { Effect: 'Allow', Action: 'connect:GetContactAttributes', Resource: `${INSTANCE_ARN}/contact/*` },
+    ]);
   });
 
   it.each(['PickLastAgentContactFunctionArn', 'ChooseRouteFunctionArn'])(
@@ -124,13 +149,18 @@ describe('least-privilege IAM', () => {
     },
   );
 
-  it('the entry Lambda may only StartSyncExecution on the state machine', () => {
+  it('the entry Lambda may only StartSyncExecution on the state machine and read its key secret', () => {
     const statements = policyOf(stackFunctions.entry).filter((s) => !String(s.Action).startsWith('xray:'));
     expect(statements).toEqual([
       {
         Effect: 'Allow',
         Action: 'states:StartSyncExecution',
         Resource: { Ref: expect.stringMatching(/^DecisionStateMachine/) },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: expect.stringMatching(/^CustomerKeySecret/) },
       },
     ]);
   });
@@ -162,21 +192,71 @@ describe('Connect wiring', () => {
       Content: Match.anyValue(),
     });
   });
+
+  it('in agent-queue mode deploys the customer-queue flow that bounds the wait, and the main flow sets it', () => {
+    const t = Template.fromStack(buildStack({ routingMode: 'agent-queue', agentWaitSeconds: '45' }).stack);
+    const flows = t.findResources('AWS::Connect::ContactFlow');
+    const [queueFlowId, queueFlow] = Object.entries(flows).find(
+      ([, f]) => f.Properties.Type === 'CUSTOMER_QUEUE',
+    ) ?? [undefined, undefined];
+    expect(JSON.stringify(queueFlow?.Properties.Content)).toContain('"InterruptFrequencySeconds\\":\\"45\\"');
+    const main = Object.values(flows).find((f) => f.Properties.Type === 'CONTACT_FLOW');
+    expect(JSON.stringify(main?.Properties.Content)).toContain(
+      `"Fn::GetAtt":["${queueFlowId}","ContactFlowArn"]`,
+    );
+  });
+
+  it('in preferred-agent mode deploys no customer-queue flow', () => {
+    template.resourceCountIs('AWS::Connect::ContactFlow', 1);
+  });
+
+  it('creates the contact flow only after the Lambda integration association exists', () => {
+    const [association] = Object.keys(template.findResources('AWS::Connect::IntegrationAssociation'));
+    const flows = template.findResources('AWS::Connect::ContactFlow', {
+      Properties: { Type: 'CONTACT_FLOW' },
+    });
+    for (const flow of Object.values(flows)) expect(flow.DependsOn).toContain(association);
+  });
 });
 
 describe('operability', () => {
-  it('alarms on failures, timeouts, entry errors and p99 near the deadline', () => {
+  it('alarms on failures, timeouts, entry errors, p99 near the deadline and the failed-decision share', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+    expect(alarms.map((a) => a.MetricName ?? 'metric math').sort()).toEqual([
       'Duration',
       'Errors',
       'ExecutionsFailed',
       'ExecutionsTimedOut',
+      'metric math',
     ]);
     expect(alarms.find((a) => a.MetricName === 'Duration')).toMatchObject({
       ExtendedStatistic: 'p99',
       Threshold: 2700,
     });
+  });
+
+  it('alarms when the share of LOOKUP_ERROR/CONFIG_ERROR decisions passes the threshold, from the totals the Lambda emits', () => {
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties)
+      .find((a) => a.Metrics);
+    expect(alarm).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const metrics = alarm?.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat);
+    expect(
+      metrics.map(
+        (m: { MetricStat: { Metric: { MetricName: string; Dimensions?: unknown } } }) => m.MetricStat.Metric,
+      ),
+    ).toEqual([
+      { Namespace: 'LastAgentRouting', MetricName: 'Decisions' },
+      { Namespace: 'LastAgentRouting', MetricName: 'FailedDecisions' },
+    ]);
+  });
+
+  it('notifies the SNS topic given as context from every alarm', () => {
+    const topicArn = 'arn:aws:sns:eu-west-2:123456789012:contact-center-alarms';
+    const t = Template.fromStack(buildStack({ alarmTopicArn: topicArn }).stack);
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(5);
+    for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([topicArn]);
   });
 
   it('has a dashboard of decisions by route and reason', () => {
@@ -186,6 +266,19 @@ describe('operability', () => {
 });
 
 describe('hashed customer keys', () => {
+  it('by default the stack creates the key secret, kept on stack deletion, and gives its ARN to the entry Lambda only', () => {
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    const entry = template.findResources('AWS::Lambda::Function')[stackFunctions.entry];
+    expect(entry?.Properties.Environment.Variables).toMatchObject({
+      LAST_AGENT_KEY_MODE: 'hmac-sha256',
+      LAST_AGENT_KEY_SECRET_ARN: { Ref: expect.stringMatching(/^CustomerKeySecret/) },
+    });
+    for (const id of Object.values(stackFunctions.steps)) {
+      const fn = template.findResources('AWS::Lambda::Function')[id];
+      expect(fn?.Properties.Environment.Variables.LAST_AGENT_KEY_SECRET_ARN).toBeUndefined();
+    }
+  });
+
   it('lets the entry Lambda read exactly the configured SSM parameter', () => {
     const { stack } = buildStack({
       LAST_AGENT_KEY_MODE: 'hmac-sha256',
