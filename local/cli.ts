@@ -7,7 +7,7 @@ import { maskPhone } from '../steps/lib/privacy';
 import { parseFault, parseQuotas } from './connect/faults';
 import { type Scenario, ScenarioError, loadScenarioFile } from './connect/scenario';
 import { startLocalConnect } from './connect/server';
-import { type LocalDecision, connectEventFor, startLocalSession } from './session';
+import { type LocalDecision, connectEventFor, flowParameters, startLocalSession } from './session';
 
 export const DEMO_SCENARIO = fileURLToPath(new URL('./scenarios/demo.json', import.meta.url));
 
@@ -25,12 +25,16 @@ Usage:
   last-agent bench [--size small|default|large] [--concurrency N] [--no-latency] [--no-scaling]
                    [--seed N] [--out DIR] [--json]
   last-agent serve [--scenario FILE] [--port N]     run the local Connect only
+  last-agent doctor --instance-id ID [--region R] [--queue-id ID | --queue-arn ARN]
+                    [--function-arn ARN] [--attribute-key KEY] [--json]
+                    read-only preflight of a real instance (default AWS credentials)
+  last-agent doctor --local [--attribute-key KEY] [--json]   the same against the demo scenario
   last-agent help
 
 Without --scenario the bundled demo scenario is used. Configuration comes from the same
 LAST_AGENT_* environment variables as the Lambdas (see README).`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function scenarioFrom(path: string | undefined): Scenario {
   return loadScenarioFile(path ?? DEMO_SCENARIO);
@@ -149,7 +153,15 @@ async function runDemo(args: string[]): Promise<number> {
         session = await startLocalSession({ scenario, env: { ...process.env, ...call.env } });
         sessions.set(key, session);
       }
-      const result = await session.decide(connectEventFor({ ...call, instanceArn: session.instanceArn }));
+      // As the shipped flow does: the call is headed for the scenario's first queue.
+      const queue = scenario.queues[0];
+      const result = await session.decide(
+        connectEventFor({
+          ...call,
+          instanceArn: session.instanceArn,
+          ...(queue ? { parameters: flowParameters(session.instanceArn, queue.id) } : {}),
+        }),
+      );
       const agent = scenario.agents.find((a) => a.id === result.decision.agentId);
       const title = `${call.title}  [caller ${maskPhone(call.phone)}${agent ? `, last agent ${agent.username}` : ''}]`;
       out.write(`${formatDecision(title, result)}\n\n`);
@@ -271,6 +283,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runLoadCommand(rest);
       case 'bench':
         return await runBenchCommand(rest);
+      case 'doctor':
+        return await (await import('./doctor')).runDoctorCommand(rest);
       case undefined:
       case 'help':
       case '--help':
