@@ -14,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEFINITION_PATH, TASK_FUNCTIONS, type TaskPlaceholder } from '../statemachine/definition';
-import { METRICS_NAMESPACE } from '../steps/lib/metrics';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../steps/lib/metrics';
 import { buildAgentWaitQueueFlow, buildContactFlow } from './contact-flow';
 import type { DeployContext } from './context';
 
@@ -254,6 +254,7 @@ export class LastAgentRoutingStack extends Stack {
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName,
+        dimensionsMap: { service: METRICS_SERVICE },
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
@@ -305,7 +306,7 @@ export class LastAgentRoutingStack extends Stack {
     const decisions = (route: string) =>
       new cloudwatch.MathExpression({
         label: route,
-        expression: `SUM(SEARCH('{${METRICS_NAMESPACE},Route,Reason} Route="${route}" MetricName="Decisions"', 'Sum', 300))`,
+        expression: `SUM(SEARCH('{${METRICS_NAMESPACE},service,Route,Reason} Route="${route}" MetricName="Decisions"', 'Sum', 300))`,
         period: Duration.minutes(5),
       });
     new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -322,7 +323,7 @@ export class LastAgentRoutingStack extends Stack {
             left: [
               new cloudwatch.MathExpression({
                 label: '',
-                expression: `SEARCH('{${METRICS_NAMESPACE},Route,Reason} MetricName="Decisions"', 'Sum', 300)`,
+                expression: `SEARCH('{${METRICS_NAMESPACE},service,Route,Reason} MetricName="Decisions"', 'Sum', 300)`,
                 period: Duration.minutes(5),
               }),
             ],

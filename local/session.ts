@@ -6,7 +6,7 @@ import { customerKeyFor } from '../steps/lib/caller';
 import { type Config, loadConfig } from '../steps/lib/config';
 import { createConnectClient } from '../steps/lib/connect-client';
 import type { FlowResponse } from '../steps/lib/decision';
-import { Logger } from '../steps/lib/logger';
+import { type Logger, createLogger } from '../steps/lib/logger';
 import { createReferenceData } from '../steps/lib/reference-data';
 import type { Scenario } from './connect/scenario';
 import { type LocalConnect, startLocalConnect } from './connect/server';
@@ -47,7 +47,7 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
       ? { customerKeyOf: (phone: string) => customerKeyFor(phone, config) }
       : {}),
   });
-  const logger = options.logger ?? new Logger({ service: 'last-agent-routing' }, 'silent');
+  const logger = options.logger ?? createLogger({ level: 'silent' });
   const client = createConnectClient({
     endpoint: connect.endpoint,
     region: scenario.instance.region,

@@ -1,11 +1,16 @@
-import { type AgentStatusType, GetCurrentUserDataCommand, type UserData } from '@aws-sdk/client-connect';
-import { z } from 'zod';
+import {
+  type AgentStatusType,
+  GetCurrentUserDataCommand,
+  type GetCurrentUserDataCommandOutput,
+  type UserData,
+} from '@aws-sdk/client-connect';
+import * as z from 'zod';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
-import { Deadline, callWithRetry } from './lib/deadline';
+import { Deadline } from './lib/deadline';
 import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/reference-data';
-import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
-import { type AgentAvailability, PipelineInput, parseStepInput } from './lib/schemas';
+import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
+import { type AgentAvailability, PipelineInput } from './lib/schemas';
 
 export const AvailabilityInput = PipelineInput.pick({ instanceId: true, deadlineAt: true }).extend({
   agentId: z.string().min(1).max(256),
@@ -13,7 +18,7 @@ export const AvailabilityInput = PipelineInput.pick({ instanceId: true, deadline
   /** The queue the call is headed for, when the agent must serve it (preferred-agent routing); '' = no check. */
   membershipQueueId: PipelineInput.shape.membershipQueueId,
 });
-export type AvailabilityInput = typeof AvailabilityInput._output;
+export type AvailabilityInput = z.infer<typeof AvailabilityInput>;
 
 /**
  * The type of a status. Connect gives every agent status a type (AgentStatusType: ROUTABLE,
@@ -75,11 +80,11 @@ export async function checkAgentAvailability(
   const deadline = new Deadline(input.deadlineAt, deps.clock);
   const { connect, reference, logger } = deps;
   const [answer, types] = await Promise.all([
-    callWithRetry('GetCurrentUserData', deadline, (abortSignal) =>
-      connect.send(
-        new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: [input.agentId] } }),
-        { abortSignal },
-      ),
+    sendConnect<GetCurrentUserDataCommandOutput>(
+      deps,
+      deadline,
+      'GetCurrentUserData',
+      new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: [input.agentId] } }),
     ),
     // Reference data is a refinement: when it cannot be read, classify by Connect's built-in
     // status names rather than fail the decision.
@@ -112,10 +117,10 @@ export async function checkAgentAvailability(
   return availability;
 }
 
-export const checkAgentAvailabilityStep: Step = {
+export const checkAgentAvailabilityStep = defineStep({
   state: 'Check Agent Availability',
-  run: async (input, deps) =>
-    checkAgentAvailability(parseStepInput(AvailabilityInput, input, 'CheckAgentAvailability'), deps),
-};
+  input: AvailabilityInput,
+  run: checkAgentAvailability,
+});
 
 export const handler = lambdaHandler(checkAgentAvailabilityStep, createConnectClient, createReferenceData);

@@ -1,17 +1,17 @@
-import { GetContactAttributesCommand } from '@aws-sdk/client-connect';
-import { z } from 'zod';
+import { GetContactAttributesCommand, type GetContactAttributesCommandOutput } from '@aws-sdk/client-connect';
+import * as z from 'zod';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
-import { Deadline, callWithRetry } from './lib/deadline';
+import { Deadline } from './lib/deadline';
 import { isNotFound } from './lib/errors';
-import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
-import { type CsatCheck, PipelineInput, parseStepInput } from './lib/schemas';
+import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
+import { type CsatCheck, PipelineInput } from './lib/schemas';
 
 export const CsatInput = PipelineInput.pick({ instanceId: true, deadlineAt: true }).extend({
   /** Attributes live on the contact chain, addressed by its initial contact id. */
   initialContactId: z.string().min(1).max(256),
 });
-export type CsatInput = typeof CsatInput._output;
+export type CsatInput = z.infer<typeof CsatInput>;
 
 export function gateOnCsat(
   value: string | undefined,
@@ -33,14 +33,14 @@ export async function checkLastContactCsat(input: CsatInput, deps: StepDeps): Pr
   if (!csatAttribute) return gateOnCsat(undefined, deps.config);
   const deadline = new Deadline(input.deadlineAt, deps.clock);
   try {
-    const answer = await callWithRetry('GetContactAttributes', deadline, (abortSignal) =>
-      deps.connect.send(
-        new GetContactAttributesCommand({
-          InstanceId: input.instanceId,
-          InitialContactId: input.initialContactId,
-        }),
-        { abortSignal },
-      ),
+    const answer = await sendConnect<GetContactAttributesCommandOutput>(
+      deps,
+      deadline,
+      'GetContactAttributes',
+      new GetContactAttributesCommand({
+        InstanceId: input.instanceId,
+        InitialContactId: input.initialContactId,
+      }),
     );
     return gateOnCsat(answer.Attributes?.[csatAttribute], deps.config);
   } catch (err) {
@@ -50,10 +50,10 @@ export async function checkLastContactCsat(input: CsatInput, deps: StepDeps): Pr
   }
 }
 
-export const checkLastContactCsatStep: Step = {
+export const checkLastContactCsatStep = defineStep({
   state: 'Check Last Contact Csat',
-  run: async (input, deps) =>
-    checkLastContactCsat(parseStepInput(CsatInput, input, 'CheckLastContactCsat'), deps),
-};
+  input: CsatInput,
+  run: checkLastContactCsat,
+});
 
 export const handler = lambdaHandler(checkLastContactCsatStep, createConnectClient);

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from './lib/config';
 import type { Decision, Reason } from './lib/decision';
-import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
-import { AgentAvailability, CsatCheck, LastContact, parseStepInput } from './lib/schemas';
+import { defineStep, lambdaHandler } from './lib/runtime';
+import { AgentAvailability, CsatCheck, LastContact } from './lib/schemas';
 
 export const ChooseInput = z.object({
   lastContact: LastContact,
@@ -25,7 +25,7 @@ const AVAILABILITY_REASON: Record<AgentAvailability['status'], Reason> = {
  */
 export function chooseRoute(
   input: ChooseInput,
-  config: Pick<Config, 'preferBusyAgent' | 'lastQueueFallback'>,
+  config: Pick<Config, 'preferBusy' | 'lastQueueFallback'>,
 ): Decision {
   const { lastContact, checks } = input;
   if (!lastContact.found) return { route: 'DEFAULT', reason: lastContact.reason };
@@ -45,16 +45,16 @@ export function chooseRoute(
   if (checks.csat.gate === 'FAIL') return fallback('LOW_CSAT');
   const { status } = checks.availability;
   const reason = AVAILABILITY_REASON[status];
-  if (status === 'AVAILABLE' || (status === 'BUSY' && config.preferBusyAgent)) {
+  if (status === 'AVAILABLE' || (status === 'BUSY' && config.preferBusy)) {
     return { ...basis, route: 'LAST_AGENT', reason };
   }
   return fallback(reason);
 }
 
-export const chooseRouteStep: Step = {
+export const chooseRouteStep = defineStep({
   state: 'Choose Route',
-  run: async (input, deps: StepDeps) =>
-    chooseRoute(parseStepInput(ChooseInput, input, 'ChooseRoute'), deps.config),
-};
+  input: ChooseInput,
+  run: (input, deps) => chooseRoute(input, deps.config),
+});
 
 export const handler = lambdaHandler(chooseRouteStep);

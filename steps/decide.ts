@@ -1,7 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { customerKeyFor, normaliseCaller } from './lib/caller';
-import { type Config, loadConfig } from './lib/config';
-import { ConnectEvent, currentQueueId, instanceIdFromArn, routingModeOf } from './lib/connect-event';
+import { type Config, loadConfig, runtimeEnv } from './lib/config';
+import { admitCall } from './lib/connect-event';
 import { Deadline } from './lib/deadline';
 import {
   type Decision,
@@ -12,9 +11,9 @@ import {
 } from './lib/decision';
 import { ConnectThrottledError, LookupTimeoutError } from './lib/errors';
 import { readKeySecret } from './lib/key-secret';
-import { Logger } from './lib/logger';
+import { type Logger, createLogger } from './lib/logger';
 import { decisionMetrics } from './lib/metrics';
-import { maskPhone } from './lib/privacy';
+import { lazyInit } from './lib/runtime';
 import type { PipelineInput } from './lib/schemas';
 import { createSfnExecutor } from './lib/sfn-executor';
 
@@ -41,83 +40,62 @@ function reasonFor(err: unknown): Reason {
 }
 
 /**
- * The entry point the contact flow invokes. Validates the event, normalises the caller,
- * runs the decision pipeline within the deadline and returns the flat map the flow reads.
- * It never throws: every failure is a DEFAULT route with a reason.
+ * The entry point the contact flow invokes: admits the call (steps/lib/connect-event.ts
+ * `admitCall`), runs the decision pipeline within the deadline, and answers the flat map the
+ * flow reads, logging the decision with its metrics. It never throws: every failure is a
+ * DEFAULT route with a reason.
  */
 export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResponse> {
   const started = deps.clock();
-  const { config } = deps;
-  const deadline = new Deadline(started + config.deadlineMs, deps.clock);
-  let customerKey = '';
-  let instanceArn: string | undefined;
-  let log = deps.logger;
-  const answer = (decision: Decision) => {
-    const response = toFlowResponse({
-      decision,
-      customerKey,
-      instanceArn,
-      decisionMs: deps.clock() - started,
-    });
-    log.info('decision', decisionMetrics(response.route, response.reason, Number(response.decisionMs)));
-    return response;
-  };
+  const deadline = new Deadline(started + deps.config.deadlineMs, deps.clock);
+  let admission: ReturnType<typeof admitCall>;
   try {
-    const parsed = ConnectEvent.safeParse(event);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      log.warn('invalid Connect event', { path: issue?.path.join('.'), problem: issue?.message });
-      return answer(defaultDecision('INVALID_EVENT'));
-    }
-    const data = parsed.data.Details.ContactData;
-    const instanceId = instanceIdFromArn(data.InstanceARN);
-    if (!instanceId) {
-      log.warn('invalid Connect event', {
-        path: 'Details.ContactData.InstanceARN',
-        problem: 'not an instance ARN',
-      });
-      return answer(defaultDecision('INVALID_EVENT'));
-    }
-    instanceArn = data.InstanceARN;
-    log = log.child({ contactId: data.ContactId });
-
-    const caller = normaliseCaller(data.CustomerEndpoint?.Address, config.defaultCountry);
-    if (caller.kind !== 'number') {
-      const reason: Reason =
-        caller.kind === 'anonymous'
-          ? 'ANONYMOUS_CALLER'
-          : caller.kind === 'missing'
-            ? 'NO_CALLER_NUMBER'
-            : 'INVALID_CALLER_NUMBER';
-      return answer(defaultDecision(reason));
-    }
-    customerKey = customerKeyFor(caller.e164, config);
-    log = log.child({ caller: maskPhone(caller.e164) });
-
-    const channel =
-      data.Channel === 'CHAT' || data.Channel === 'TASK' || data.Channel === 'EMAIL' ? data.Channel : 'VOICE';
-    const queueId = currentQueueId(parsed.data);
-    const input: PipelineInput = {
-      instanceId,
-      customerKey,
-      contactId: data.ContactId,
-      ...(data.InitialContactId ? { initialContactId: data.InitialContactId } : {}),
-      ...(data.PreviousContactId ? { previousContactId: data.PreviousContactId } : {}),
-      ...(queueId ? { currentQueueId: queueId } : {}),
-      // In agent-queue routing the call waits in the agent's own queue, which reaches the agent
-      // whatever their routing profile; in every other mode the agent must serve the queue.
-      membershipQueueId: queueId && routingModeOf(parsed.data) !== 'agent-queue' ? queueId : '',
-      channel,
-      now: deps.now().toISOString(),
-      deadlineAt: deadline.at - ANSWER_MARGIN_MS,
-      csatGate: Boolean(config.csatAttribute),
+    admission = admitCall(event, deps.config, deps.now());
+  } catch (err) {
+    deps.logger.error('configuration error', { error: err });
+    return respond(deps, started, defaultDecision('CONFIG_ERROR'), { customerKey: '' }, deps.logger);
+  }
+  if (admission.kind === 'answer') {
+    const log = admission.contactId ? deps.logger.child({ contactId: admission.contactId }) : deps.logger;
+    if (admission.problem) log.warn('invalid Connect event', admission.problem);
+    const context = {
+      customerKey: '',
+      ...(admission.instanceArn ? { instanceArn: admission.instanceArn } : {}),
     };
-    return answer(await withDeadline(deps.execute(input, deadline), deadline));
+    return respond(deps, started, defaultDecision(admission.reason), context, log);
+  }
+  const { input, instanceArn, maskedCaller } = admission;
+  const log = deps.logger.child({ contactId: input.contactId, caller: maskedCaller });
+  const context = { customerKey: input.customerKey, instanceArn };
+  try {
+    const pipelineInput = { ...input, deadlineAt: deadline.at - ANSWER_MARGIN_MS };
+    const decision = await withDeadline(deps.execute(pipelineInput, deadline), deadline);
+    return respond(deps, started, decision, context, log);
   } catch (err) {
     const reason = reasonFor(err);
     log.warn('lookup failed, routing normally', { reason, error: err });
-    return answer(defaultDecision(reason));
+    return respond(deps, started, defaultDecision(reason), context, log);
   }
+}
+
+/** Flattens the decision for the flow and logs it with its metrics (Embedded Metric Format). */
+function respond(
+  deps: Pick<DecideDeps, 'clock' | 'now' | 'config'>,
+  started: number,
+  decision: Decision,
+  context: { customerKey: string; instanceArn?: string },
+  log: Logger,
+): FlowResponse {
+  const response = toFlowResponse({
+    decision,
+    ...context,
+    decisionMs: deps.clock() - started,
+    // lastContactAgo and the whisper texts (steps/lib/whisper.ts) are relative to the call.
+    now: deps.now(),
+    whisper: deps.config,
+  });
+  log.info('decision', decisionMetrics(response.route, response.reason, Number(response.decisionMs)));
+  return response;
 }
 
 /** Resolves with the pipeline's answer or rejects with LookupTimeout when the budget runs out. */
@@ -138,55 +116,44 @@ async function withDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T>
   }
 }
 
-let lambdaDeps: Promise<DecideDeps> | undefined;
-
 /**
- * Cold start, once per execution environment: validate configuration, fetch the key secret from
- * SSM when configured that way, create the Step Functions client. A failure is retried on the
- * next invocation rather than cached, so a fixed parameter heals without a redeploy.
+ * Cold start, once per execution environment (lazy; a failure is retried on the next call, so
+ * a fixed parameter heals without a redeploy): validate configuration, read the key secret in
+ * hashed-key mode only, create the Step Functions client.
  */
-async function lambdaDecideDeps(): Promise<DecideDeps> {
-  lambdaDeps ??= (async () => {
-    const logger = new Logger({ service: 'last-agent-routing', function: 'decide' });
-    let config = loadConfig();
-    if (config.keyMode === 'hmac-sha256' && !config.keySecret) {
-      const source = config.keySecretParameter
-        ? { parameter: config.keySecretParameter }
-        : config.keySecretArn
-          ? { secretArn: config.keySecretArn }
-          : undefined;
-      if (source) config = { ...config, keySecret: await readKeySecret(source) };
-    }
-    const stateMachineArn = process.env.STATE_MACHINE_ARN;
-    if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
-    return {
-      config,
-      logger,
-      execute: createSfnExecutor(stateMachineArn),
-      clock: Date.now,
-      now: () => new Date(),
-    };
-  })();
-  try {
-    return await lambdaDeps;
-  } catch (err) {
-    lambdaDeps = undefined;
-    throw err;
+const lambdaDeps = lazyInit(async (): Promise<DecideDeps> => {
+  const env = runtimeEnv();
+  let config = loadConfig();
+  if (config.keyMode === 'hmac-sha256' && !config.keySecret) {
+    const source = config.keySecretParameter
+      ? { parameter: config.keySecretParameter }
+      : config.keySecretArn
+        ? { secretArn: config.keySecretArn }
+        : undefined;
+    if (source) config = { ...config, keySecret: await readKeySecret(source) };
   }
-}
+  if (!env.stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
+  return {
+    config,
+    logger: createLogger(),
+    execute: createSfnExecutor(env.stateMachineArn),
+    clock: Date.now,
+    now: () => new Date(),
+  };
+});
 
 /** Lambda entry. A configuration error still answers the flow (DEFAULT) and is logged loudly. */
-export async function handler(event: unknown, _context?: Context): Promise<FlowResponse> {
+export async function handler(event: unknown, context?: Context): Promise<FlowResponse> {
   let deps: DecideDeps;
   try {
-    deps = await lambdaDecideDeps();
+    deps = await lambdaDeps();
   } catch (err) {
     // Logged loudly and counted like every decision, so the failure-share alarm sees it.
-    new Logger({ service: 'last-agent-routing', function: 'decide' }).error('configuration error', {
-      error: err,
-      ...decisionMetrics('DEFAULT', 'CONFIG_ERROR', 0),
-    });
+    const logger = createLogger();
+    if (context) logger.addContext(context);
+    logger.error('configuration error', { error: err, ...decisionMetrics('DEFAULT', 'CONFIG_ERROR', 0) });
     return toFlowResponse({ decision: defaultDecision('CONFIG_ERROR'), customerKey: '', decisionMs: 0 });
   }
+  if (context) deps.logger.addContext(context);
   return decide(event, deps);
 }

@@ -1,6 +1,7 @@
+import type * as z from 'zod';
 import { isEligible } from './lib/contacts';
-import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
-import { type LastContact, PipelineInput, SearchResult, parseStepInput } from './lib/schemas';
+import { type StepDeps, defineStep, lambdaHandler } from './lib/runtime';
+import { type LastContact, PipelineInput, SearchResult } from './lib/schemas';
 
 export const PickInput = PipelineInput.pick({
   contactId: true,
@@ -8,14 +9,17 @@ export const PickInput = PipelineInput.pick({
   previousContactId: true,
   currentQueueId: true,
 }).extend({ search: SearchResult });
-export type PickInput = typeof PickInput._output;
+export type PickInput = z.infer<typeof PickInput>;
 
 /**
  * The newest contact that really reached an agent, excluding the call being routed (and its
  * transfer chain), too-short talks and, when scoped, other queues. The search already sorted
  * candidates newest first by connected-to-agent time, so a transfer's second leg wins.
  */
-export function pickLastAgentContact(input: PickInput, deps: Pick<StepDeps, 'config'>): LastContact {
+export function pickLastAgentContact(
+  input: PickInput,
+  deps: { config: Pick<StepDeps['config'], 'minTalkSeconds' | 'sameQueue'> },
+): LastContact {
   if (input.search.seen === 0) return { found: false, reason: 'NO_RECENT_CONTACT' };
   const criteria = {
     ...input,
@@ -34,10 +38,10 @@ export function pickLastAgentContact(input: PickInput, deps: Pick<StepDeps, 'con
   };
 }
 
-export const pickLastAgentContactStep: Step = {
+export const pickLastAgentContactStep = defineStep({
   state: 'Pick Last Agent Contact',
-  run: async (input, deps) =>
-    pickLastAgentContact(parseStepInput(PickInput, input, 'PickLastAgentContact'), deps),
-};
+  input: PickInput,
+  run: pickLastAgentContact,
+});
 
 export const handler = lambdaHandler(pickLastAgentContactStep);

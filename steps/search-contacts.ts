@@ -2,15 +2,17 @@ import {
   type ContactSearchSummary,
   SearchContactsCommand,
   type SearchContactsCommandInput,
+  type SearchContactsCommandOutput,
 } from '@aws-sdk/client-connect';
+import type * as z from 'zod';
 import { createConnectClient } from './lib/connect-client';
 import { isEligible, newestFirst, reachedAgent } from './lib/contacts';
-import { Deadline, callWithRetry } from './lib/deadline';
-import { type Step, type StepDeps, lambdaHandler } from './lib/runtime';
-import { type ContactSummary, PipelineInput, type SearchResult, parseStepInput } from './lib/schemas';
+import { Deadline } from './lib/deadline';
+import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
+import { type ContactSummary, PipelineInput, type SearchResult } from './lib/schemas';
 
 export const SearchInput = PipelineInput.omit({ csatGate: true, membershipQueueId: true });
-export type SearchInput = typeof SearchInput._output;
+export type SearchInput = z.infer<typeof SearchInput>;
 
 /** Keeps the step payload far below Step Functions' 256 KB limit. */
 export const MAX_CANDIDATES = 100;
@@ -79,7 +81,7 @@ export function buildSearchRequest(
  * page holds an eligible contact, the page budget is spent or the lookback ends.
  */
 export async function searchRecentContacts(input: SearchInput, deps: StepDeps): Promise<SearchResult> {
-  const { config, connect } = deps;
+  const { config } = deps;
   const deadline = new Deadline(input.deadlineAt, deps.clock);
   const criteria = { ...input, minTalkSeconds: config.minTalkSeconds, sameQueue: config.sameQueue };
   const candidates = new Map<string, ContactSummary>();
@@ -90,8 +92,11 @@ export async function searchRecentContacts(input: SearchInput, deps: StepDeps): 
     const request = buildSearchRequest(input, deps, window);
     let nextToken: string | undefined;
     do {
-      const page = await callWithRetry('SearchContacts', deadline, (abortSignal) =>
-        connect.send(new SearchContactsCommand({ ...request, NextToken: nextToken }), { abortSignal }),
+      const page = await sendConnect<SearchContactsCommandOutput>(
+        deps,
+        deadline,
+        'SearchContacts',
+        new SearchContactsCommand({ ...request, NextToken: nextToken }),
       );
       pages++;
       const contacts = (page.Contacts ?? []).map(summarise);
@@ -109,10 +114,10 @@ export async function searchRecentContacts(input: SearchInput, deps: StepDeps): 
   return { seen, pages, candidates: sorted.slice(0, MAX_CANDIDATES) };
 }
 
-export const searchContactsStep: Step = {
+export const searchContactsStep = defineStep({
   state: 'Search Recent Contacts',
-  run: async (input, deps) =>
-    searchRecentContacts(parseStepInput(SearchInput, input, 'SearchRecentContacts'), deps),
-};
+  input: SearchInput,
+  run: searchRecentContacts,
+});
 
 export const handler = lambdaHandler(searchContactsStep, createConnectClient);

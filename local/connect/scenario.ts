@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AgentStatusType } from '@aws-sdk/client-connect';
 import { z } from 'zod';
+import { Channel } from '../../steps/lib/channel';
 
 const Iso = z.iso.datetime({ offset: true });
-const Channel = z.enum(['VOICE', 'CHAT', 'TASK', 'EMAIL']);
 
 const Slots = z.object({
   max: z.number().int().nonnegative(),

@@ -1,7 +1,29 @@
-import { z } from 'zod';
+import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
+import * as z from 'zod';
+import { Channel } from './channel';
+import { DEFAULT_WHISPER_TEMPLATES, whisperTemplate } from './whisper';
 
 /** Connect gives a Lambda at most 8 s; our budget must leave room for the flow itself. */
 export const MAX_DEADLINE_MS = 7000;
+
+/** A whole decimal number as written in an environment variable: no spaces, hex, exponents or fractions. */
+const decimal = (fallback: number, min: number, max: number, what = 'a whole number') =>
+  z
+    .string()
+    .regex(/^\d+$/, `${what} written in decimal digits`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const number = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'a decimal number such as 3 or 3.5')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
 
 const bool = (fallback: boolean) =>
   z
@@ -9,110 +31,90 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
 
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
-
 const list = (fallback: string) =>
   z
     .string()
-    .default(fallback)
+    .optional()
     .transform((v) =>
-      v
+      (v ?? fallback)
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
-    )
-    .pipe(z.array(z.string().min(1)).min(1));
+    );
 
-const optionalList = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-
-const Channel = z.enum(['VOICE', 'CHAT', 'TASK', 'EMAIL']);
-
-/** Environment variables read by every function and by the local runtime (same names). */
-const EnvSchema = z.object({
+/**
+ * The pipeline configuration. Each key is read from the environment variable named after it
+ * (`attributeKey` ← LAST_AGENT_ATTRIBUTE_KEY, see `envName`), so the schema is the single list
+ * of settings: the Config type, the variable names, the CDK context keys and the README table
+ * all derive from it.
+ */
+const ConfigSchema = z.object({
   // Connect's model: SearchableContactAttributeKey @length(1, 100); the admin website accepts
   // letters, digits, "-" and "_" in a searchable key.
-  LAST_AGENT_ATTRIBUTE_KEY: z
+  attributeKey: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" or "-", at most 100 characters')
     .default('CustomerPhoneNumber'),
-  LAST_AGENT_LOOKBACK_DAYS: int(7, 1, 365),
-  LAST_AGENT_CHANNELS: list('VOICE').pipe(z.array(Channel)),
-  LAST_AGENT_SEARCH_MODE: z.enum(['connected', 'initiated']).default('connected'),
-  LAST_AGENT_PAGE_SIZE: int(25, 1, 100),
-  LAST_AGENT_MAX_PAGES: int(3, 1, 20),
-  LAST_AGENT_MIN_TALK_SECONDS: int(0, 0, 86_400),
-  LAST_AGENT_SAME_QUEUE: bool(false),
+  lookbackDays: decimal(7, 1, 365),
+  channels: list('VOICE').pipe(z.array(Channel).min(1)),
+  searchMode: z.enum(['connected', 'initiated']).default('connected'),
+  pageSize: decimal(25, 1, 100),
+  maxPages: decimal(3, 1, 20),
+  minTalkSeconds: decimal(0, 0, 86_400),
+  sameQueue: bool(false),
   /** Overrides only: routability comes from each status's type (ListAgentStatuses). */
-  LAST_AGENT_ROUTABLE_STATUSES: optionalList,
-  LAST_AGENT_OFFLINE_STATUSES: optionalList,
+  routableStatuses: list(''),
+  offlineStatuses: list(''),
   /** How long a Lambda container keeps agent status types and routing-profile queues. */
-  LAST_AGENT_REFERENCE_TTL_SECONDS: int(300, 10, 3600),
-  LAST_AGENT_PREFER_BUSY: bool(true),
-  LAST_AGENT_LAST_QUEUE_FALLBACK: bool(false),
-  LAST_AGENT_CSAT_ATTRIBUTE: z
+  referenceTtlSeconds: decimal(300, 10, 3600),
+  /** Still prefer a last agent who is busy (the flow bounds the wait). */
+  preferBusy: bool(true),
+  lastQueueFallback: bool(false),
+  csatAttribute: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,128}$/)
+    .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, ".", "_" or "-", at most 128 characters')
     .optional(),
-  LAST_AGENT_MIN_CSAT: z.coerce.number().min(0).max(100).default(3),
-  LAST_AGENT_CSAT_MISSING: z.enum(['pass', 'fail']).default('pass'),
-  LAST_AGENT_DEADLINE_MS: int(3000, 200, MAX_DEADLINE_MS),
-  LAST_AGENT_DEFAULT_COUNTRY: z
+  minCsat: number(3, 0, 100),
+  csatMissing: z.enum(['pass', 'fail']).default('pass'),
+  deadlineMs: decimal(3000, 200, MAX_DEADLINE_MS),
+  defaultCountry: z
     .string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US')
-    .default('US'),
-  LAST_AGENT_KEY_MODE: z.enum(['e164', 'hmac-sha256']).default('e164'),
-  LAST_AGENT_KEY_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    .default('US')
+    .refine((c) => isSupportedCountry(c as CountryCode), {
+      message:
+        'a country code libphonenumber supports, such as US or GB (ISO 3166-1 alpha-2; "UK" is not one)',
+    }),
+  keyMode: z.enum(['e164', 'hmac-sha256']).default('e164'),
+  keySecret: z.string().min(16, 'at least 16 characters').optional(),
   /** SSM SecureString parameter holding the key secret (read once at cold start by the entry Lambda). */
-  LAST_AGENT_KEY_SECRET_PARAMETER: z
+  keySecretParameter: z
     .string()
     .regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name such as /last-agent/key-secret')
     .optional(),
   /** Secrets Manager secret holding the key secret (what the CDK stack creates by default). */
-  LAST_AGENT_KEY_SECRET_ARN: z
+  keySecretArn: z
     .string()
     .regex(
       /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
       'a Secrets Manager secret ARN',
     )
     .optional(),
+  /** Agent-whisper text when the agent taking the call is the last agent; `{ago}` = "2 days ago". */
+  whisperSame: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisperSame),
+  /** Agent-whisper text when a colleague takes the call. */
+  whisperOther: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisperOther),
 });
 
-export type Channel = z.infer<typeof Channel>;
+export type Config = z.infer<typeof ConfigSchema>;
+type ConfigKey = keyof Config;
 
-export interface Config {
-  attributeKey: string;
-  lookbackDays: number;
-  channels: Channel[];
-  searchMode: 'connected' | 'initiated';
-  pageSize: number;
-  maxPages: number;
-  minTalkSeconds: number;
-  sameQueue: boolean;
-  /** Status names always treated as routable / offline, whatever their type (override; usually empty). */
-  routableStatuses: string[];
-  offlineStatuses: string[];
-  referenceTtlSeconds: number;
-  preferBusyAgent: boolean;
-  lastQueueFallback: boolean;
-  csatAttribute: string | undefined;
-  minCsat: number;
-  csatMissing: 'pass' | 'fail';
-  deadlineMs: number;
-  defaultCountry: string;
-  keyMode: 'e164' | 'hmac-sha256';
-  keySecret: string | undefined;
-  keySecretParameter: string | undefined;
-  keySecretArn: string | undefined;
+/** The environment variable of a setting: `attributeKey` → `LAST_AGENT_ATTRIBUTE_KEY`. */
+export function envName(key: string): string {
+  return `LAST_AGENT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
+
+/** The environment variable names, for the CDK stack and the README table. */
+export const CONFIG_VARIABLES = (Object.keys(ConfigSchema.shape) as ConfigKey[]).map(envName);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -123,50 +125,42 @@ export class ConfigError extends Error {
  * so a misconfigured deployment fails at cold start rather than on a live call.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(
-    Object.keys(EnvSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  const raw = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((k) => {
+      const v = env[envName(k)];
+      return [k, v === '' ? undefined : v];
+    }),
   );
-  const parsed = EnvSchema.safeParse(cleaned);
+  const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => `${envName(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const e = parsed.data;
+  const config = parsed.data;
   if (
-    e.LAST_AGENT_KEY_MODE === 'hmac-sha256' &&
-    !e.LAST_AGENT_KEY_SECRET &&
-    !e.LAST_AGENT_KEY_SECRET_PARAMETER &&
-    !e.LAST_AGENT_KEY_SECRET_ARN
+    config.keyMode === 'hmac-sha256' &&
+    !config.keySecret &&
+    !config.keySecretParameter &&
+    !config.keySecretArn
   ) {
     throw new ConfigError(
       'Invalid configuration: LAST_AGENT_KEY_SECRET, LAST_AGENT_KEY_SECRET_PARAMETER or LAST_AGENT_KEY_SECRET_ARN: required when LAST_AGENT_KEY_MODE is hmac-sha256',
     );
   }
-  return {
-    attributeKey: e.LAST_AGENT_ATTRIBUTE_KEY,
-    lookbackDays: e.LAST_AGENT_LOOKBACK_DAYS,
-    channels: e.LAST_AGENT_CHANNELS,
-    searchMode: e.LAST_AGENT_SEARCH_MODE,
-    pageSize: e.LAST_AGENT_PAGE_SIZE,
-    maxPages: e.LAST_AGENT_MAX_PAGES,
-    minTalkSeconds: e.LAST_AGENT_MIN_TALK_SECONDS,
-    sameQueue: e.LAST_AGENT_SAME_QUEUE,
-    routableStatuses: e.LAST_AGENT_ROUTABLE_STATUSES,
-    offlineStatuses: e.LAST_AGENT_OFFLINE_STATUSES,
-    referenceTtlSeconds: e.LAST_AGENT_REFERENCE_TTL_SECONDS,
-    preferBusyAgent: e.LAST_AGENT_PREFER_BUSY,
-    lastQueueFallback: e.LAST_AGENT_LAST_QUEUE_FALLBACK,
-    csatAttribute: e.LAST_AGENT_CSAT_ATTRIBUTE,
-    minCsat: e.LAST_AGENT_MIN_CSAT,
-    csatMissing: e.LAST_AGENT_CSAT_MISSING,
-    deadlineMs: e.LAST_AGENT_DEADLINE_MS,
-    defaultCountry: e.LAST_AGENT_DEFAULT_COUNTRY,
-    keyMode: e.LAST_AGENT_KEY_MODE,
-    keySecret: e.LAST_AGENT_KEY_SECRET,
-    keySecretParameter: e.LAST_AGENT_KEY_SECRET_PARAMETER,
-    keySecretArn: e.LAST_AGENT_KEY_SECRET_ARN,
-  };
+  return config;
 }
 
-/** The environment variable names, for the CDK stack and the README table. */
-export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
+/**
+ * The rest of the environment a Lambda reads, in one place with the pipeline settings:
+ * the state machine to start, the log level (Lambda's advanced logging control sets
+ * AWS_LAMBDA_LOG_LEVEL; LOG_LEVEL works locally), the service name.
+ */
+export function runtimeEnv(env: Record<string, string | undefined> = process.env) {
+  const level = (env.AWS_LAMBDA_LOG_LEVEL ?? env.LOG_LEVEL ?? 'INFO').toUpperCase();
+  return {
+    stateMachineArn: env.STATE_MACHINE_ARN,
+    logLevel: ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'].includes(level) ? level : 'INFO',
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'last-agent-routing',
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+  };
+}

@@ -1,4 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { customerKeyFor, normaliseCaller } from './caller';
+import { Channel } from './channel';
+import type { Config } from './config';
+import type { Reason } from './decision';
+import { maskPhone } from './privacy';
+import type { PipelineInput } from './schemas';
 
 const Id = z.string().min(1).max(256);
 
@@ -49,4 +55,88 @@ export function routingModeOf(event: ConnectEvent): string | undefined {
 /** Instance id from an instance ARN (arn:aws:connect:region:account:instance/ID). */
 export function instanceIdFromArn(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([0-9a-f-]{36})$/.exec(arn)?.[1];
+}
+
+/** Either the pipeline runs for this call, or the call is answered at once with a reason. */
+export type Admission =
+  | {
+      kind: 'pipeline';
+      /** The state machine input, but for the deadline the entry Lambda adds. */
+      input: Omit<PipelineInput, 'deadlineAt'>;
+      instanceArn: string;
+      /** The caller masked for logs (+*********23). */
+      maskedCaller: string;
+    }
+  | {
+      kind: 'answer';
+      reason: Extract<
+        Reason,
+        'INVALID_EVENT' | 'ANONYMOUS_CALLER' | 'NO_CALLER_NUMBER' | 'INVALID_CALLER_NUMBER'
+      >;
+      instanceArn?: string;
+      contactId?: string;
+      /** For INVALID_EVENT: which field, what is wrong (logged, never the caller number). */
+      problem?: { path: string; message: string };
+    };
+
+/**
+ * The rules that turn a Connect event into either a pipeline input or a reason, in one place
+ * (pure: no I/O, no clock but `now`):
+ * - not a contact flow event, or no instance ARN → INVALID_EVENT;
+ * - withheld caller id → ANONYMOUS_CALLER; none → NO_CALLER_NUMBER; not a phone number →
+ *   INVALID_CALLER_NUMBER (no lookup in any of these cases);
+ * - otherwise the caller's E.164 number becomes the customer key (or its HMAC), and the queue the
+ *   call is headed for scopes the search (LAST_AGENT_SAME_QUEUE) and, except in agent-queue
+ *   routing (where the agent's own queue reaches them whatever their profile), the agent's
+ *   queue membership check.
+ */
+export function admitCall(
+  event: unknown,
+  config: Pick<Config, 'defaultCountry' | 'keyMode' | 'keySecret' | 'csatAttribute'>,
+  now: Date,
+): Admission {
+  const parsed = ConnectEvent.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      kind: 'answer',
+      reason: 'INVALID_EVENT',
+      problem: { path: issue?.path.join('.') ?? '', message: issue?.message ?? 'invalid' },
+    };
+  }
+  const data = parsed.data.Details.ContactData;
+  const instanceId = instanceIdFromArn(data.InstanceARN);
+  if (!instanceId) {
+    return {
+      kind: 'answer',
+      reason: 'INVALID_EVENT',
+      contactId: data.ContactId,
+      problem: { path: 'Details.ContactData.InstanceARN', message: 'not an instance ARN' },
+    };
+  }
+  const known = { instanceArn: data.InstanceARN, contactId: data.ContactId };
+  const caller = normaliseCaller(data.CustomerEndpoint?.Address, config.defaultCountry);
+  if (caller.kind === 'anonymous') return { kind: 'answer', reason: 'ANONYMOUS_CALLER', ...known };
+  if (caller.kind === 'missing') return { kind: 'answer', reason: 'NO_CALLER_NUMBER', ...known };
+  if (caller.kind === 'invalid') return { kind: 'answer', reason: 'INVALID_CALLER_NUMBER', ...known };
+
+  const channel = Channel.safeParse(data.Channel).data ?? 'VOICE';
+  const queueId = currentQueueId(parsed.data);
+  return {
+    kind: 'pipeline',
+    instanceArn: data.InstanceARN,
+    maskedCaller: maskPhone(caller.e164),
+    input: {
+      instanceId,
+      customerKey: customerKeyFor(caller.e164, config),
+      contactId: data.ContactId,
+      ...(data.InitialContactId ? { initialContactId: data.InitialContactId } : {}),
+      ...(data.PreviousContactId ? { previousContactId: data.PreviousContactId } : {}),
+      ...(queueId ? { currentQueueId: queueId } : {}),
+      membershipQueueId: queueId && routingModeOf(parsed.data) !== 'agent-queue' ? queueId : '',
+      channel,
+      now: now.toISOString(),
+      csatGate: Boolean(config.csatAttribute),
+    },
+  };
 }

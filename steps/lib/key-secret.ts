@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Secret = z.string().min(16, 'the key secret must have at least 16 characters');
 

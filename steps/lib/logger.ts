@@ -1,45 +1,61 @@
-import { redact } from './privacy';
-
-type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+import { type LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
+import { runtimeEnv } from './config';
+import { maskPhonesIn } from './privacy';
 
 export type LogSink = (line: string) => void;
 
 /**
- * One JSON object per line, CloudWatch-friendly. Every field goes through `redact`, so a
- * caller number cannot reach a log line in clear even when it hides in an error message.
+ * Powertools for AWS Lambda's Logger (structured JSON, request id, cold start, X-Ray trace id,
+ * AWS_LAMBDA_LOG_LEVEL), with one addition at the sink: every string is passed through
+ * `maskPhonesIn` while the line is serialised, so a caller number cannot reach a log line in
+ * clear, even hidden in an error message or stack. An optional sink replaces stdout (tests,
+ * local tools).
  */
-export class Logger {
-  constructor(
-    private readonly base: Record<string, unknown> = {},
-    private level: Level = (process.env.LOG_LEVEL?.toLowerCase() as Level) ?? 'info',
-    private readonly sink: LogSink = (line) => process.stdout.write(`${line}\n`),
-  ) {
-    if (!(this.level in ORDER)) this.level = 'info';
+export class Logger extends PowertoolsLogger {
+  readonly #sink: LogSink | undefined;
+
+  constructor(options: ConstructorOptions = {}, sink?: LogSink) {
+    super({
+      ...options,
+      jsonReplacerFn: (_key: string, value: unknown) =>
+        typeof value === 'string' ? maskPhonesIn(value) : value,
+    } as ConstructorOptions);
+    this.#sink = sink;
   }
 
-  child(fields: Record<string, unknown>): Logger {
-    return new Logger({ ...this.base, ...fields }, this.level, this.sink);
+  /** A logger with extra keys on every line (e.g. the contactId of the call being decided). */
+  child(keys: Record<string, unknown>): Logger {
+    return this.createChild({ persistentKeys: keys } as ConstructorOptions) as Logger;
   }
 
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.write('debug', message, fields);
-  }
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.write('info', message, fields);
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.write('warn', message, fields);
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.write('error', message, fields);
+  protected override createLogger(options?: ConstructorOptions): Logger {
+    return new Logger(options, this.#sink);
   }
 
-  private write(level: Level, message: string, fields?: Record<string, unknown>): void {
-    if (ORDER[level] < ORDER[this.level]) return;
-    const entry = redact({ level, time: new Date().toISOString(), message, ...this.base, ...fields });
-    this.sink(JSON.stringify(entry));
+  protected override printLog(logLevel: number, log: LogItem): void {
+    if (!this.#sink) return super.printLog(logLevel, log);
+    log.prepareForPrint();
+    this.#sink(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
   }
 }
 
-export const logger = new Logger();
+export interface LoggerOptions {
+  /** DEBUG, INFO, WARN, ERROR or SILENT; default from AWS_LAMBDA_LOG_LEVEL / LOG_LEVEL. */
+  level?: string;
+  keys?: Record<string, unknown>;
+  sink?: LogSink;
+}
+
+/** The product's logger, configured from the environment (steps/lib/config.ts `runtimeEnv`). */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const env = runtimeEnv();
+  return new Logger(
+    {
+      serviceName: env.serviceName,
+      logLevel: (options.level ?? env.logLevel).toUpperCase() as ConstructorOptions['logLevel'],
+      ...(options.keys ? { persistentKeys: options.keys } : {}),
+    } as ConstructorOptions,
+    options.sink,
+  );
+}

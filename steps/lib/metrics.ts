@@ -1,35 +1,30 @@
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+
 /** CloudWatch namespace of the decision metrics (the stack's dashboard and alarms read it). */
 export const METRICS_NAMESPACE = 'LastAgentRouting';
+/** The `service` dimension Powertools puts on every metric; the alarms' totals carry only it. */
+export const METRICS_SERVICE = 'last-agent-routing';
 
 /** Reasons that mean the product itself failed (not a caller or agent situation): alarmed on their share. */
 export const FAILURE_REASONS: readonly string[] = ['LOOKUP_ERROR', 'CONFIG_ERROR'];
 
 /**
- * CloudWatch Embedded Metric Format fields for one decision: the log line itself becomes a
- * `Decisions` count, a `DecisionTime` sample and a `FailedDecisions` count (LOOKUP_ERROR or
- * CONFIG_ERROR), per route and reason and also without dimensions (the totals the failure-share
- * alarm divides; alarms cannot use SEARCH expressions). No API call, no extra dependency.
+ * The Embedded Metric Format fields of one decision, built with Powertools for AWS Lambda's
+ * Metrics: a `Decisions` count, a `FailedDecisions` count (LOOKUP_ERROR or CONFIG_ERROR) and a
+ * `DecisionTime` sample, in two dimension sets: by service, route and reason (dashboards), and
+ * by service alone (the totals the failure-share alarm divides; alarms cannot use SEARCH).
+ * The fields are merged into the decision's log line rather than printed separately, so the
+ * same masking sink writes them and tests read them from the logger.
  */
-export function decisionMetrics(route: string, reason: string, decisionMs: number, now = Date.now()) {
-  return {
-    _aws: {
-      Timestamp: now,
-      CloudWatchMetrics: [
-        {
-          Namespace: METRICS_NAMESPACE,
-          Dimensions: [['Route', 'Reason'], []],
-          Metrics: [
-            { Name: 'Decisions', Unit: 'Count' },
-            { Name: 'FailedDecisions', Unit: 'Count' },
-            { Name: 'DecisionTime', Unit: 'Milliseconds' },
-          ],
-        },
-      ],
-    },
-    Route: route,
-    Reason: reason,
-    Decisions: 1,
-    FailedDecisions: FAILURE_REASONS.includes(reason) ? 1 : 0,
-    DecisionTime: decisionMs,
-  };
+export function decisionMetrics(route: string, reason: string, decisionMs: number) {
+  const metrics = new Metrics({
+    namespace: METRICS_NAMESPACE,
+    defaultDimensions: { service: METRICS_SERVICE },
+  });
+  metrics.addDimensions({ Route: route, Reason: reason });
+  metrics.addDimensions({});
+  metrics.addMetric('Decisions', MetricUnit.Count, 1);
+  metrics.addMetric('FailedDecisions', MetricUnit.Count, FAILURE_REASONS.includes(reason) ? 1 : 0);
+  metrics.addMetric('DecisionTime', MetricUnit.Milliseconds, decisionMs);
+  return metrics.serializeMetrics();
 }

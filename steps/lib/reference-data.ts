@@ -3,9 +3,12 @@ import {
   type Channel,
   type ConnectClient,
   ListAgentStatusesCommand,
+  type ListAgentStatusesCommandOutput,
   ListRoutingProfileQueuesCommand,
+  type ListRoutingProfileQueuesCommandOutput,
 } from '@aws-sdk/client-connect';
-import { type Deadline, callWithRetry } from './deadline';
+import type { Deadline } from './deadline';
+import { sendConnect } from './runtime';
 
 /**
  * A small cache with a bounded age. A failed load is not cached (the next call tries again),
@@ -73,15 +76,15 @@ export function createReferenceData(maxAgeMs: number, now: () => number = Date.n
         let nextToken: string | undefined;
         let pages = 0;
         do {
-          const page = await callWithRetry('ListAgentStatuses', deadline, (abortSignal) =>
-            connect.send(
-              new ListAgentStatusesCommand({
-                InstanceId: instanceId,
-                MaxResults: 1000,
-                NextToken: nextToken,
-              }),
-              { abortSignal },
-            ),
+          const page = await sendConnect<ListAgentStatusesCommandOutput>(
+            { connect },
+            deadline,
+            'ListAgentStatuses',
+            new ListAgentStatusesCommand({
+              InstanceId: instanceId,
+              MaxResults: 1000,
+              NextToken: nextToken,
+            }),
           );
           for (const s of page.AgentStatusSummaryList ?? []) {
             if (!s.Type) continue;
@@ -98,16 +101,16 @@ export function createReferenceData(maxAgeMs: number, now: () => number = Date.n
         let nextToken: string | undefined;
         let pages = 0;
         do {
-          const page = await callWithRetry('ListRoutingProfileQueues', deadline, (abortSignal) =>
-            connect.send(
-              new ListRoutingProfileQueuesCommand({
-                InstanceId: instanceId,
-                RoutingProfileId: routingProfileId,
-                MaxResults: 100,
-                NextToken: nextToken,
-              }),
-              { abortSignal },
-            ),
+          const page = await sendConnect<ListRoutingProfileQueuesCommandOutput>(
+            { connect },
+            deadline,
+            'ListRoutingProfileQueues',
+            new ListRoutingProfileQueuesCommand({
+              InstanceId: instanceId,
+              RoutingProfileId: routingProfileId,
+              MaxResults: 100,
+              NextToken: nextToken,
+            }),
           );
           for (const q of page.RoutingProfileQueueConfigSummaryList ?? []) {
             if (q.QueueId && q.Channel) served.add(queueChannelKey(q.QueueId, q.Channel));

@@ -1,6 +1,9 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
+import type * as z from 'zod';
 import { type Config, loadConfig } from './config';
-import { Logger } from './logger';
+import { type Deadline, callWithRetry } from './deadline';
+import { InvalidStepInputError } from './errors';
+import { type Logger, createLogger } from './logger';
 import type { ReferenceData } from './reference-data';
 
 /** What every step needs, passed explicitly so tests and the local runtime inject their own. */
@@ -16,53 +19,106 @@ export interface StepDeps {
 
 /** A state-machine step: the same `run` serves the Lambda handler and the local runtime. */
 export interface Step {
-  /** The Task state name in statemachine/*.asl.json. */
+  /** The Task state name in statemachine/*.asl.json (also the label of its errors and logs). */
   state: string;
   run(input: unknown, deps: StepDeps): Promise<unknown>;
 }
 
-let lambdaDeps: StepDeps | undefined;
-
-/** For steps that make no Connect call: their bundles then carry no SDK at all. */
-const noConnect = new Proxy({} as ConnectClient, {
-  get() {
-    throw new Error('this step has no Connect client');
-  },
-});
-
 /**
- * Built once per Lambda execution environment: configuration validated at cold start, one
- * Connect client reused across invocations. Nothing caller-specific is kept here.
+ * Defines a step once: its state name, the schema of its input (parsed at the boundary; a
+ * malformed payload is an InvalidStepInput error the ASL catches) and its logic, which gets
+ * the typed input.
  */
-/** For steps that read no reference data (their bundles then carry no Connect commands for it). */
-const noReference = new Proxy({} as ReferenceData, {
-  get() {
-    throw new Error('this step has no reference data');
-  },
-});
-
-export function lambdaRuntime(
-  createConnect?: () => ConnectClient,
-  createReference?: (maxAgeMs: number) => ReferenceData,
-): StepDeps {
-  if (!lambdaDeps) {
-    const config = loadConfig();
-    lambdaDeps = {
-      config,
-      connect: createConnect ? createConnect() : noConnect,
-      logger: new Logger({ service: 'last-agent-routing', function: process.env.AWS_LAMBDA_FUNCTION_NAME }),
-      clock: Date.now,
-      reference: createReference ? createReference(config.referenceTtlSeconds * 1000) : noReference,
-    };
-  }
-  return lambdaDeps;
+export function defineStep<S extends z.ZodType, R>(definition: {
+  state: string;
+  input: S;
+  run: (input: z.infer<S>, deps: StepDeps) => Promise<R> | R;
+}): Step {
+  return {
+    state: definition.state,
+    run: async (raw, deps) => definition.run(parseStepInput(definition.input, raw, definition.state), deps),
+  };
 }
 
-/** Lambda handler for a step; steps that call Connect pass the client factory. */
+/** Parses a step payload at the boundary; a malformed payload is a named error the ASL catches. */
+export function parseStepInput<S extends z.ZodType>(schema: S, input: unknown, state: string): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new InvalidStepInputError(
+      `${state}: invalid input at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Sends one Connect command within the deadline, with the deadline-aware retry policy
+ * (steps/lib/deadline.ts). `operation` names the call in errors, retries and logs (class
+ * names do not survive minification).
+ */
+export function sendConnect<T>(
+  deps: Pick<StepDeps, 'connect'>,
+  deadline: Deadline,
+  operation: string,
+  // biome-ignore lint/suspicious/noExplicitAny: any SDK command of the Connect client
+  command: any,
+): Promise<T> {
+  return callWithRetry(
+    operation,
+    deadline,
+    (abortSignal) => deps.connect.send(command, { abortSignal }) as Promise<T>,
+  );
+}
+
+/**
+ * Cold start, once per execution environment: `init` runs on first use and its result is
+ * reused; a failure is not cached, so the next invocation tries again (a fixed parameter or
+ * permission heals without a redeploy). Used by the entry Lambda and every step.
+ */
+export function lazyInit<T>(init: () => Promise<T> | T): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= Promise.resolve()
+      .then(init)
+      .catch((err: unknown) => {
+        pending = undefined;
+        throw err;
+      });
+    return pending;
+  };
+}
+
+/** Steps that make no Connect call: their bundles then carry no SDK at all. */
+const unavailable = <T extends object>(what: string) =>
+  new Proxy({} as T, {
+    get() {
+      throw new Error(`this step has no ${what}`);
+    },
+  });
+
+/**
+ * The Lambda handler of a step. Its dependencies are built once per container on first use
+ * (configuration validated, one Connect client reused across invocations); nothing
+ * caller-specific is kept. Steps that call Connect pass the client factory, the availability
+ * step also the reference-data cache.
+ */
 export function lambdaHandler(
   step: Step,
   createConnect?: () => ConnectClient,
   createReference?: (maxAgeMs: number) => ReferenceData,
 ): (event: unknown) => Promise<unknown> {
-  return (event) => step.run(event, lambdaRuntime(createConnect, createReference));
+  const deps = lazyInit((): StepDeps => {
+    const config = loadConfig();
+    return {
+      config,
+      connect: createConnect ? createConnect() : unavailable<ConnectClient>('Connect client'),
+      logger: createLogger(),
+      clock: Date.now,
+      reference: createReference
+        ? createReference(config.referenceTtlSeconds * 1000)
+        : unavailable<ReferenceData>('reference data'),
+    };
+  });
+  return async (event) => step.run(event, await deps());
 }

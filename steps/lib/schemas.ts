@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { Channel } from './channel';
 import { InvalidStepInputError } from './errors';
 
 /** Input of the state machine, built by the entry Lambda. Small and free of raw phone numbers (when hashed). */
@@ -14,7 +15,7 @@ export const PipelineInput = z.object({
    * call is headed for in preferred-agent routing. Always present, so the ASL can pass it on.
    */
   membershipQueueId: z.string().max(256).default(''),
-  channel: z.enum(['VOICE', 'CHAT', 'TASK', 'EMAIL']).default('VOICE'),
+  channel: Channel.default('VOICE'),
   /** Reference time for the lookback window (ISO 8601). */
   now: z.iso.datetime({ offset: true }),
   /** Absolute deadline, epoch milliseconds. */

@@ -246,8 +246,16 @@ describe('operability', () => {
         (m: { MetricStat: { Metric: { MetricName: string; Dimensions?: unknown } } }) => m.MetricStat.Metric,
       ),
     ).toEqual([
-      { Namespace: 'LastAgentRouting', MetricName: 'Decisions' },
-      { Namespace: 'LastAgentRouting', MetricName: 'FailedDecisions' },
+      {
+        Namespace: 'LastAgentRouting',
+        MetricName: 'Decisions',
+        Dimensions: [{ Name: 'service', Value: 'last-agent-routing' }],
+      },
+      {
+        Namespace: 'LastAgentRouting',
+        MetricName: 'FailedDecisions',
+        Dimensions: [{ Name: 'service', Value: 'last-agent-routing' }],
+      },
     ]);
   });
 

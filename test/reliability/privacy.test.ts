@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type LocalSession, startLocalSession } from '../../local/session';
-import { Logger } from '../../steps/lib/logger';
+import { createLogger } from '../../steps/lib/logger';
 import { DEMO, callFrom, demoPhone, demoScenario } from '../helpers';
 
 const SECRET = 'a-long-enough-test-secret';
@@ -19,7 +19,7 @@ async function capture(env: Record<string, string>, faults = false) {
         })
       : DEMO,
     env,
-    logger: new Logger({ service: 'test' }, 'debug', (l) => lines.push(l)),
+    logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }),
   });
   const results = [];
   try {

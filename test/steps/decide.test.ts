@@ -5,7 +5,7 @@ import { type DecideDeps, type Executor, decide } from '../../steps/decide';
 import { loadConfig } from '../../steps/lib/config';
 import { FLOW_RESPONSE_KEYS } from '../../steps/lib/decision';
 import { ConnectThrottledError } from '../../steps/lib/errors';
-import { Logger } from '../../steps/lib/logger';
+import { createLogger } from '../../steps/lib/logger';
 import type { PipelineInput } from '../../steps/lib/schemas';
 import { createSfnExecutor } from '../../steps/lib/sfn-executor';
 import { INSTANCE_ARN, INSTANCE_ID } from './fixtures';
@@ -30,7 +30,7 @@ function deps(execute: Executor, env: Record<string, string> = {}, lines: string
   return {
     config: loadConfig(env),
     execute,
-    logger: new Logger({}, 'info', (l) => lines.push(l)),
+    logger: createLogger({ level: 'info', sink: (l) => lines.push(l) }),
     clock: Date.now,
     now: () => new Date('2026-11-20T10:00:00Z'),
   };
@@ -142,7 +142,11 @@ describe('decide (entry Lambda)', () => {
       Reason: 'AGENT_BUSY',
       Decisions: 1,
       FailedDecisions: 0,
-      _aws: { CloudWatchMetrics: [{ Namespace: 'LastAgentRouting', Dimensions: [['Route', 'Reason'], []] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          { Namespace: 'LastAgentRouting', Dimensions: [['service', 'Route', 'Reason'], ['service']] },
+        ],
+      },
     });
   });
 
@@ -160,7 +164,7 @@ describe('decide (entry Lambda)', () => {
     );
     const metric = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
     expect(metric).toMatchObject({ Reason: 'LOOKUP_ERROR', Decisions: 1, FailedDecisions: 1 });
-    expect(metric._aws.CloudWatchMetrics[0].Dimensions).toContainEqual([]);
+    expect(metric._aws.CloudWatchMetrics[0].Dimensions).toContainEqual(['service']);
   });
 
   it('logs the decision with the caller masked', async () => {

@@ -1,6 +1,6 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { loadConfig } from '../../steps/lib/config';
-import { Logger } from '../../steps/lib/logger';
+import { createLogger } from '../../steps/lib/logger';
 import { createReferenceData } from '../../steps/lib/reference-data';
 import type { StepDeps } from '../../steps/lib/runtime';
 
@@ -15,7 +15,7 @@ export function stepDeps(env: Record<string, string> = {}, clock: () => number =
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     }),
     config: loadConfig(env),
-    logger: new Logger({}, 'silent'),
+    logger: createLogger({ level: 'silent' }),
     clock,
     reference: createReferenceData(60_000, clock),
   };

@@ -45,15 +45,19 @@ describe('key secret from SSM', () => {
   it('the entry Lambda counts a configuration error as a CONFIG_ERROR decision metric', async () => {
     ssm.on(GetParameterCommand).rejects(new Error('AccessDenied'));
     const lines: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((line) => {
+    // Powertools writes errors to stderr, the rest to stdout.
+    const capture = (line: unknown) => {
       lines.push(String(line));
       return true;
-    });
+    };
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     try {
       const call = await coldEntryLambda({ LOG_LEVEL: 'error' });
       expect((await call()).reason).toBe('CONFIG_ERROR');
     } finally {
-      write.mockRestore();
+      out.mockRestore();
+      err.mockRestore();
     }
     const emf = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
     expect(emf).toMatchObject({ Route: 'DEFAULT', Reason: 'CONFIG_ERROR', Decisions: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Logger } from '../../../steps/lib/logger';
+import { createLogger } from '../../../steps/lib/logger';
 import { maskPhone, maskPhonesIn, redact } from '../../../steps/lib/privacy';
 
 describe('masking', () => {
@@ -23,12 +23,16 @@ describe('masking', () => {
 
   it('the logger never writes a caller number in clear', () => {
     const lines: string[] = [];
-    const log = new Logger({ caller: '+14155550123' }, 'debug', (l) => lines.push(l));
+    const log = createLogger({
+      level: 'debug',
+      keys: { caller: '+14155550123' },
+      sink: (l) => lines.push(l),
+    });
 
     log.info('lookup for +14155550123 failed', { error: new Error('+1 415 555 0123 unknown') });
 
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/415\s?555\s?0123|4155550123/);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ level: 'info', caller: '+*********23' });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ level: 'INFO', caller: '+*********23' });
   });
 });
