@@ -7,4 +7,7 @@ import { register } from 'tsx/esm/api';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('../local/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit as soon as the command has answered: an abandoned execution (a decision that hit its
+// deadline) may still hold timers of the local state-machine runtime for seconds.
+process.stdout.write('', () => process.exit(code));

@@ -47,7 +47,13 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
       ? { customerKeyOf: (phone: string) => customerKeyFor(phone, config) }
       : {}),
   });
-  const logger = options.logger ?? createLogger({ level: 'silent' });
+  // Silent unless LOG_LEVEL asks otherwise; to stderr, so --json output on stdout stays one object.
+  const logger =
+    options.logger ??
+    createLogger({
+      level: (options.env ?? process.env).LOG_LEVEL ?? 'silent',
+      sink: (line) => process.stderr.write(`${line}\n`),
+    });
   const client = createConnectClient({
     endpoint: connect.endpoint,
     region: scenario.instance.region,

@@ -1,4 +1,11 @@
-import { CONNECT_DEFAULT_QUOTAS, FaultKind, type Faults, OPERATIONS, type Operation } from './scenario';
+import {
+  CONNECT_DEFAULT_QUOTAS,
+  FaultKind,
+  type Faults,
+  MAX_DELAY_MS,
+  OPERATIONS,
+  type Operation,
+} from './scenario';
 
 /** Small seeded PRNG (mulberry32): the same scenario seed replays the same latencies and faults. */
 export function seededRandom(seed: number): () => number {
@@ -126,9 +133,14 @@ export function parseFault(spec: string): Faults['inject'][number] {
   const parsedKind = FaultKind.safeParse(kind);
   const r = Number(rate);
   const d = Number(delay);
-  if (!op || !parsedKind.success || !(r >= 0 && r <= 1) || !(d >= 0)) {
+  if (
+    !op ||
+    !parsedKind.success ||
+    !(r >= 0 && r <= 1) ||
+    !(Number.isInteger(d) && d >= 0 && d <= MAX_DELAY_MS)
+  ) {
     throw new Error(
-      `--fault must be OPERATION:KIND[:RATE[:DELAY_MS]] with OPERATION one of ${OPERATIONS.join(', ')} or *, KIND one of ${FaultKind.options.join(', ')}, got "${spec}"`,
+      `--fault must be OPERATION:KIND[:RATE[:DELAY_MS]] with OPERATION one of ${OPERATIONS.join(', ')} or *, KIND one of ${FaultKind.options.join(', ')}, DELAY_MS at most ${MAX_DELAY_MS}, got "${spec}"`,
     );
   }
   return { operation: op as Operation | '*', kind: parsedKind.data, rate: r, delayMs: d };

@@ -119,6 +119,9 @@ export function routingProfilesOf(
 
 export const IMPLICIT_ROUTING_PROFILE_ID = stableId('routing-profile', 'Basic Routing Profile');
 
+/** The longest delay a Node.js timer can hold (2^31 - 1 ms, about 24.8 days). */
+export const MAX_DELAY_MS = 2_147_483_647;
+
 const Latency = z.object({ median: z.number().nonnegative(), p99: z.number().nonnegative() });
 const Operation = z.enum([
   'SearchContacts',
@@ -189,7 +192,8 @@ export const Faults = z
           kind: FaultKind,
           rate: z.number().min(0).max(1).default(1),
           /** For "slow": how long to hold the answer. */
-          delayMs: z.number().nonnegative().default(10_000),
+          // Node's timers hold at most 2^31-1 ms; a longer delay would silently fire after 1 ms.
+          delayMs: z.number().int().nonnegative().max(MAX_DELAY_MS).default(10_000),
         }),
       )
       .default([]),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   AgentStatusType,
   Channel,
@@ -654,7 +655,8 @@ function latencyKey(op: Operation, path: string, body: Json): string {
   return path;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A delay that ends early (rejecting) when the server closes, so no timer outlives it. */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal });
 
 function send(res: ServerResponse, status: number, body: string, errorType?: string): void {
   if (res.destroyed) return;
@@ -690,6 +692,7 @@ async function readBody(req: IncomingMessage): Promise<Json> {
 }
 
 async function handle(
+  closing: AbortSignal,
   store: Store,
   plan: FaultPlan,
   stats: LocalConnect['stats'],
@@ -737,20 +740,21 @@ async function handle(
           new ConnectHttpError(503, 'ServiceUnavailableException', 'Service unavailable'),
         );
       case 'slow':
-        await sleep(fault.delayMs);
+        await sleep(fault.delayMs, closing);
         break;
     }
     if (!plan.admit(route.op)) {
       stat.throttled++;
       return sendError(res, new ConnectHttpError(429, 'ThrottlingException', 'Rate exceeded'));
     }
-    const delay = plan.latency(route.op, latencyKey(route.op, path, body));
-    if (delay > 0) await sleep(delay);
+    const wait = plan.latency(route.op, latencyKey(route.op, path, body));
+    if (wait > 0) await sleep(wait, closing);
     if (fault?.kind === 'malformed') return send(res, 200, '{"Contacts": [ {"Id": ');
     const params = route.pattern.exec(path)?.slice(1) ?? [];
     if (route.op !== 'SearchContacts') checkInstance(store, params[0]);
     send(res, 200, JSON.stringify(route.handle(store, params, body, url.searchParams)));
   } catch (err) {
+    if (closing.aborted) return void res.destroy();
     if (err instanceof ConnectHttpError) return sendError(res, err);
     sendError(res, new ConnectHttpError(500, 'InternalServiceException', 'local Connect failed to answer'));
   }
@@ -769,8 +773,9 @@ export async function startLocalConnect(
   const store = buildStore(scenario, options.customerKeyOf);
   const plan = planFaults(scenario.faults);
   let stats = emptyStats();
+  const closing = new AbortController();
   const server: Server = createServer((req, res) => {
-    void handle(store, plan, stats, req, res);
+    void handle(closing.signal, store, plan, stats, req, res);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -790,6 +795,8 @@ export async function startLocalConnect(
     },
     close: () =>
       new Promise<void>((resolve) => {
+        // Pending injected delays end now: a CLI run exits as soon as it has answered.
+        closing.abort();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

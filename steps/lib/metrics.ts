@@ -1,9 +1,10 @@
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { runtimeEnv } from './config';
 
 /** CloudWatch namespace of the decision metrics (the stack's dashboard and alarms read it). */
 export const METRICS_NAMESPACE = 'LastAgentRouting';
 /** The `service` dimension Powertools puts on every metric; the alarms' totals carry only it. */
-export const METRICS_SERVICE = 'last-agent-routing';
+export const METRICS_SERVICE = runtimeEnv({}).serviceName;
 
 /** Reasons that mean the product itself failed (not a caller or agent situation): alarmed on their share. */
 export const FAILURE_REASONS: readonly string[] = ['LOOKUP_ERROR', 'CONFIG_ERROR'];
@@ -14,17 +15,18 @@ export const FAILURE_REASONS: readonly string[] = ['LOOKUP_ERROR', 'CONFIG_ERROR
  * `DecisionTime` sample, in two dimension sets: by service, route and reason (dashboards), and
  * by service alone (the totals the failure-share alarm divides; alarms cannot use SEARCH).
  * The fields are merged into the decision's log line rather than printed separately, so the
- * same masking sink writes them and tests read them from the logger.
+ * same masking sink writes them and tests read them from the logger; the logger adds the
+ * `service` field itself (POWERTOOLS_SERVICE_NAME, default last-agent-routing).
  */
 export function decisionMetrics(route: string, reason: string, decisionMs: number) {
-  const metrics = new Metrics({
-    namespace: METRICS_NAMESPACE,
-    defaultDimensions: { service: METRICS_SERVICE },
-  });
+  const service = runtimeEnv().serviceName;
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, defaultDimensions: { service } });
   metrics.addDimensions({ Route: route, Reason: reason });
   metrics.addDimensions({});
   metrics.addMetric('Decisions', MetricUnit.Count, 1);
   metrics.addMetric('FailedDecisions', MetricUnit.Count, FAILURE_REASONS.includes(reason) ? 1 : 0);
   metrics.addMetric('DecisionTime', MetricUnit.Milliseconds, decisionMs);
-  return metrics.serializeMetrics();
+  // The logger writes `service` on every line (the same value), and reserves the key.
+  const { service: _written, ...fields } = metrics.serializeMetrics() as Record<string, unknown>;
+  return fields;
 }

@@ -37,8 +37,33 @@ describe('loadConfig', () => {
     ['LAST_AGENT_SAME_QUEUE', 'maybe'],
     ['LAST_AGENT_ATTRIBUTE_KEY', 'has space'],
     ['LAST_AGENT_DEFAULT_COUNTRY', 'usa'],
+    ['LAST_AGENT_DEFAULT_COUNTRY', 'UK'],
+    ['LAST_AGENT_LOOKBACK_DAYS', ' 7'],
+    ['LAST_AGENT_LOOKBACK_DAYS', '0x10'],
+    ['LAST_AGENT_LOOKBACK_DAYS', '1e1'],
+    ['LAST_AGENT_LOOKBACK_DAYS', '7.5'],
+    ['LAST_AGENT_MIN_CSAT', '3e0'],
+    ['LAST_AGENT_ATTRIBUTE_KEY', 'caller.phone'],
   ])('fails fast on %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`Invalid configuration: .*${name}`));
+  });
+
+  it('says why UK is not a country code', () => {
+    expect(() => loadConfig({ LAST_AGENT_DEFAULT_COUNTRY: 'UK' })).toThrow(/"UK" is not one/);
+  });
+
+  it('accepts GB and a decimal CSAT threshold', () => {
+    expect(loadConfig({ LAST_AGENT_DEFAULT_COUNTRY: 'GB', LAST_AGENT_MIN_CSAT: '3.5' })).toMatchObject({
+      defaultCountry: 'GB',
+      minCsat: 3.5,
+    });
+  });
+
+  it('names every variable after its setting', async () => {
+    const { CONFIG_VARIABLES } = await import('../../../steps/lib/config');
+    expect(CONFIG_VARIABLES).toContain('LAST_AGENT_ATTRIBUTE_KEY');
+    expect(CONFIG_VARIABLES).toContain('LAST_AGENT_PREFER_BUSY');
+    expect(CONFIG_VARIABLES).toContain('LAST_AGENT_KEY_SECRET_ARN');
   });
 
   it('requires a secret for hashed customer keys', () => {
