@@ -291,3 +291,36 @@ describe('scenario files', () => {
     expect(CONNECT_DEFAULT_QUOTAS.GetCurrentUserData).toEqual({ rps: 2, burst: 5 });
   });
 });
+
+describe('the local Connect stays robust', () => {
+  it('closing ends a pending injected delay at once instead of holding the process', async () => {
+    const slow = await startLocalConnect(
+      demoScenario({
+        faults: { seed: 1, inject: [{ operation: '*', kind: 'slow', rate: 1, delayMs: 60_000 }] } as never,
+      }),
+    );
+    const c = new ConnectClient({
+      endpoint: slow.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const pending = c.send(new SearchContactsCommand(search())).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await slow.close();
+    expect(await pending).toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    c.destroy();
+  });
+
+  it('rejects a delay a Node timer cannot hold instead of firing it after 1 ms', async () => {
+    const { parseFault } = await import('../../local/connect/faults');
+    expect(() => parseFault('SearchContacts:slow:1:2147483648')).toThrow(/DELAY_MS at most 2147483647/);
+    expect(() =>
+      demoScenario({
+        faults: { seed: 1, inject: [{ operation: '*', kind: 'slow', rate: 1, delayMs: 2 ** 31 }] } as never,
+      }),
+    ).toThrow(ScenarioError);
+  });
+});
