@@ -35,6 +35,11 @@ export interface SessionOptions {
   /** Reference time; defaults to the scenario's "now". */
   now?: Date;
   logger?: Logger;
+  /**
+   * How the local Connect stores each caller's searchable key; defaults to what this session's
+   * configuration derives (E.164, or the HMAC with its secret). Tests of key rotation differ.
+   */
+  storedKeyOf?: (phone: string) => string;
   /** Called for every Connect API call a step makes (IAM conformance). */
   onConnectCall?: (call: ConnectCall) => void;
 }
@@ -42,11 +47,10 @@ export interface SessionOptions {
 export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
   const config = loadConfig(options.env ?? process.env);
   const { scenario } = options;
-  const connect = await startLocalConnect(scenario, {
-    ...(config.keyMode === 'hmac-sha256'
-      ? { customerKeyOf: (phone: string) => customerKeyFor(phone, config) }
-      : {}),
-  });
+  const storedKeyOf =
+    options.storedKeyOf ??
+    (config.keyMode === 'hmac-sha256' ? (phone: string) => customerKeyFor(phone, config) : undefined);
+  const connect = await startLocalConnect(scenario, storedKeyOf ? { customerKeyOf: storedKeyOf } : {});
   // Silent unless LOG_LEVEL asks otherwise; to stderr, so --json output on stdout stays one object.
   const logger =
     options.logger ??

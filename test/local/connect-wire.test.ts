@@ -246,7 +246,14 @@ describe('local Connect faults surface as the SDK errors Connect produces', () =
     await withFault(
       { inject: [{ operation: 'DescribeUser', kind: 'malformed', rate: 1, delayMs: 0 }] },
       async (c) => {
-        await expect(describeAlice(c)).rejects.toBeInstanceOf(Error);
+        // The SDK reports a 200 whose JSON breaks off as a deserialization SyntaxError.
+        const err = await describeAlice(c).then(
+          () => undefined,
+          (e: Error & { $metadata?: { httpStatusCode?: number } }) => e,
+        );
+        expect(err?.name).toBe('SyntaxError');
+        expect(err?.message).toMatch(/Deserialization error/);
+        expect(err?.$metadata?.httpStatusCode).toBe(200);
       },
     );
   });

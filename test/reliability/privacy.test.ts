@@ -4,8 +4,8 @@ import { createLogger } from '../../steps/lib/logger';
 import { DEMO, callFrom, demoPhone, demoScenario } from '../helpers';
 
 const SECRET = 'a-long-enough-test-secret';
-// Any run of the demo numbers' digits, formatted or not.
-const CLEAR_NUMBER = /4\D?1\D?5\D?5\D?5\D?5\D?0\D?1\D?\d\D?\d/;
+// Any run of the demo numbers' digits, formatted or not: "+14155550123", "(415) 555-0123", "415.555.0123".
+const CLEAR_NUMBER = /4\D{0,3}1\D{0,3}5\D{0,3}5\D{0,3}5\D{0,3}5\D{0,3}0\D{0,3}1\D{0,3}\d\D{0,3}\d/;
 
 async function capture(env: Record<string, string>, faults = false) {
   const lines: string[] = [];
@@ -56,24 +56,38 @@ describe('privacy', () => {
     expect(JSON.stringify(results.map((r) => r.decision))).not.toMatch(CLEAR_NUMBER);
   });
 
-  it('the key depends on the secret: rotating it changes every key', async () => {
-    const session = await startLocalSession({
-      scenario: DEMO,
-      env: { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: SECRET },
+  it('the key depends on the secret: after a rotation, contacts stored with the old secret are not found', async () => {
+    const hashed = (secret: string) => ({
+      LAST_AGENT_KEY_MODE: 'hmac-sha256',
+      LAST_AGENT_KEY_SECRET: secret,
     });
+    const { customerKeyFor } = await import('../../steps/lib/caller');
+    const { loadConfig } = await import('../../steps/lib/config');
+    const oldConfig = loadConfig(hashed(SECRET));
+    // The local Connect holds keys made with SECRET; this session decides with a rotated secret.
+    const rotated = await startLocalSession({
+      scenario: DEMO,
+      env: hashed(`${SECRET}-rotated`),
+      storedKeyOf: (phone) => customerKeyFor(phone, oldConfig),
+    });
+    const current = await startLocalSession({ scenario: DEMO, env: hashed(SECRET) });
     try {
-      // The local Connect stored keys made with SECRET; a caller decided with another secret must miss.
-      const other = await startLocalSession({
-        scenario: DEMO,
-        env: { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: `${SECRET}-rotated` },
-      });
-      const a = await session.decide(callFrom(session, demoPhone('Alice) is free')));
-      const b = await other.decide(callFrom(other, demoPhone('Alice) is free')));
-      await other.close();
-      expect(a.decision.customerKey).not.toBe(b.decision.customerKey);
+      const before = await current.decide(callFrom(current, demoPhone('Alice) is free')));
+      const after = await rotated.decide(callFrom(rotated, demoPhone('Alice) is free')));
+      expect(before.decision.reason).toBe('LAST_AGENT_AVAILABLE');
+      expect(after.decision.customerKey).not.toBe(before.decision.customerKey);
+      expect(after.decision.reason).toBe('NO_RECENT_CONTACT');
     } finally {
-      await session.close();
+      await rotated.close();
+      await current.close();
     }
+  });
+
+  it('the clear-number pattern catches the formats a number hides in', () => {
+    for (const text of ['+14155550123', '(415) 555-0123', '415.555.0123', '1 415 555 0123']) {
+      expect(text).toMatch(CLEAR_NUMBER);
+    }
+    expect('+*********23').not.toMatch(CLEAR_NUMBER);
   });
 });
 
