@@ -1,5 +1,4 @@
 import './polyfills';
-import { randomUUID } from 'node:crypto';
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { decide } from '../steps/decide';
 import { customerKeyFor } from '../steps/lib/caller';
@@ -102,40 +101,4 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
   };
 }
 
-export interface CallOptions {
-  phone: string;
-  instanceArn: string;
-  contactId?: string;
-  initialContactId?: string;
-  queueArn?: string;
-  /** The Lambda parameters the contact flow passes (the shipped flows: queueArn, routingMode). */
-  parameters?: Record<string, string>;
-}
-
-/** The parameters the shipped flows pass: the queue the call is headed for and the routing mode. */
-export function flowParameters(instanceArn: string, queueId: string, routingMode = 'preferred-agent') {
-  return { queueArn: `${instanceArn}/queue/${queueId}`, routingMode };
-}
-
-/** A realistic Amazon Connect "ContactFlowEvent" for an inbound voice call. */
-export function connectEventFor(call: CallOptions) {
-  const contactId = call.contactId ?? randomUUID();
-  return {
-    Name: 'ContactFlowEvent',
-    Details: {
-      ContactData: {
-        Attributes: {},
-        Channel: 'VOICE',
-        ContactId: contactId,
-        CustomerEndpoint: { Address: call.phone, Type: 'TELEPHONE_NUMBER' },
-        InitialContactId: call.initialContactId ?? contactId,
-        InitiationMethod: 'INBOUND',
-        InstanceARN: call.instanceArn,
-        PreviousContactId: call.initialContactId ?? contactId,
-        Queue: call.queueArn ? { ARN: call.queueArn, Name: 'queue' } : null,
-        SystemEndpoint: { Address: '+18005550100', Type: 'TELEPHONE_NUMBER' },
-      },
-      Parameters: call.parameters ?? {},
-    },
-  };
-}
+export { type CallOptions, connectEventFor, flowParameters } from './connect/events';

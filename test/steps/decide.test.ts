@@ -1,6 +1,7 @@
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { connectEventFor } from '../../local/connect/events';
 import { type DecideDeps, type Executor, decide } from '../../steps/decide';
 import { loadConfig } from '../../steps/lib/config';
 import { FLOW_RESPONSE_KEYS } from '../../steps/lib/decision';
@@ -10,21 +11,8 @@ import type { PipelineInput } from '../../steps/lib/schemas';
 import { createSfnExecutor } from '../../steps/lib/sfn-executor';
 import { INSTANCE_ARN, INSTANCE_ID } from './fixtures';
 
-const event = (address: unknown = '+14155550123', extra: Record<string, unknown> = {}) => ({
-  Name: 'ContactFlowEvent',
-  Details: {
-    ContactData: {
-      ContactId: 'c-now',
-      InitialContactId: 'c-now',
-      Channel: 'VOICE',
-      InstanceARN: INSTANCE_ARN,
-      CustomerEndpoint: { Address: address, Type: 'TELEPHONE_NUMBER' },
-      Queue: null,
-      ...extra,
-    },
-    Parameters: {},
-  },
-});
+const event = (address: unknown = '+14155550123', extra: Record<string, unknown> = {}) =>
+  connectEventFor({ phone: address, instanceArn: INSTANCE_ARN, contactId: 'c-now', contactData: extra });
 
 function deps(execute: Executor, env: Record<string, string> = {}, lines: string[] = []): DecideDeps {
   return {
