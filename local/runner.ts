@@ -4,7 +4,6 @@ import { TASK_FUNCTIONS, readDefinitionText, substitute } from '../statemachine/
 import { checkAgentAvailabilityStep } from '../steps/check-agent-availability';
 import { checkLastContactCsatStep } from '../steps/check-last-contact-csat';
 import { chooseRouteStep } from '../steps/choose-route';
-import type { Executor } from '../steps/decide';
 import type { Deadline } from '../steps/lib/deadline';
 import { Decision } from '../steps/lib/decision';
 import { LookupTimeoutError } from '../steps/lib/errors';
@@ -165,6 +164,5 @@ export function createLocalRunner(
     if (output === null) throw new LookupTimeoutError('state machine execution abandoned at the deadline');
     return { decision: Decision.parse(output), trace: toTrace(events) };
   };
-  const execute: Executor = async (input, deadline) => (await run(input, deadline)).decision;
-  return { run, execute, machine };
+  return { run };
 }
