@@ -1,0 +1,175 @@
+/**
+ * The simulator's configuration: a JSON file validated with zod. Unknown keys are errors (a typo
+ * such as "agnets" must not silently fall back to a default), and every error names the field
+ * by its path, e.g. `policies[1].expirySeconds`.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { type DurationSpec, Z90 } from './distributions';
+
+export class SimulationConfigError extends Error {
+  override readonly name = 'SimulationConfigError';
+}
+
+const positive = z.number().positive();
+
+const Duration = z
+  .discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('exponential'), mean: positive }),
+    z.strictObject({
+      dist: z.literal('lognormal'),
+      mean: positive,
+      p90: positive.optional(),
+      sigma: positive.max(5).optional(),
+    }),
+    z.strictObject({ dist: z.literal('fixed'), value: z.number().nonnegative() }),
+  ])
+  .superRefine((d, ctx) => {
+    if (d.dist !== 'lognormal') return;
+    if ((d.p90 === undefined) === (d.sigma === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'a lognormal needs exactly one of p90 or sigma' });
+    } else if (d.p90 !== undefined && d.p90 > d.mean * Math.exp((Z90 * Z90) / 2)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['p90'],
+        message: `no lognormal has this mean and p90: p90 must be at most ${Math.exp((Z90 * Z90) / 2).toFixed(2)} × mean (give sigma for heavier tails)`,
+      });
+    }
+  });
+
+/** "HH:MM", 00:00–24:00. */
+const ClockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'a time of day "HH:MM"')
+  .transform((s) => Number(s.slice(0, 2)) * 3600 + Number(s.slice(3)) * 60)
+  .refine((s) => s <= 86_400, 'at most 24:00');
+
+/** A value or a list of values to sweep (each value is one policy row). */
+const sweep = (schema: z.ZodNumber) =>
+  z.union([schema, z.array(schema).min(1).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+// Ranges are the shipped flow's (infra/contact-flow.ts): a recommended value can be deployed as is.
+const Policy = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('none') }),
+  z.strictObject({
+    name: z.literal('preferred-agent'),
+    expirySeconds: sweep(z.number().int().min(5).max(600)),
+    preferBusyAgent: z.boolean().optional(),
+  }),
+  z.strictObject({
+    name: z.literal('agent-queue'),
+    acceptShare: z.number().min(0).max(1),
+    maxWaitSeconds: sweep(z.number().int().min(20).max(600)),
+    preferBusyAgent: z.boolean().optional(),
+  }),
+]);
+
+const Shift = z
+  .strictObject({ agents: z.number().int().min(1).max(10_000), start: ClockTime, end: ClockTime })
+  .refine((s) => s.start % 86_400 !== s.end % 86_400, {
+    message: 'start and end must differ',
+    path: ['end'],
+  });
+
+export const SimulationConfigSchema = z
+  .strictObject({
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
+    /** Measured hours, after the warm-up. */
+    hours: z.number().positive().max(1_000_000),
+    warmupHours: z.number().min(0).max(10_000).default(1),
+    /** Agents on duty around the clock. */
+    agents: z.number().int().min(0).max(10_000).default(0),
+    /** Agents on a daily shift, on top of `agents`. */
+    shifts: z.array(Shift).max(100).default([]),
+    breaks: z
+      .strictObject({ everyMinutes: positive.max(1440), durationMinutes: positive.max(1440) })
+      .refine((b) => b.durationMinutes < b.everyMinutes, {
+        message: 'must be shorter than everyMinutes',
+        path: ['durationMinutes'],
+      })
+      .optional(),
+    /** New calls per hour (Poisson); callbacks come on top. */
+    callsPerHour: z.number().positive().max(1_000_000),
+    /** 24 multipliers of callsPerHour, one per hour of the day (00–01, 01–02, …). */
+    arrivalProfile: z
+      .array(z.number().min(0).max(100))
+      .length(24)
+      .refine((p) => p.some((v) => v > 0), 'at least one hour must have calls')
+      .optional(),
+    handleSeconds: Duration,
+    /** null: callers never hang up. */
+    patienceSeconds: Duration.nullable(),
+    /** Share of answered calls (new or returning) after which the customer calls back. */
+    returnShare: z.number().min(0).max(0.95).default(0),
+    returnDelayMinutes: Duration.optional(),
+    serviceLevelSeconds: z.number().min(0).max(86_400).default(20),
+    /** How far below `none`'s service level a recommended expiry may go (absolute share, 0.02 = 2 points). */
+    serviceLevelTolerance: z.number().min(0).max(1).default(0.02),
+    /** Batches for the confidence half-widths (batch means). */
+    batches: z.number().int().min(5).max(200).default(20),
+    policies: z.array(Policy).min(1).max(50),
+  })
+  .superRefine((c, ctx) => {
+    if (c.agents + c.shifts.reduce((s, x) => s + x.agents, 0) < 1) {
+      ctx.addIssue({ code: 'custom', path: ['agents'], message: 'at least one agent (agents or shifts)' });
+    }
+    if (c.returnShare > 0 && !c.returnDelayMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['returnDelayMinutes'],
+        message: 'required when returnShare > 0',
+      });
+    }
+  });
+
+export type SimulationConfig = z.output<typeof SimulationConfigSchema>;
+export type PolicyConfig = SimulationConfig['policies'][number];
+export type { DurationSpec };
+
+function pathOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const where = issue.path.length ? `${pathOf(issue.path)}: ` : '';
+    return `${where}unknown ${issue.keys.length > 1 ? 'keys' : 'key'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // A value-or-list field: report the branch that got furthest (a bad list element, say).
+    const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length));
+    const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    const inner = best[0];
+    if (inner) return describeIssue({ ...inner, path: [...issue.path, ...inner.path] });
+  }
+  return `${pathOf(issue.path)}: ${issue.message}`;
+}
+
+/** Validates a parsed configuration; throws a SimulationConfigError naming every bad field. */
+export function parseSimulationConfig(raw: unknown): SimulationConfig {
+  const parsed = SimulationConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SimulationConfigError(
+      `invalid simulation config: ${parsed.error.issues.map(describeIssue).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+export function loadSimulationConfig(file: string): SimulationConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SimulationConfigError(`cannot read config ${file}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SimulationConfigError(`config ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseSimulationConfig(raw);
+}

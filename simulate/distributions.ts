@@ -1,0 +1,123 @@
+/**
+ * Seeded random numbers and the time distributions of the simulator.
+ *
+ * Each purpose (arrivals, handle times, patience, …) draws from its own stream, derived from the
+ * seed and a stream name, so two policies run with the same seed see the same new calls with the
+ * same handle times and patience (common random numbers): the differences between policies in a
+ * report come from the policies, not from luck.
+ */
+
+/** The standard normal quantile at 0.9 (p90 of a lognormal: exp(mu + Z90 sigma)). */
+export const Z90 = 1.2815515655446004;
+
+/** splitmix32: turns a seed and a stream name into well-mixed generator state. */
+function splitmix32(state: number): () => number {
+  let s = state >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+function hashName(name: string): number {
+  // FNV-1a, 32 bits: stable across platforms and Node versions.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** xoshiro128**: small, fast, good statistical quality; 32-bit integer arithmetic only. */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number, stream = '') {
+    const mix = splitmix32(
+      (seed >>> 0) ^ Math.imul(hashName(stream), 0x27d4eb2d) ^ Math.floor(seed / 2 ** 32),
+    );
+    this.a = mix();
+    this.b = mix();
+    this.c = mix();
+    this.d = mix();
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return result;
+  }
+
+  /** Uniform on the open interval (0, 1): never 0, so -log(u) is finite. */
+  uniform(): number {
+    return (this.nextUint32() + 0.5) / 4294967296;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** A distribution of durations in seconds, as the configuration gives it (validated there). */
+export type DurationSpec =
+  | { dist: 'exponential'; mean: number }
+  | { dist: 'lognormal'; mean: number; p90?: number | undefined; sigma?: number | undefined }
+  | { dist: 'fixed'; value: number };
+
+export type Sampler = (rng: Rng) => number;
+
+/**
+ * The sigma of a lognormal with the given mean and 90th percentile. ln(p90/mean) = Z90 s - s²/2
+ * has a solution only when p90 ≤ mean · exp(Z90²/2) ≈ 2.27 · mean; when p90 > mean there are two,
+ * and the smaller (the lighter tail) is taken: give `sigma` for a heavier tail.
+ */
+export function lognormalSigma(mean: number, p90: number): number {
+  const r = Math.log(p90 / mean);
+  const disc = Z90 * Z90 - 2 * r;
+  if (disc < 0) {
+    throw new RangeError(
+      `p90 must be at most ${Math.exp((Z90 * Z90) / 2).toFixed(3)} × mean for a lognormal`,
+    );
+  }
+  return r > 0 ? Z90 - Math.sqrt(disc) : Z90 + Math.sqrt(disc);
+}
+
+/** Compiles a distribution into a sampler (a closure: no branching on the kind per draw). */
+export function sampler(spec: DurationSpec): Sampler {
+  switch (spec.dist) {
+    case 'exponential': {
+      const mean = spec.mean;
+      return (rng) => -mean * Math.log(rng.uniform());
+    }
+    case 'fixed': {
+      const value = spec.value;
+      return () => value;
+    }
+    case 'lognormal': {
+      const sigma = spec.sigma ?? lognormalSigma(spec.mean, spec.p90 as number);
+      const mu = Math.log(spec.mean) - (sigma * sigma) / 2;
+      // Box-Muller, one normal per draw (the second is dropped to keep each draw independent of
+      // the previous one, which keeps streams aligned across policies).
+      return (rng) => {
+        const z = Math.sqrt(-2 * Math.log(rng.uniform())) * Math.cos(2 * Math.PI * rng.uniform());
+        return Math.exp(mu + sigma * z);
+      };
+    }
+  }
+}
+
+/** The mean of a distribution, for the offered-load estimate and the theory columns. */
+export function meanOf(spec: DurationSpec): number {
+  return spec.dist === 'fixed' ? spec.value : spec.mean;
+}

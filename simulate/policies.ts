@@ -1,0 +1,181 @@
+/**
+ * The routing policies the simulator compares, and the bridge to the product's own decision code.
+ *
+ * A returning call is decided exactly as the shipped pipeline decides it: the simulated last
+ * agent is turned into a GetCurrentUserData-shaped `UserData`, classified by `classifyAgent`
+ * (steps/check-agent-availability.ts) and routed by `chooseRoute` (steps/choose-route.ts) with
+ * the product's default configuration. `LAST_AGENT` means the flow mode applies its preference;
+ * anything else (`DEFAULT`, or `LAST_QUEUE`, which is the normal queue in a one-queue center)
+ * means normal routing. The queueing mechanics of each flow mode are in model.ts.
+ */
+import type { UserData } from '@aws-sdk/client-connect';
+import { classifyAgent } from '../steps/check-agent-availability';
+import { chooseRoute } from '../steps/choose-route';
+import { type Config, loadConfig } from '../steps/lib/config';
+import type { StatusTypes } from '../steps/lib/reference-data';
+import type { AgentAvailability } from '../steps/lib/schemas';
+import type { PolicyConfig } from './config';
+
+/** `preferBusyAgent` undefined: the product's default (LAST_AGENT_PREFER_BUSY, true). */
+export type PolicySpec =
+  | { name: 'none' }
+  | { name: 'preferred-agent'; expirySeconds: number; preferBusyAgent?: boolean | undefined }
+  | {
+      name: 'agent-queue';
+      acceptShare: number;
+      maxWaitSeconds: number;
+      preferBusyAgent?: boolean | undefined;
+    };
+
+/**
+ * The product's configuration as the Lambdas load it, with no variables set (the defaults), and
+ * with LAST_AGENT_PREFER_BUSY overridden: the environment variable is the contract, so the
+ * simulator decides exactly as a deployment with that setting would.
+ */
+const PRODUCT_DEFAULTS: Config = loadConfig({});
+const ROUTING: Record<'default' | 'true' | 'false', Config> = {
+  default: PRODUCT_DEFAULTS,
+  true: loadConfig({ LAST_AGENT_PREFER_BUSY: 'true' }),
+  false: loadConfig({ LAST_AGENT_PREFER_BUSY: 'false' }),
+};
+
+/** One policy per swept value, in the order given. */
+export function expandPolicies(policies: readonly PolicyConfig[]): PolicySpec[] {
+  return policies.flatMap((p): PolicySpec[] => {
+    switch (p.name) {
+      case 'none':
+        return [{ name: 'none' }];
+      case 'preferred-agent':
+        return p.expirySeconds.map((expirySeconds) => ({
+          name: 'preferred-agent',
+          expirySeconds,
+          ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
+        }));
+      case 'agent-queue':
+        return p.maxWaitSeconds.map((maxWaitSeconds) => ({
+          name: 'agent-queue',
+          acceptShare: p.acceptShare,
+          maxWaitSeconds,
+          ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
+        }));
+    }
+  });
+}
+
+export function policyLabel(p: PolicySpec): string {
+  const busy =
+    p.name === 'none' || p.preferBusyAgent === undefined ? '' : p.preferBusyAgent ? ' busy-ok' : ' idle-only';
+  switch (p.name) {
+    case 'none':
+      return 'none';
+    case 'preferred-agent':
+      return `preferred-agent ${p.expirySeconds}s${busy}`;
+    case 'agent-queue':
+      return `agent-queue ${Math.round(p.acceptShare * 100)}% ${p.maxWaitSeconds}s${busy}`;
+  }
+}
+
+/** The simulated agent as the decision sees it. */
+export interface AgentView {
+  id: string;
+  /** Logged in (on shift). A logged-out agent is absent from GetCurrentUserData. */
+  loggedIn: boolean;
+  /** The current status name: 'Available', or an away status ('Break', 'Offline'). */
+  status: 'Available' | 'Break' | 'Offline';
+  /** On a contact (the one voice slot is held). */
+  onContact: boolean;
+  /** The status chosen for after the current contact (Connect's NextStatus). */
+  nextStatus: 'Break' | 'Offline' | undefined;
+}
+
+const ARN =
+  'arn:aws:connect:us-east-1:111111111111:instance/00000000-0000-4000-8000-00000000000s/agent-state';
+const STATUS_ARN = { Available: `${ARN}/available`, Break: `${ARN}/break`, Offline: `${ARN}/offline` };
+
+/** The simulated instance's agent statuses and their types, as ListAgentStatuses would give them. */
+export const SIMULATED_STATUS_TYPES: StatusTypes = {
+  byArn: new Map([
+    [STATUS_ARN.Available, 'ROUTABLE'],
+    [STATUS_ARN.Break, 'CUSTOM'],
+    [STATUS_ARN.Offline, 'OFFLINE'],
+  ]),
+  byName: new Map([
+    ['Available', 'ROUTABLE'],
+    ['Break', 'CUSTOM'],
+    ['Lunch', 'CUSTOM'],
+    ['Offline', 'OFFLINE'],
+  ]),
+};
+
+/** The GetCurrentUserData entry for the agent (undefined when logged out: absent from the answer). */
+export function userDataOf(agent: AgentView): UserData | undefined {
+  if (!agent.loggedIn) return undefined;
+  const free = agent.status === 'Available' && !agent.onContact ? 1 : 0;
+  return {
+    User: { Id: agent.id },
+    Status: { StatusName: agent.status, StatusArn: STATUS_ARN[agent.status] },
+    MaxSlotsByChannel: { VOICE: 1 },
+    AvailableSlotsByChannel: { VOICE: free },
+    ActiveSlotsByChannel: { VOICE: agent.onContact ? 1 : 0 },
+    ...(agent.nextStatus ? { NextStatus: agent.nextStatus } : {}),
+  };
+}
+
+export interface ReturningDecision {
+  availability: AgentAvailability['status'];
+  /** chooseRoute answered LAST_AGENT: the flow mode applies its preference. */
+  preferLastAgent: boolean;
+}
+
+/** Decides a returning call with the product's code, for a policy's routing configuration. */
+export function decideReturning(
+  agent: AgentView,
+  lastContactAtMs: number,
+  routing: Config,
+): ReturningDecision {
+  const availability = classifyAgent(userDataOf(agent), 'VOICE', SIMULATED_STATUS_TYPES, routing);
+  const decision = chooseRoute(
+    {
+      lastContact: {
+        found: true,
+        contactId: 'simulated',
+        initialContactId: 'simulated',
+        agentId: agent.id,
+        connectedAt: new Date(lastContactAtMs).toISOString(),
+      },
+      checks: { availability, csat: { gate: 'SKIPPED', detail: 'GATE_OFF' } },
+    },
+    routing,
+  );
+  return { availability: availability.status, preferLastAgent: decision.route === 'LAST_AGENT' };
+}
+
+/**
+ * The decision depends only on the agent's state (logged in, status, on a contact, next status)
+ * and the configuration, not on who the agent is or when the last contact was: the product's
+ * code is run once per distinct state and configuration (at most 24 states) and its answer
+ * reused. Under tsx one chooseRoute call costs about 6 µs (esbuild's keepNames wraps its inner
+ * closure), more than the rest of an event; the memo keeps the simulator at millions of events
+ * per second. A test checks the memo against fresh calls for every state.
+ */
+export class DecisionMemo {
+  private readonly answers = new Map<string, ReturningDecision>();
+
+  constructor(private readonly routing: Config) {}
+
+  decide(agent: AgentView): ReturningDecision {
+    const key = `${agent.loggedIn ? 1 : 0}${agent.status}${agent.onContact ? 1 : 0}${agent.nextStatus ?? ''}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = decideReturning({ ...agent, id: 'agent-memo' }, Date.UTC(2026, 0, 5), this.routing);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+}
+
+/** The product configuration a policy decides with. */
+export function routingConfigOf(p: PolicySpec): Config {
+  if (p.name === 'none' || p.preferBusyAgent === undefined) return ROUTING.default;
+  return p.preferBusyAgent ? ROUTING.true : ROUTING.false;
+}

@@ -1,0 +1,305 @@
+/**
+ * Runs every policy of a configuration over the same simulated contact center (same seed, so the
+ * same new calls: common random numbers) and assembles the report: one row per policy, the
+ * Erlang theory next to `none` when its assumptions hold, and the recommendation.
+ */
+import type { SimulationConfig } from './config';
+import { meanOf } from './distributions';
+import { type QueueTheory, erlangAMetrics, erlangCMetrics } from './erlang';
+import { type AgentPlan, type PolicyStats, batchHalfWidth, runModel } from './model';
+import { type PolicySpec, expandPolicies, policyLabel } from './policies';
+
+export interface PolicyRow {
+  name: PolicySpec['name'];
+  label: string;
+  expirySeconds?: number;
+  acceptShare?: number;
+  maxWaitSeconds?: number;
+  preferBusyAgent?: boolean;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  abandonRate: number;
+  pWait: number;
+  asaSeconds: number;
+  serviceLevel: number;
+  continuity: number | null;
+  asaReturningSeconds: number | null;
+  asaNewSeconds: number | null;
+  occupancy: number;
+  answeredAhead: number;
+  answeredAheadShare: number;
+  preferredAnsweredAhead: number;
+  returning: PolicyStats['returning'];
+  ci95: PolicyStats['ci95'];
+  /**
+   * Differences from `none` (this policy minus none), with 95% half-widths from paired batch
+   * means: both ran on the same seed and the same new calls, so the difference is known much
+   * more precisely than either figure.
+   */
+  vsNone?: Record<'serviceLevel' | 'asaSeconds' | 'abandonRate', { difference: number; ci95: number | null }>;
+  theory?: QueueTheory;
+}
+
+export interface Recommendation {
+  expirySeconds: number | null;
+  continuity: number | null;
+  serviceLevel: number | null;
+  noneServiceLevel: number;
+  noneContinuity: number | null;
+  tolerance: number;
+  text: string;
+}
+
+export interface SimulationReport {
+  meta: {
+    seed: number;
+    hours: number;
+    warmupHours: number;
+    agents: number;
+    /** Mean agents on duty and not on a break. */
+    staffedAgents: number;
+    /** λ·E[handle], with callbacks estimated as if every call were answered: an upper bound. */
+    offeredErlangs: number;
+    serviceLevelSeconds: number;
+    serviceLevelTolerance: number;
+    batches: number;
+    warnings: string[];
+    /** Wall-clock figures: the only part of the report that differs between two runs of a seed. */
+    performance: { events: number; wallSeconds: number; eventsPerSecond: number };
+  };
+  policies: PolicyRow[];
+  recommendation: Recommendation | null;
+}
+
+/** The agents of a configuration: round-the-clock ones, then each shift's; breaks staggered within a group. */
+export function agentPlans(config: SimulationConfig): AgentPlan[] {
+  const plans: AgentPlan[] = [];
+  const group = (count: number, shift?: { start: number; end: number }) => {
+    for (let j = 0; j < count; j++) {
+      const plan: AgentPlan = shift ? { shift } : {};
+      if (config.breaks) {
+        const every = config.breaks.everyMinutes * 60;
+        plan.breaks = {
+          every,
+          duration: config.breaks.durationMinutes * 60,
+          phase: ((j + 0.5) / count) * every,
+        };
+      }
+      plans.push(plan);
+    }
+  };
+  group(config.agents);
+  for (const s of config.shifts) group(s.agents, { start: s.start, end: s.end });
+  return plans;
+}
+
+function staffedAgents(config: SimulationConfig): number {
+  const shiftHours = config.shifts.reduce((sum, s) => {
+    const length = (((s.end - s.start) % 86_400) + 86_400) % 86_400 || 86_400;
+    return sum + (s.agents * length) / 86_400;
+  }, 0);
+  const onBreak = config.breaks ? config.breaks.durationMinutes / config.breaks.everyMinutes : 0;
+  return (config.agents + shiftHours) * (1 - onBreak);
+}
+
+/** Erlang C or A for `none`, when the model is exactly M/M/n (+M): else undefined. */
+export function theoryFor(config: SimulationConfig): QueueTheory | undefined {
+  const plain =
+    config.handleSeconds.dist === 'exponential' &&
+    (config.patienceSeconds === null || config.patienceSeconds.dist === 'exponential') &&
+    config.returnShare === 0 &&
+    !config.arrivalProfile &&
+    config.shifts.length === 0 &&
+    !config.breaks;
+  if (!plain) return undefined;
+  const q = {
+    agents: config.agents,
+    callsPerHour: config.callsPerHour,
+    handleSeconds: meanOf(config.handleSeconds),
+    serviceLevelSeconds: config.serviceLevelSeconds,
+  };
+  if (config.patienceSeconds === null) {
+    return (q.callsPerHour * q.handleSeconds) / 3600 < q.agents ? erlangCMetrics(q) : undefined;
+  }
+  return erlangAMetrics({ ...q, patienceSeconds: meanOf(config.patienceSeconds) });
+}
+
+function paired(s: PolicyStats, none: PolicyStats, key: keyof PolicyStats['perBatch']) {
+  const a = s.perBatch[key];
+  const b = none.perBatch[key];
+  return { difference: s[key] - none[key], ci95: batchHalfWidth(a.map((v, i) => v - (b[i] as number))) };
+}
+
+function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStats | undefined): PolicyRow {
+  const p = s.policy;
+  return {
+    name: p.name,
+    label: policyLabel(p),
+    ...(p.name === 'preferred-agent'
+      ? { expirySeconds: p.expirySeconds }
+      : p.name === 'agent-queue'
+        ? { acceptShare: p.acceptShare, maxWaitSeconds: p.maxWaitSeconds }
+        : {}),
+    ...(p.name !== 'none' && p.preferBusyAgent !== undefined ? { preferBusyAgent: p.preferBusyAgent } : {}),
+    offered: s.offered,
+    answered: s.answered,
+    abandoned: s.abandoned,
+    abandonRate: s.abandonRate,
+    pWait: s.pWait,
+    asaSeconds: s.asaSeconds,
+    serviceLevel: s.serviceLevel,
+    continuity: s.continuity,
+    asaReturningSeconds: s.asaReturningSeconds,
+    asaNewSeconds: s.asaNewSeconds,
+    occupancy: s.occupancy,
+    answeredAhead: s.answeredAhead,
+    answeredAheadShare: s.answeredAheadShare,
+    preferredAnsweredAhead: s.preferredAnsweredAhead,
+    returning: s.returning,
+    ci95: s.ci95,
+    ...(none && p.name !== 'none'
+      ? {
+          vsNone: {
+            serviceLevel: paired(s, none, 'serviceLevel'),
+            asaSeconds: paired(s, none, 'asaSeconds'),
+            abandonRate: paired(s, none, 'abandonRate'),
+          },
+        }
+      : {}),
+    ...(p.name === 'none' && theory ? { theory } : {}),
+  };
+}
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+const sec = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
+const share = (x: number, y: number) => (y > 0 ? x / y : null);
+const points = (d: { difference: number; ci95: number | null } | undefined) =>
+  d === undefined
+    ? 'difference n/a'
+    : `difference ${(d.difference * 100).toFixed(1).replace(/^-(0\.0)$/, '$1')}${d.ci95 === null ? '' : ` ±${(d.ci95 * 100).toFixed(1)}`} points`;
+
+/**
+ * The preferred-agent expiry with the highest continuity whose service level is at least
+ * none's minus the tolerance (ties: the shorter expiry). Point estimates: the rows' ci95 say how
+ * far to trust a close call.
+ */
+export function recommend(rows: PolicyRow[], tolerance: number): Recommendation | null {
+  const none = rows.find((r) => r.name === 'none');
+  const candidates = rows.filter((r) => r.name === 'preferred-agent');
+  if (!none || candidates.length === 0) return null;
+  const eligible = candidates
+    .filter((r) => r.serviceLevel >= none.serviceLevel - tolerance)
+    .sort(
+      (a, b) => (b.continuity ?? 0) - (a.continuity ?? 0) || (a.expirySeconds ?? 0) - (b.expirySeconds ?? 0),
+    );
+  const best = eligible[0];
+  const base = {
+    noneServiceLevel: none.serviceLevel,
+    noneContinuity: none.continuity,
+    tolerance,
+  };
+  if (!best) {
+    return {
+      ...base,
+      expirySeconds: null,
+      continuity: null,
+      serviceLevel: null,
+      text: `no preferred-agent expiry keeps the service level within ${(tolerance * 100).toFixed(1)} points of none (${pct(none.serviceLevel)}): stay with none, or add agents`,
+    };
+  }
+  return {
+    ...base,
+    expirySeconds: best.expirySeconds ?? null,
+    continuity: best.continuity,
+    serviceLevel: best.serviceLevel,
+    text:
+      `preferred-agent with expirySeconds ${best.expirySeconds}: continuity ${pct(best.continuity)} (none ${pct(none.continuity)}), ` +
+      `service level ${pct(best.serviceLevel)} against ${pct(none.serviceLevel)} for none (${points(best.vsNone?.serviceLevel)}; tolerance ${(tolerance * 100).toFixed(1)} points); ` +
+      `returning callers wait ${sec(best.asaReturningSeconds)} s on average (none ${sec(none.asaReturningSeconds)} s) ` +
+      `and ${pct(share(best.returning.abandoned, best.returning.offered))} of them hang up (none ${pct(share(none.returning.abandoned, none.returning.offered))})`,
+  };
+}
+
+export function runSimulation(
+  config: SimulationConfig,
+  clock: () => number = performance.now.bind(performance),
+): SimulationReport {
+  const started = clock();
+  const agents = agentPlans(config);
+  const theory = theoryFor(config);
+  const staffed = staffedAgents(config);
+  const profileMean = config.arrivalProfile
+    ? config.arrivalProfile.reduce((s, v) => s + v, 0) / config.arrivalProfile.length
+    : 1;
+  const offeredErlangs =
+    ((config.callsPerHour * profileMean) / (1 - config.returnShare)) * (meanOf(config.handleSeconds) / 3600);
+  const warnings: string[] = [];
+  if (offeredErlangs >= staffed) {
+    warnings.push(
+      `offered load about ${offeredErlangs.toFixed(1)} Erlang against ${staffed.toFixed(1)} staffed agents: the queue is stable only through callers hanging up`,
+    );
+  }
+  let events = 0;
+  const stats = expandPolicies(config.policies).map((policy) => {
+    const result = runModel({
+      policy,
+      agents,
+      warmupSeconds: config.warmupHours * 3600,
+      measureSeconds: config.hours * 3600,
+      serviceLevelSeconds: config.serviceLevelSeconds,
+      batches: config.batches,
+      random: {
+        seed: config.seed,
+        callsPerHour: config.callsPerHour,
+        arrivalProfile: config.arrivalProfile,
+        handle: config.handleSeconds,
+        patience: config.patienceSeconds,
+        returnShare: config.returnShare,
+        returnDelay: config.returnDelayMinutes ? toSeconds(config.returnDelayMinutes) : undefined,
+      },
+    });
+    events += result.events;
+    return result;
+  });
+  const none = stats.find((s) => s.policy.name === 'none');
+  const rows = stats.map((s) => rowOf(s, theory, none));
+  const wallSeconds = (clock() - started) / 1000;
+  return {
+    meta: {
+      seed: config.seed,
+      hours: config.hours,
+      warmupHours: config.warmupHours,
+      agents: agents.length,
+      staffedAgents: staffed,
+      offeredErlangs,
+      serviceLevelSeconds: config.serviceLevelSeconds,
+      serviceLevelTolerance: config.serviceLevelTolerance,
+      batches: config.batches,
+      warnings,
+      performance: {
+        events,
+        wallSeconds: Number(wallSeconds.toFixed(3)),
+        eventsPerSecond: wallSeconds > 0 ? Math.round(events / wallSeconds) : 0,
+      },
+    },
+    policies: rows,
+    recommendation: recommend(rows, config.serviceLevelTolerance),
+  };
+}
+
+function toSeconds(minutes: NonNullable<SimulationConfig['returnDelayMinutes']>) {
+  switch (minutes.dist) {
+    case 'exponential':
+      return { dist: 'exponential' as const, mean: minutes.mean * 60 };
+    case 'fixed':
+      return { dist: 'fixed' as const, value: minutes.value * 60 };
+    case 'lognormal':
+      return {
+        dist: 'lognormal' as const,
+        mean: minutes.mean * 60,
+        p90: minutes.p90 === undefined ? undefined : minutes.p90 * 60,
+        sigma: minutes.sigma,
+      };
+  }
+}
