@@ -6,12 +6,20 @@
  *   decision, stores the searchable customer key, and routes in one of two modes.
  * - `buildAgentWaitQueueFlow`: the customer-queue flow (type CUSTOMER_QUEUE) that bounds the wait
  *   in the agent's queue in agent-queue mode.
+ * - the agent-whisper flow (type AGENT_WHISPER) and the agent-context attributes: ./whisper.ts.
  *
  * Every action follows THE TABLE in ./flow-actions.ts, whose entries cite the real exports and
  * the reference page for each shape; tests run `checkFlow` on every generated flow. Comments here
  * give the evidence for choices the table does not cover.
  */
 import type { FlowAction, KeyPathExemption } from './flow-actions';
+import {
+  CONTEXT_ATTRIBUTES,
+  type ContextAttributeNames,
+  type ReturningCallerPriority,
+  contextAttributeNames,
+  routingBehaviorParameters,
+} from './whisper';
 
 export type RoutingMode = 'agent-queue' | 'preferred-agent';
 /** How the entry Lambda derives the customer key (LAST_AGENT_KEY_MODE). */
@@ -32,6 +40,15 @@ export interface ContactFlowOptions {
   keyMode: KeyMode;
   /** agent-queue mode (required there): ARN of the flow built by `buildAgentWaitQueueFlow`. */
   agentWaitQueueFlowArn?: string;
+  /**
+   * ARN of the agent-whisper flow (`buildAgentWhisperFlow`), set for returning callers before
+   * any transfer. Omitted: the flow sets no whisper (the instance's whispers apply).
+   */
+  agentWhisperFlowArn?: string;
+  /** Names of the agent-context contact attributes (defaults: CONTEXT_ATTRIBUTE_DEFAULTS). */
+  contextAttributes?: Partial<ContextAttributeNames>;
+  /** Queue priority or age for returning callers; off by default (docs/agent-context.md). */
+  returningCallerPriority?: ReturningCallerPriority;
 }
 
 export interface ContactFlow {
@@ -47,6 +64,10 @@ export const FLOW_IDS = {
   storeKey: 'store-customer-key',
   storeRouteOnly: 'store-route-only',
   storeAfterLambdaError: 'store-after-lambda-error',
+  storeContext: 'store-agent-context',
+  checkReturning: 'check-returning-caller',
+  setWhisper: 'set-agent-whisper',
+  raisePriority: 'raise-returning-caller-priority',
   branch: 'branch-on-route',
   setPreferredQueue: 'set-preferred-queue',
   preferAgent: 'prefer-last-agent',
@@ -73,7 +94,10 @@ export const QUEUE_FLOW_IDS = {
   end: 'end-queue-flow',
 } as const;
 
-/** Written to lastAgentReason when the entry Lambda fails (not one of the Lambda's reason codes). */
+/** Agent-context attributes written after the key (route and reason are written with the key). */
+const CONTEXT_KEYS = CONTEXT_ATTRIBUTES.filter((k) => k !== 'route' && k !== 'reason');
+
+/** Written to the reason attribute (lastAgentReason) when the entry Lambda fails (not one of the Lambda's reason codes). */
 export const LAMBDA_ERROR_REASON = 'LAMBDA_ERROR';
 
 /** Default bound of the wait in the agent's queue (agent-queue mode). */
@@ -102,6 +126,17 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
   // UpdateContactAttributes API: keys hold only letters, digits, "-" and "_".
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(o.attributeKey))
     throw new Error(`invalid attributeKey ${o.attributeKey}`);
+  const names = contextAttributeNames(o.contextAttributes, [o.attributeKey]);
+  const priority = o.returningCallerPriority
+    ? routingBehaviorParameters(o.returningCallerPriority)
+    : undefined;
+  // For returning callers only, before any transfer: the whisper hook, then the priority.
+  const returningSteps: string[] = [
+    ...(o.agentWhisperFlowArn ? [I.setWhisper] : []),
+    ...(priority ? [I.raisePriority] : []),
+  ];
+  const afterContext = returningSteps.length ? I.checkReturning : I.branch;
+  const nextReturningStep = (id: string) => returningSteps[returningSteps.indexOf(id) + 1] ?? I.branch;
   if (o.mode === 'agent-queue' && !o.agentWaitQueueFlowArn)
     throw new Error(
       'agent-queue mode needs agentWaitQueueFlowArn (the flow built by buildAgentWaitQueueFlow)',
@@ -144,21 +179,35 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
       Parameters: {
         Attributes: {
           [o.attributeKey]: '$.External.customerKey',
-          lastAgentRoute: '$.External.route',
-          lastAgentReason: '$.External.reason',
+          [names.route]: '$.External.route',
+          [names.reason]: '$.External.reason',
         },
+        TargetContact: 'Current',
+      },
+      Transitions: { NextAction: I.storeContext, Errors: onError(I.storeContext) },
+    },
+    {
+      // No key means no lookup (withheld or invalid number, invalid event): nothing to tell the agent.
+      Identifier: I.storeRouteOnly,
+      Type: 'UpdateContactAttributes',
+      Parameters: {
+        Attributes: { [names.route]: '$.External.route', [names.reason]: '$.External.reason' },
         TargetContact: 'Current',
       },
       Transitions: { NextAction: I.branch, Errors: onError(I.branch) },
     },
     {
-      Identifier: I.storeRouteOnly,
+      // The agent context (docs/agent-context.md): shown with the contact and read by the
+      // agent-whisper flow. A separate action from the key, because attributes are written all
+      // or none: a failure here must never cost the searchable key. Values the Lambda does not
+      // know are '' (AWS's documented way to clear an attribute, UpdateContactAttributes API).
+      Identifier: I.storeContext,
       Type: 'UpdateContactAttributes',
       Parameters: {
-        Attributes: { lastAgentRoute: '$.External.route', lastAgentReason: '$.External.reason' },
+        Attributes: Object.fromEntries(CONTEXT_KEYS.map((key) => [names[key], `$.External.${key}`])),
         TargetContact: 'Current',
       },
-      Transitions: { NextAction: I.branch, Errors: onError(I.branch) },
+      Transitions: { NextAction: afterContext, Errors: onError(afterContext) },
     },
     {
       // The entry Lambda failed, so $.External is empty. With E.164 keys the key IS the caller's
@@ -172,26 +221,62 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
       Parameters: {
         Attributes:
           o.keyMode === 'e164'
-            ? { [o.attributeKey]: '$.CustomerEndpoint.Address', lastAgentReason: LAMBDA_ERROR_REASON }
-            : { lastAgentReason: LAMBDA_ERROR_REASON },
+            ? { [o.attributeKey]: '$.CustomerEndpoint.Address', [names.reason]: LAMBDA_ERROR_REASON }
+            : { [names.reason]: LAMBDA_ERROR_REASON },
         TargetContact: 'Current',
       },
       Transitions: { NextAction: I.setDefaultQueue, Errors: onError(I.setDefaultQueue) },
     },
-    {
-      Identifier: I.branch,
-      Type: 'Compare',
-      Parameters: { ComparisonValue: '$.External.route' },
-      Transitions: {
-        NextAction: I.setDefaultQueue,
-        Conditions: [
-          equals('LAST_AGENT', o.mode === 'agent-queue' ? I.setAgentQueue : I.setPreferredQueue),
-          equals('LAST_QUEUE', I.setLastQueue),
-        ],
-        Errors: onError(I.setDefaultQueue, 'NoMatchingCondition'),
-      },
-    },
   ];
+
+  if (returningSteps.length)
+    actions.push({
+      Identifier: I.checkReturning,
+      Type: 'Compare',
+      Parameters: { ComparisonValue: '$.External.returningCaller' },
+      Transitions: {
+        NextAction: I.branch,
+        Conditions: [equals('true', returningSteps[0] as string)],
+        Errors: onError(I.branch, 'NoMatchingCondition'),
+      },
+    });
+  if (o.agentWhisperFlowArn)
+    actions.push({
+      // "Set whisper flow" as real exports spell it: GM _00_routing_flow.json
+      // {"EventHooks":{"AgentWhisper":"arn:…:contact-flow/…"}}. Only returning callers get it, so
+      // everyone else keeps the instance's default agent whisper. A failure goes on to routing.
+      Identifier: I.setWhisper,
+      Type: 'UpdateContactEventHooks',
+      Parameters: { EventHooks: { AgentWhisper: o.agentWhisperFlowArn } },
+      Transitions: {
+        NextAction: nextReturningStep(I.setWhisper),
+        Errors: onError(nextReturningStep(I.setWhisper)),
+      },
+    });
+  if (priority)
+    actions.push({
+      // Before the transfer, so it applies at once (admin guide change-routing-priority: "set the
+      // priority before putting the contact in queue"). Shape: the AWS "Sample queue
+      // configurations" flow (GM sample_queue_configurations_flow.json). No error branch exists.
+      Identifier: I.raisePriority,
+      Type: 'UpdateContactRoutingBehavior',
+      Parameters: priority,
+      Transitions: { NextAction: nextReturningStep(I.raisePriority) },
+    });
+
+  actions.push({
+    Identifier: I.branch,
+    Type: 'Compare',
+    Parameters: { ComparisonValue: '$.External.route' },
+    Transitions: {
+      NextAction: I.setDefaultQueue,
+      Conditions: [
+        equals('LAST_AGENT', o.mode === 'agent-queue' ? I.setAgentQueue : I.setPreferredQueue),
+        equals('LAST_QUEUE', I.setLastQueue),
+      ],
+      Errors: onError(I.setDefaultQueue, 'NoMatchingCondition'),
+    },
+  });
 
   if (o.mode === 'agent-queue') {
     actions.push(

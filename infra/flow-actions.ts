@@ -20,11 +20,16 @@
  * - CDK: aws-samples/sample-cdk-constructs-for-amazon-connect :: test/contact-flows/<name>.json
  * - AICC-export: aws-samples/sample-aicc-builder-for-amazon-connect-ai-agent ::
  *   knowledge-base-docs/contact-flow/_reference-console-export-all-blocks.json (console export)
+ * - SBS: aws-samples/amazon-connect-step-by-step-guides-module-library :: <path>
  * - REF(page): https://docs.aws.amazon.com/connect/latest/APIReference/<page>.html (current);
  *   REF-2023(page): awsdocs/amazon-connect-admin-guide @0165805 :: doc_source/<page>.md
  */
 
-export type FlowType = 'CONTACT_FLOW' | 'CUSTOMER_QUEUE';
+/**
+ * The flow types this product deploys (AWS::Connect::ContactFlow Type): the inbound flow, the
+ * agent-wait customer-queue flow and the agent-whisper flow.
+ */
+export type FlowType = 'CONTACT_FLOW' | 'CUSTOMER_QUEUE' | 'AGENT_WHISPER';
 
 export interface FlowCondition {
   NextAction: string;
@@ -48,7 +53,7 @@ export interface Flow {
 }
 
 export interface ActionSpec {
-  /** Flow types (of the two this product deploys) the action may appear in. */
+  /** Flow types (of those this product deploys) the action may appear in. */
   flowTypes: readonly FlowType[];
   parameters: {
     /** Every key the product may emit. */
@@ -119,7 +124,8 @@ const MESSAGE_KEYS = ['Text', 'PromptId', 'SSML', 'Media'];
 
 export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
   InvokeLambdaFunction: {
-    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE'],
+    // Whisper: SCV-doc Sample SCV Agent Whisper Flow for Amazon Transcribe (REF: all flow types).
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', 'AGENT_WHISPER'],
     parameters: {
       allowed: [
         'LambdaFunctionARN',
@@ -159,7 +165,8 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
 
   UpdateContactAttributes: {
-    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE'],
+    // Whisper: VMX3 VMXInQueueAgentWhisper ({"vmx3_flag":"0"}, TargetContact Current).
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', 'AGENT_WHISPER'],
     parameters: {
       allowed: ['Attributes', 'TargetContact'],
       required: ['Attributes'],
@@ -191,7 +198,7 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
 
   Compare: {
-    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE'],
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', 'AGENT_WHISPER'],
     parameters: { allowed: ['ComparisonValue'], required: ['ComparisonValue'] },
     conditions: { operators: CONDITION_OPERATORS, required: true },
     errors: { required: ['NoMatchingCondition'], allowed: ['NoMatchingCondition'] },
@@ -203,9 +210,15 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
         'VMX3 VMXInQueueOption "Check VMX offer status" (Compare inside a CUSTOMER_QUEUE flow, Errors [NoMatchingCondition])',
         'SCV-aws AWSSCVAgentWhisper.json',
         'GM _0x_gm_outbound.json (ComparisonValue "$.Queue.Name")',
+        'VMX3 VMXInQueueAgentWhisper "Check for the vmx3_flag" and GM _0x_whisper_flow.json (AGENT_WHISPER: Compare on $.Attributes.*)',
+        'SBS examples/Travel/contactFlow.json (an operand that is itself a JSONPath: Equals ["$.Attributes.dropofflocation"])',
         'all 102 Compare actions in the exports carry exactly [NoMatchingCondition]',
       ],
-      reference: 'REF flow-control-actions-compare: NoMatchingCondition only; every flow type',
+      reference:
+        'REF flow-control-actions-compare: NoMatchingCondition only; every flow type. Admin guide check-contact-attributes: "Conditions to check can be dynamic", e.g. $.Attributes.verificationCode',
+      disagreements: [
+        'A dynamic operand appears in one export only (SBS Travel) and in the admin guide; the flow-language reference is silent on operands. The agent-whisper flow relies on it ($.Agent.ARN Equals $.Attributes.<last agent ARN>) and fails safe: an operand taken literally never matches, so the agent hears the colleague text.',
+      ],
     },
   },
 
@@ -396,9 +409,50 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
         'VMX3 VMXAWSTestFlow "Set the queue flow experience" ({"CustomerQueue":"$.FlowAttributes.vmx3_queue_flow"})',
         'CDK inbound-contact-flow.json ({"CustomerQueue":"%CustomerQueueFlowArn%"})',
         'GL acme_main_AUTO.json',
+        'GM _00_routing_flow.json and holiday_routing_test.json ({"EventHooks":{"AgentWhisper":"arn:aws:connect:…:instance/…/contact-flow/…"}}, Errors [NoMatchingError]: "Set whisper flow" with a static whisper-flow ARN)',
+        'SCV-doc Sample SCV Outbound Flow With Transcription Using Amazon Transcribe (AgentWhisper, static ARN)',
       ],
       reference:
-        'REF contact-actions-updatecontacteventhooks: one hook per action, value a flow ID or ARN; NoMatchingError; all flow types. Admin guide set-customer-queue-flow: Inbound and transfer flows',
+        'REF contact-actions-updatecontacteventhooks: one hook per action, value a flow ID or ARN; NoMatchingError; all flow types. Admin guide set-customer-queue-flow and REF-2023 set-whisper-flow: Inbound, customer-queue and transfer flows; the agent whisper runs after the agent accepts, before the customer leaves the queue, at most 2 minutes',
+      disagreements: [
+        'Newer console exports add EventHooksConfiguration {"AgentWhisper":{"DisableExecution":"false"}} to whisper hooks (VMX3, GL acme_queue_transfer_AUTO.json, CDK inbound-contact-flow.json); the reference does not document it and the GM and SCV-doc exports have none. We emit the documented EventHooks only.',
+      ],
+    },
+  },
+
+  UpdateContactRoutingBehavior: {
+    flowTypes: ['CONTACT_FLOW'],
+    parameters: {
+      allowed: ['QueuePriority', 'QueueTimeAdjustmentSeconds'],
+      exactlyOne: ['QueuePriority', 'QueueTimeAdjustmentSeconds'],
+    },
+    // No errors at all: GM writes "Errors": [], AICC-export only a NextAction; REF "Errors: None".
+    errors: { required: [], allowed: [] },
+    terminal: false,
+    validate: (p) => {
+      const problems: string[] = [];
+      // REF: QueuePriority "Must be statically defined, must be larger than zero"; the admin
+      // page: 1 (highest) to 9223372036854775807, new contacts get 5.
+      if (p.QueuePriority !== undefined && !isInt(p.QueuePriority, 1, Number.MAX_SAFE_INTEGER))
+        problems.push('QueuePriority must be a static integer string > 0');
+      // REF: "Must be statically defined and a valid integer value" (this product only adds time).
+      if (
+        p.QueueTimeAdjustmentSeconds !== undefined &&
+        !isInt(p.QueueTimeAdjustmentSeconds, 1, Number.MAX_SAFE_INTEGER)
+      )
+        problems.push('QueueTimeAdjustmentSeconds must be a static positive integer string');
+      return problems;
+    },
+    sources: {
+      exports: [
+        'GM environments/staging/contact_flows/sample_queue_configurations_flow.json (the AWS "Sample queue configurations" flow: {"QueuePriority":"1"} and {"QueueTimeAdjustmentSeconds":"600"}, NextAction with "Errors": [])',
+        'AICC-export ({"QueuePriority":"5"}, Transitions {"NextAction"} only)',
+      ],
+      reference:
+        'REF-2023 contact-actions-updatecontactroutingbehavior: QueuePriority (lower is routed first, > 0) or QueueTimeAdjustmentSeconds (larger is routed first), static, exclusive; Errors None; inbound flows. Admin guide change-routing-priority: default priority 5; set it before Transfer to queue to take effect at once',
+      disagreements: [
+        'The reference allows it only in inbound flows; the admin block page also lists customer-queue and transfer flows. We use it in the inbound flow only.',
+      ],
     },
   },
 
@@ -442,7 +496,7 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
 
   MessageParticipant: {
-    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE'],
+    flowTypes: ['CONTACT_FLOW', 'CUSTOMER_QUEUE', 'AGENT_WHISPER'],
     parameters: { allowed: MESSAGE_KEYS, exactlyOne: MESSAGE_KEYS },
     // Older exports write "Errors": [] (GM, SCV-aws), newer ones [NoMatchingError]; both import.
     errors: { required: [], allowed: ['NoMatchingError'] },
@@ -451,6 +505,7 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
       exports: [
         'VMX3 VMXInQueueOption "Error messaging." (Text, Errors [NoMatchingError])',
         'GM _0x_good_measures_queue_flow.json (Text, "Errors": [])',
+        'GM default_agent_whisper.json (the AWS default agent whisper: {"Text":"$.Queue.Name"}) and _0x_whisper_flow.json ({"Text":"$.Attributes.DisplayQueueName"})',
       ],
       reference:
         'REF participant-actions-messageparticipant: one of PromptId/Text/SSML/Media; NoMatchingError; contact, transfer, whisper and customer-queue flows',
@@ -521,7 +576,7 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
   },
 
   EndFlowExecution: {
-    flowTypes: ['CUSTOMER_QUEUE'],
+    flowTypes: ['CUSTOMER_QUEUE', 'AGENT_WHISPER'],
     parameters: { allowed: [] },
     errors: { required: [], allowed: [] },
     terminal: true,
@@ -529,6 +584,7 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
       exports: [
         'VMX3 VMXInQueueOption (after "Set VMX Offer Rejected" and "Error messaging." — "We are placing you in queue.")',
         'GM _0x_good_measures_queue_flow.json ({"Parameters":{},"Transitions":{}}; 38/38 exports)',
+        'every AGENT_WHISPER export ends so, never with DisconnectParticipant: VMX3 VMXInQueueAgentWhisper, GM default_agent_whisper.json and _0x_whisper_flow.json, GL acme_agent_whisper_AUTO.json, SCV-aws AWSSCVAgentWhisper.json',
       ],
       reference:
         'REF-2023 flow-control-actions-endflowexecution: whisper and customer-queue flows only; admin guide end-flow-resume: "often used for the Success branch of the Transfer to queue block", "when a Loop prompts block is interrupted"',

@@ -8,11 +8,14 @@ import {
   buildAgentWaitQueueFlow,
   buildContactFlow,
 } from './contact-flow';
+import { buildAgentWhisperFlow } from './whisper';
 
 /**
  * Importable copies of the sample flows (Connect console → Flows → Import): the inbound flow per
- * routing mode (type Flow), and the agent-wait customer-queue flow (type Customer queue flow)
- * that agent-queue mode sets. E.164 key mode; replace the placeholders after import.
+ * routing mode (type Flow), the agent-wait customer-queue flow (type Customer queue flow) that
+ * agent-queue mode sets, and the agent-whisper flow (type Agent whisper flow) both modes set for
+ * returning callers. E.164 key mode, default attribute names, priority off; import the whisper
+ * and queue flows first and replace the placeholders with their ARNs.
  */
 export const FLOW_DIR = fileURLToPath(new URL('../contact-flows/', import.meta.url));
 export const IMPORT_PLACEHOLDERS = {
@@ -20,11 +23,14 @@ export const IMPORT_PLACEHOLDERS = {
   defaultQueueArn: 'arn:aws:connect:REGION:ACCOUNT_ID:instance/INSTANCE_ID/queue/QUEUE_ID',
   agentWaitQueueFlowArn:
     'arn:aws:connect:REGION:ACCOUNT_ID:instance/INSTANCE_ID/contact-flow/AGENT_WAIT_FLOW_ID',
+  agentWhisperFlowArn:
+    'arn:aws:connect:REGION:ACCOUNT_ID:instance/INSTANCE_ID/contact-flow/AGENT_WHISPER_FLOW_ID',
 };
 export const MODES: RoutingMode[] = ['preferred-agent', 'agent-queue'];
 export const QUEUE_FLOW_FILE = 'agent-wait-queue';
-export type FlowFile = RoutingMode | typeof QUEUE_FLOW_FILE;
-export const FLOW_FILES: FlowFile[] = [...MODES, QUEUE_FLOW_FILE];
+export const WHISPER_FLOW_FILE = 'agent-whisper';
+export type FlowFile = RoutingMode | typeof QUEUE_FLOW_FILE | typeof WHISPER_FLOW_FILE;
+export const FLOW_FILES: FlowFile[] = [...MODES, QUEUE_FLOW_FILE, WHISPER_FLOW_FILE];
 
 export function importableFlowObject(file: FlowFile): ContactFlow {
   if (file === QUEUE_FLOW_FILE)
@@ -32,6 +38,7 @@ export function importableFlowObject(file: FlowFile): ContactFlow {
       defaultQueueArn: IMPORT_PLACEHOLDERS.defaultQueueArn,
       maxWaitSeconds: AGENT_WAIT_SECONDS,
     });
+  if (file === WHISPER_FLOW_FILE) return buildAgentWhisperFlow();
   return buildContactFlow({
     ...IMPORT_PLACEHOLDERS,
     mode: file,

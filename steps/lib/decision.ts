@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { DEFAULT_WHISPER_TEMPLATES, type WhisperTemplates, renderWhisper, timeAgo } from './whisper';
 
 /** Where the contact flow should send the call. */
 export const Route = z.enum(['LAST_AGENT', 'LAST_QUEUE', 'DEFAULT']);
@@ -60,6 +61,17 @@ export const FLOW_RESPONSE_KEYS = [
   'lastContactId',
   'lastContactAt',
   'decisionMs',
+  // Agent context (docs/agent-context.md): stored as contact attributes for the agent's panel
+  // and the agent-whisper flow. Texts never hold caller data (steps/lib/whisper.ts).
+  /** 'true' when the caller has a recent contact that reached an agent (the whisper speaks only then). */
+  'returningCaller',
+  /** "2 days ago", "yesterday", ... relative to the call ('' when no last contact). */
+  'lastContactAgo',
+  /** The CSAT score of the last contact, when the CSAT gate read it. */
+  'lastContactCsat',
+  /** Whisper text for the last agent, and for anyone else ('' unless returningCaller). */
+  'whisperSameAgent',
+  'whisperOtherAgent',
 ] as const;
 export type FlowResponse = Record<(typeof FLOW_RESPONSE_KEYS)[number], string>;
 
@@ -72,6 +84,10 @@ export interface FlattenInput {
   customerKey: string;
   instanceArn?: string;
   decisionMs: number;
+  /** The call's reference time, for lastContactAgo (the Lambda's clock; the scenario's "now" locally). */
+  now?: Date;
+  /** Whisper templates (LAST_AGENT_WHISPER_SAME / _OTHER); defaults when absent. */
+  whisper?: WhisperTemplates;
 }
 
 /** Builds the STRING_MAP the flow reads; ARNs are derived from the instance ARN, no extra API call. */
@@ -80,9 +96,13 @@ export function toFlowResponse({
   customerKey,
   instanceArn,
   decisionMs,
+  now = new Date(),
+  whisper = DEFAULT_WHISPER_TEMPLATES,
 }: FlattenInput): FlowResponse {
   const arn = (kind: 'agent' | 'queue', id: string | undefined) =>
     id && instanceArn ? `${instanceArn}/${kind}/${id}` : '';
+  const ago = timeAgo(decision.lastContactAt, now);
+  const returning = Boolean(decision.agentId && decision.lastContactId && ago);
   return {
     route: decision.route,
     reason: decision.reason,
@@ -95,5 +115,10 @@ export function toFlowResponse({
     lastContactId: decision.lastContactId ?? '',
     lastContactAt: decision.lastContactAt ?? '',
     decisionMs: String(Math.max(0, Math.round(decisionMs))),
+    returningCaller: returning ? 'true' : 'false',
+    lastContactAgo: ago,
+    lastContactCsat: decision.csat ?? '',
+    whisperSameAgent: returning ? renderWhisper(whisper.whisperSame, ago) : '',
+    whisperOtherAgent: returning ? renderWhisper(whisper.whisperOther, ago) : '',
   };
 }

@@ -19,12 +19,14 @@ import {
   edgesOf,
   pathsToQueue,
 } from '../../infra/flow-actions';
+import { buildAgentWhisperFlow } from '../../infra/whisper';
 import { FLOW_DIR, FLOW_FILES, importableFlow } from '../../infra/write-flows';
 import { FLOW_RESPONSE_KEYS, Route, toFlowResponse } from '../../steps/lib/decision';
 import { INSTANCE_ARN, QUEUE_ARN } from './helpers';
 
 const KEY = 'CustomerPhoneNumber';
 const WAIT_FLOW_ARN = `${INSTANCE_ARN}/contact-flow/bbbbbbbb-2222-4333-8444-555555555555`;
+const WHISPER_FLOW_ARN = `${INSTANCE_ARN}/contact-flow/cccccccc-2222-4333-8444-555555555555`;
 const MODES: RoutingMode[] = ['preferred-agent', 'agent-queue'];
 const KEY_MODES: KeyMode[] = ['e164', 'hmac-sha256'];
 
@@ -37,6 +39,7 @@ const options = (mode: RoutingMode, keyMode: KeyMode = 'e164'): ContactFlowOptio
   lambdaTimeoutSeconds: 8,
   keyMode,
   agentWaitQueueFlowArn: WAIT_FLOW_ARN,
+  agentWhisperFlowArn: WHISPER_FLOW_ARN,
 });
 const flowFor = (mode: RoutingMode, keyMode: KeyMode = 'e164') => buildContactFlow(options(mode, keyMode));
 const queueFlow = (maxWaitSeconds = 90) =>
@@ -197,7 +200,8 @@ describe('preferred-agent mode', () => {
     expect(get(FLOW_IDS.setPreferredQueue).Parameters).toEqual({ QueueId: QUEUE_ARN });
     const types = flow.Actions.map((a) => a.Type);
     expect(types).not.toContain('GetParticipantInput');
-    expect(types).not.toContain('UpdateContactEventHooks');
+    const hooks = flow.Actions.filter((a) => a.Type === 'UpdateContactEventHooks').map((a) => a.Parameters);
+    expect(hooks).toEqual([{ EventHooks: { AgentWhisper: WHISPER_FLOW_ARN } }]);
   });
 });
 
@@ -324,14 +328,37 @@ describe('contract with the entry Lambda', () => {
       instanceArn: INSTANCE_ARN,
       decisionMs: 5,
     });
-    const flows = [...COMBINATIONS.map(([m, k]) => flowFor(m, k)), queueFlow()];
+    const flows = [...COMBINATIONS.map(([m, k]) => flowFor(m, k)), queueFlow(), buildAgentWhisperFlow()];
     const used = new Set(
       flows.flatMap((f) => [...JSON.stringify(f).matchAll(/\$\.External\.(\w+)/g)].map((m) => m[1])),
     );
-    expect([...used]).toContain('hasCustomerKey');
+    expect([...used]).toEqual(
+      expect.arrayContaining(['hasCustomerKey', 'returningCaller', 'whisperSameAgent']),
+    );
     for (const key of used) {
       expect(FLOW_RESPONSE_KEYS).toContain(key);
       expect(Object.keys(answer)).toContain(key);
+    }
+  });
+
+  it('reads only $.Attributes that the inbound flow sets, with default and with renamed attributes', () => {
+    const renamed = { returningCaller: 'isReturning', agentArn: 'prevAgent', whisperSameAgent: 'w1' };
+    for (const contextAttributes of [{}, renamed]) {
+      const inbound = COMBINATIONS.map(([mode, keyMode]) =>
+        buildContactFlow({ ...options(mode, keyMode), contextAttributes }),
+      );
+      const set = new Set(
+        inbound.flatMap((f) =>
+          f.Actions.filter((a) => a.Type === 'UpdateContactAttributes').flatMap((a) =>
+            Object.keys(attributes(a)),
+          ),
+        ),
+      );
+      const read = [buildAgentWhisperFlow({ contextAttributes }), queueFlow(), ...inbound].flatMap((f) =>
+        [...JSON.stringify(f).matchAll(/\$\.Attributes\.([\w-]+)/g)].map((m) => m[1]),
+      );
+      expect(read.length).toBeGreaterThan(0);
+      for (const name of read) expect(set, name).toContain(name);
     }
   });
 
@@ -349,7 +376,7 @@ describe('importable copies', () => {
     expect(readFileSync(`${FLOW_DIR}${file}.json`, 'utf8')).toBe(importableFlow(file));
   });
 
-  it('writes the two inbound modes and the agent-wait queue flow', () => {
-    expect(FLOW_FILES).toEqual(['preferred-agent', 'agent-queue', 'agent-wait-queue']);
+  it('writes the two inbound modes, the agent-wait queue flow and the agent-whisper flow', () => {
+    expect(FLOW_FILES).toEqual(['preferred-agent', 'agent-queue', 'agent-wait-queue', 'agent-whisper']);
   });
 });

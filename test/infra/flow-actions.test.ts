@@ -15,6 +15,7 @@ import {
   checkKeyStoredOnEveryQueuePath,
   pathsToQueue,
 } from '../../infra/flow-actions';
+import { buildAgentWhisperFlow } from '../../infra/whisper';
 import { QUEUE_ARN } from './helpers';
 
 const KEY = 'CustomerPhoneNumber';
@@ -226,6 +227,47 @@ describe('checkFlow', () => {
     expect(checkFlow(broken, 'CUSTOMER_QUEUE')).toEqual([
       'wait-for-last-agent (MessageParticipantIteratively): InterruptFrequencySeconds must be an integer string of at least 20',
     ]);
+  });
+
+  it('rejects in an agent whisper what the reference forbids there: menus, transfers, disconnects', () => {
+    expect(checkFlow(flow, 'AGENT_WHISPER')).toEqual(
+      expect.arrayContaining([
+        'offer-last-agent (GetParticipantInput): not allowed in a AGENT_WHISPER flow',
+        'transfer-routed (TransferContactToQueue): not allowed in a AGENT_WHISPER flow',
+        'check-agent-staffed (CheckMetricData): not allowed in a AGENT_WHISPER flow',
+        'disconnect (DisconnectParticipant): not allowed in a AGENT_WHISPER flow',
+      ]),
+    );
+    expect(checkFlow(buildAgentWhisperFlow(), 'AGENT_WHISPER')).toEqual([]);
+    expect(checkFlow(buildAgentWhisperFlow(), 'CONTACT_FLOW')).toContain(
+      'end-whisper (EndFlowExecution): not allowed in a CONTACT_FLOW flow',
+    );
+  });
+
+  describe('UpdateContactRoutingBehavior', () => {
+    const prioritised = buildContactFlow(
+      options({ returningCallerPriority: { kind: 'priority', priority: 2 } }),
+    );
+
+    it('accepts one static priority with no error branch, as the exports have it', () => {
+      expect(checkFlow(prioritised, 'CONTACT_FLOW')).toEqual([]);
+    });
+
+    it('rejects both parameters at once, a dynamic value, and an error branch', () => {
+      const broken = withAction(prioritised, FLOW_IDS.raisePriority, (a) => {
+        a.Parameters = { QueuePriority: '$.External.priority', QueueTimeAdjustmentSeconds: '60' };
+        a.Transitions.Errors = [{ NextAction: FLOW_IDS.branch, ErrorType: 'NoMatchingError' }];
+      });
+      expect(checkFlow(broken, 'CONTACT_FLOW')).toEqual([
+        'raise-returning-caller-priority (UpdateContactRoutingBehavior): exactly one of QueuePriority, QueueTimeAdjustmentSeconds is required',
+        'raise-returning-caller-priority (UpdateContactRoutingBehavior): error NoMatchingError is not allowed',
+        'raise-returning-caller-priority (UpdateContactRoutingBehavior): QueuePriority must be a static integer string > 0',
+      ]);
+    });
+
+    it('is for inbound flows only (reference restriction)', () => {
+      expect(FLOW_ACTIONS.UpdateContactRoutingBehavior?.flowTypes).toEqual(['CONTACT_FLOW']);
+    });
   });
 });
 
