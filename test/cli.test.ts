@@ -1,24 +1,52 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../local/cli';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/last-agent.mjs', import.meta.url));
 const EVENT = fileURLToPath(new URL('./fixtures/connect-event.json', import.meta.url));
 
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+/** The CLI in-process: main() with stdout and stderr captured (one child-process test covers bin/). */
 async function cli(args: string[], env: Record<string, string> = {}) {
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
   }
 }
+
+describe('the bin wrapper', () => {
+  it('runs the TypeScript CLI after npm ci and exits as soon as it has answered, even with a slow fault pending', async () => {
+    const started = Date.now();
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, 'decide', '--phone', '+14155550123', '--fault', 'SearchContacts:slow:1:60000', '--json'],
+      { timeout: 30_000 },
+    );
+    expect(JSON.parse(stdout).decision.reason).toBe('LOOKUP_TIMEOUT');
+    // The answer comes at the 3 s deadline; before the fix the process lived for the full 60 s.
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+});
 
 describe('last-agent CLI', () => {
   it('decide --json prints exactly one JSON object with the decision and the trace', async () => {
