@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type ConnectClient,
   GetCurrentUserDataCommand,
@@ -41,24 +40,6 @@ export async function simpleLastAgent(
   } catch {
     return { route: 'DEFAULT' };
   }
-}
-
-/** Per-decision record of Connect round trips (start/end, ms), carried through async calls. */
-export const roundTrips = new AsyncLocalStorage<[number, number][]>();
-
-/** Times every Connect call of a client into the current decision's record. */
-export function timeRoundTrips(client: ConnectClient): void {
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        roundTrips.getStore()?.push([started, performance.now()]);
-      }
-    },
-    { step: 'initialize', name: 'benchRoundTripTimer' },
-  );
 }
 
 /** Time with at least one Connect call in flight: the Connect share of the critical path. */

@@ -1,4 +1,4 @@
-import type { BenchReport } from './run';
+import type { BenchReport } from './report';
 
 /** A small dependency-free SVG: p50/p99 decision time and recall per contender. */
 export function latencySvg(r: BenchReport): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONFIG_VARIABLES, type Config, loadConfig } from '../steps/lib/config';
+import { contextAttributeNames, parseContextAttributes, parseReturningCallerPriority } from './whisper';
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
 
@@ -47,6 +48,38 @@ const DeployContext = z.object({
   failureAlarmPercent: z.coerce.number().min(1).max(100).default(10),
   /** agent-queue mode: how long a caller waits for the last agent before the normal queue (20-600 s). */
   agentWaitSeconds: z.coerce.number().int().min(20).max(600).default(60),
+  /**
+   * Opt-in for quiet centers: keep N initialised environments of every function on the decision
+   * path (the entry Lambda and the five steps), so a call after a quiet spell does not wait for
+   * cold starts (docs/performance.md). Cost at the stack's 1,769 MB, Arm, US East (N. Virginia),
+   * $0.0000033334 per GB-second provisioned: about $15.13 per function and unit of N a month,
+   * $90.80 a month for N=1 on all six, plus a lower duration rate while serving. 0 (default): off.
+   */
+  provisionedConcurrency: z.coerce.number().int().min(0).max(100).default(0),
+  /** Queue priority for returning callers: off, priority:N or age:SECONDS (docs/agent-context.md). */
+  returningCallerPriority: z
+    .string()
+    .default('off')
+    .transform((v, ctx) => {
+      try {
+        return parseReturningCallerPriority(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Agent-context attribute names, as key:name overrides (docs/agent-context.md). */
+  contextAttributes: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      try {
+        return parseContextAttributes(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 export type DeployContext = z.infer<typeof DeployContext> & {
   /** LAST_AGENT_* variables given as context, validated with the same rules as at runtime. */
@@ -98,6 +131,16 @@ export function parseDeployContext(get: (key: string) => unknown): DeployContext
     );
   } catch (err) {
     throw new ContextError((err as Error).message);
+  }
+  try {
+    // The agent-context attributes must not overwrite the searchable key, nor the CSAT attribute
+    // the next call's gate reads from this contact.
+    contextAttributeNames(parsed.data.contextAttributes, [
+      config.attributeKey,
+      ...(config.csatAttribute ? [config.csatAttribute] : []),
+    ]);
+  } catch (err) {
+    throw new ContextError(`Invalid deployment context: contextAttributes ${(err as Error).message}`);
   }
   return { ...parsed.data, pipelineEnv, createKeySecret, config };
 }

@@ -7,7 +7,7 @@ import * as connect from 'aws-cdk-lib/aws-connect';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -17,6 +17,7 @@ import { DEFINITION_PATH, TASK_FUNCTIONS, type TaskPlaceholder } from '../statem
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../steps/lib/metrics';
 import { buildAgentWaitQueueFlow, buildContactFlow } from './contact-flow';
 import type { DeployContext } from './context';
+import { buildAgentWhisperFlow } from './whisper';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,9 +58,42 @@ export const CONNECT_ACCESS: Partial<Record<TaskPlaceholder, { actions: string[]
     ],
   };
 
+/**
+ * esbuild settings of every function (bench/cold-start.ts bundles with these to measure what
+ * deploys). Only the SDK clients the code imports are bundled (tree-shaken), not the whole SDK.
+ */
+export const BUNDLING = {
+  minify: true,
+  // Maps are kept next to the bundle to decode stack traces; without their sources (the
+  // repository has them) they are a third of the size, and the code package with them.
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: OutputFormat.CJS,
+  externalModules: [],
+  // ES module entry points let esbuild drop the SDK commands the code never sends.
+  mainFields: ['module', 'main'],
+} satisfies BundlingOptions;
+
+/**
+ * Memory, and with it CPU, of every function: Lambda gives one vCPU at 1,769 MB ("Configuring
+ * Lambda function memory"). Chosen from measurement, for the cold path: npm run bench starts
+ * each bundle in fresh processes under a CPU quota of memory/1769 of a core, and the cold
+ * starts summed over the decision's critical path were 3.4 s at 512 MB, 1.7 s at 1,024 MB and
+ * 1.0 s at 1,769 MB (docs/performance.md): CPU-bound, so memory buys it almost linearly up to
+ * one vCPU, and little beyond (one JavaScript thread). Warm, the price stays small: about $11.5
+ * per million decisions for the six functions, against $3.3 at 512 MB (Arm, US East).
+ */
+export const MEMORY_MB = 1769;
+
 export class LastAgentRoutingStack extends Stack {
   readonly entryFunction: NodejsFunction;
   readonly stepFunctions: Record<TaskPlaceholder, NodejsFunction>;
+  /**
+   * What Step Functions and Connect invoke: each function, or its "live" alias with provisioned
+   * concurrency when the context sets provisionedConcurrency.
+   */
+  readonly invokeTargets: { entry: lambda.IFunction; steps: Record<TaskPlaceholder, lambda.IFunction> };
   readonly stateMachine: sfn.StateMachine;
   /** The HMAC key secret the stack created (default deployments). */
   keySecret?: secretsmanager.Secret;
@@ -92,23 +126,17 @@ export class LastAgentRoutingStack extends Stack {
         handler: 'handler',
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
+        memorySize: MEMORY_MB,
         timeout,
         tracing: lambda.Tracing.ACTIVE,
         logGroup,
         projectRoot: ROOT,
         depsLockFilePath: join(ROOT, 'package-lock.json'),
-        environment: { ...settings.pipelineEnv, ...environment, NODE_OPTIONS: '--enable-source-maps' },
-        bundling: {
-          // Only the two SDK clients the code imports are bundled (tree-shaken), not the whole SDK.
-          minify: true,
-          sourceMap: true,
-          target: 'node22',
-          format: OutputFormat.CJS,
-          externalModules: [],
-          // ES module entry points let esbuild drop the SDK commands the code never sends.
-          mainFields: ['module', 'main'],
-        },
+        // No NODE_OPTIONS=--enable-source-maps: it cost 14-34 ms of each function's cold start,
+        // 111 ms over the critical path (npm run bench, docs/performance.md). The maps still
+        // ship, to decode a trace.
+        environment: { ...settings.pipelineEnv, ...environment },
+        bundling: BUNDLING,
       });
     };
 
@@ -118,6 +146,22 @@ export class LastAgentRoutingStack extends Stack {
         return [placeholder, makeFunction(name, entry, Duration.seconds(5), {})];
       }),
     ) as Record<TaskPlaceholder, NodejsFunction>;
+
+    // Opt-in for quiet centers (-c provisionedConcurrency=N): N initialised environments of every
+    // function on the decision path, behind a "live" alias that the state machine and Connect
+    // call (Connect invokes an alias by its qualified ARN: AWS Contact Center blog, "Invoke an
+    // AWS Lambda Function Alias from Amazon Connect"). Cost: infra/context.ts, docs/performance.md.
+    const invokeTarget = (fn: NodejsFunction): lambda.IFunction =>
+      settings.provisionedConcurrency > 0
+        ? new lambda.Alias(this, `${fn.node.id}Live`, {
+            aliasName: 'live',
+            version: fn.currentVersion,
+            provisionedConcurrentExecutions: settings.provisionedConcurrency,
+          })
+        : fn;
+    const stepTargets = Object.fromEntries(
+      Object.entries(this.stepFunctions).map(([placeholder, fn]) => [placeholder, invokeTarget(fn)]),
+    ) as Record<TaskPlaceholder, lambda.IFunction>;
 
     for (const [placeholder, statements] of Object.entries(CONNECT_ACCESS)) {
       for (const { actions, resources } of statements) {
@@ -141,17 +185,17 @@ export class LastAgentRoutingStack extends Stack {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromFile(DEFINITION_PATH),
       definitionSubstitutions: Object.fromEntries(
-        Object.entries(this.stepFunctions).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
+        Object.entries(stepTargets).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
       ),
       logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: hashedKeys },
       tracingEnabled: true,
       timeout: Duration.seconds(8),
     });
-    // The definition calls unqualified function ARNs, so no "<arn>:*" version wildcard is needed.
+    // The definition calls exact ARNs (the function, or its alias), so no "<arn>:*" wildcard is needed.
     this.stateMachine.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: Object.values(this.stepFunctions).map((fn) => fn.functionArn),
+        resources: Object.values(stepTargets).map((fn) => fn.functionArn),
       }),
     );
 
@@ -181,8 +225,10 @@ export class LastAgentRoutingStack extends Stack {
       );
     }
 
+    const entryTarget = invokeTarget(this.entryFunction);
+    this.invokeTargets = { entry: entryTarget, steps: stepTargets };
     // Connect may invoke the entry Lambda only from this instance.
-    this.entryFunction.addPermission('ConnectInvoke', {
+    entryTarget.addPermission('ConnectInvoke', {
       principal: new iam.ServicePrincipal('connect.amazonaws.com'),
       sourceArn: instanceArn,
       sourceAccount: instance.account,
@@ -190,7 +236,7 @@ export class LastAgentRoutingStack extends Stack {
     const integration = new connect.CfnIntegrationAssociation(this, 'LambdaIntegration', {
       instanceId: instanceArn,
       integrationType: 'LAMBDA_FUNCTION',
-      integrationArn: this.entryFunction.functionArn,
+      integrationArn: entryTarget.functionArn,
     });
 
     // agent-queue mode: the wait in the agent's queue is bounded by a customer-queue flow that
@@ -210,8 +256,17 @@ export class LastAgentRoutingStack extends Stack {
             ),
           })
         : undefined;
+    // Both modes: the agent-whisper flow tells the agent about a returning caller
+    // (docs/agent-context.md); the main flow sets it for returning callers only.
+    const whisperFlow = new connect.CfnContactFlow(this, 'AgentWhisperFlow', {
+      instanceArn,
+      name: `${settings.flowName} - agent whisper`,
+      type: 'AGENT_WHISPER',
+      description: 'Tells the agent a returning caller is coming, and when they last spoke',
+      content: this.toJsonString(buildAgentWhisperFlow({ contextAttributes: settings.contextAttributes })),
+    });
     const flow = buildContactFlow({
-      lambdaArn: this.entryFunction.functionArn,
+      lambdaArn: entryTarget.functionArn,
       defaultQueueArn: settings.defaultQueueArn,
       mode: settings.routingMode,
       preferredAgentSeconds: settings.preferredAgentSeconds,
@@ -219,6 +274,9 @@ export class LastAgentRoutingStack extends Stack {
       lambdaTimeoutSeconds: 8,
       keyMode: config.keyMode,
       ...(agentWaitFlow ? { agentWaitQueueFlowArn: agentWaitFlow.attrContactFlowArn } : {}),
+      agentWhisperFlowArn: whisperFlow.attrContactFlowArn,
+      contextAttributes: settings.contextAttributes,
+      returningCallerPriority: settings.returningCallerPriority,
     });
     const contactFlow = new connect.CfnContactFlow(this, 'ContactFlow', {
       instanceArn,

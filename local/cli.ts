@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../steps/lib/config';
+import type { FlowResponse } from '../steps/lib/decision';
 import { maskPhone } from '../steps/lib/privacy';
+import { returningCallerWhisper } from '../steps/lib/whisper';
 import { parseFault, parseQuotas } from './connect/faults';
 import { type Scenario, ScenarioError, loadScenarioFile } from './connect/scenario';
 import { startLocalConnect } from './connect/server';
@@ -23,12 +25,15 @@ Usage:
   last-agent load [--calls N] [--concurrency N] [--quotas connect-defaults|off|RPS:BURST]
                   [--latency MEDIAN,P99 | --no-latency] [--deadline-ms N] [--seed N] [--json]
   last-agent bench [--size small|default|large] [--concurrency N] [--no-latency] [--no-scaling]
-                   [--seed N] [--out DIR] [--json]
+                   [--seed N] [--out DIR] [--json] [--no-cold] [--cold-samples N]
+                   [--cold-memory MB[,MB...]] [--cold-node PATH] [--deadline-ms N]
+                   [--hop-start-ms N] [--hop-task-ms N] [--hop-state-ms N] [--runtime-init-ms N]
   last-agent serve [--scenario FILE] [--port N]     run the local Connect only
   last-agent doctor --instance-id ID [--region R] [--queue-id ID | --queue-arn ARN]
                     [--function-arn ARN] [--attribute-key KEY] [--json]
                     read-only preflight of a real instance (default AWS credentials)
   last-agent doctor --local [--attribute-key KEY] [--json]   the same against the demo scenario
+  last-agent simulate --config FILE [--json] [--out DIR]   policy simulator (docs/simulator.md)
   last-agent help
 
 Without --scenario the bundled demo scenario is used. Configuration comes from the same
@@ -65,7 +70,11 @@ function parseNow(value: string | undefined): Date | undefined {
   return d;
 }
 
-function formatDecision(title: string | undefined, { decision, trace }: LocalDecision): string {
+function formatDecision(
+  title: string | undefined,
+  { decision, trace }: LocalDecision,
+  agentHears?: string,
+): string {
   const lines: string[] = [];
   if (title) lines.push(`▶ ${title}`);
   const target =
@@ -77,6 +86,7 @@ function formatDecision(title: string | undefined, { decision, trace }: LocalDec
   lines.push(`  route ${decision.route}${target}   reason ${decision.reason}   ${decision.decisionMs} ms`);
   if (decision.lastContactId)
     lines.push(`  based on contact ${decision.lastContactId} at ${decision.lastContactAt}`);
+  if (agentHears !== undefined) lines.push(`  agent hears: ${agentHears}`);
   for (const t of trace) {
     const detail = t.error ? `  ${t.error}` : '';
     lines.push(`    ${String(t.durationMs).padStart(4)} ms  ${t.status.padEnd(9)} ${t.state}${detail}`);
@@ -131,6 +141,20 @@ async function runDecide(args: string[]): Promise<number> {
   }
 }
 
+/**
+ * What the agent-whisper flow (infra/whisper.ts) says to the agent who takes the call. The demo
+ * assumes the last agent takes a LAST_AGENT call (preferred-agent mode) and a colleague any
+ * other; the queue name comes first, as in Connect's default agent whisper.
+ */
+function demoWhisper(scenario: Scenario, decision: FlowResponse): string {
+  const acceptingAgent = decision.route === 'LAST_AGENT' ? decision.agentArn : undefined;
+  const text = returningCallerWhisper(decision, acceptingAgent);
+  if (text === undefined) return "only the instance's default whisper (not a returning caller)";
+  const queueId = decision.route === 'LAST_QUEUE' ? decision.queueId : scenario.queues[0]?.id;
+  const queue = scenario.queues.find((q) => q.id === queueId)?.name;
+  return `"${queue ? `${queue}. ` : ''}${text}"`;
+}
+
 async function runDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { scenario: { type: 'string' } }, strict: true });
   const scenario = scenarioFrom(values.scenario);
@@ -164,7 +188,7 @@ async function runDemo(args: string[]): Promise<number> {
       );
       const agent = scenario.agents.find((a) => a.id === result.decision.agentId);
       const title = `${call.title}  [caller ${maskPhone(call.phone)}${agent ? `, last agent ${agent.username}` : ''}]`;
-      out.write(`${formatDecision(title, result)}\n\n`);
+      out.write(`${formatDecision(title, result, demoWhisper(scenario, result.decision))}\n\n`);
       tally.set(result.decision.route, (tally.get(result.decision.route) ?? 0) + 1);
     }
   } finally {
@@ -229,7 +253,15 @@ async function runLoadCommand(args: string[]): Promise<number> {
     seed: positiveInt(values.seed, 1, 'seed'),
   });
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatLoad(report)}\n`);
-  return report.unanswered === 0 ? 0 : 1;
+  // Every call answered, and every answer inside the budget.
+  return report.unanswered === 0 && report.inBudget === report.answered ? 0 : 1;
+}
+
+function nonNegative(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number of milliseconds`);
+  return n;
 }
 
 async function runBenchCommand(args: string[]): Promise<number> {
@@ -244,10 +276,21 @@ async function runBenchCommand(args: string[]): Promise<number> {
       seed: { type: 'string' },
       out: { type: 'string', default: 'bench-results' },
       json: { type: 'boolean', default: false },
+      'no-cold': { type: 'boolean' },
+      'cold-samples': { type: 'string' },
+      'cold-memory': { type: 'string' },
+      'cold-node': { type: 'string' },
+      'deadline-ms': { type: 'string' },
+      'hop-start-ms': { type: 'string' },
+      'hop-task-ms': { type: 'string' },
+      'hop-state-ms': { type: 'string' },
+      'runtime-init-ms': { type: 'string' },
     },
     strict: true,
   });
   const { runBenchmark, formatReport, SIZES } = await import('../bench/run');
+  const coldMemory = values['cold-memory']?.split(',').map((mb) => positiveInt(mb.trim(), 0, 'cold-memory'));
+  const runtimeInitMs = nonNegative(values['runtime-init-ms'], 'runtime-init-ms');
   const size = values.size ?? 'default';
   if (!(size in SIZES)) throw new UsageError(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
   const report = await runBenchmark({
@@ -258,6 +301,20 @@ async function runBenchCommand(args: string[]): Promise<number> {
     concurrency: positiveInt(values.concurrency, 1, 'concurrency'),
     latency: parseLatency(values.latency, values['no-latency'], '60,250'),
     scaling: !values['no-scaling'],
+    cold: values['no-cold']
+      ? null
+      : {
+          samples: positiveInt(values['cold-samples'], 20, 'cold-samples'),
+          ...(coldMemory ? { memoryMb: coldMemory } : {}),
+          ...(values['cold-node'] ? { node: values['cold-node'] } : {}),
+        },
+    hops: {
+      startSync: nonNegative(values['hop-start-ms'], 'hop-start-ms'),
+      lambdaTask: nonNegative(values['hop-task-ms'], 'hop-task-ms'),
+      otherState: nonNegative(values['hop-state-ms'], 'hop-state-ms'),
+    },
+    ...(runtimeInitMs !== undefined ? { runtimeInitMs } : {}),
+    deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
     outDir: values.out,
     log: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
   });
@@ -285,6 +342,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runBenchCommand(rest);
       case 'doctor':
         return await (await import('./doctor')).runDoctorCommand(rest);
+      case 'simulate':
+        return await (await import('../simulate/command')).runSimulateCommand(rest);
       case undefined:
       case 'help':
       case '--help':

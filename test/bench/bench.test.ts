@@ -39,13 +39,16 @@ describe('synthetic contact center', () => {
 });
 
 describe('benchmark smoke (correctness only, no timing assertions)', () => {
-  it('the pipeline identifies every last agent; the simple approach misses some', async () => {
+  it('the pipeline identifies every last agent, the simple approach misses some, and the draws pair up', async () => {
     const report = await runBenchmark({
       size: 'small',
       seed: 42,
       concurrency: 4,
-      latency: null,
+      // A small model keeps the run short; the pairing is checked all the same.
+      latency: { median: 1, p99: 3 },
       scaling: false,
+      cold: null,
+      warmup: 2,
     });
     const byName = Object.fromEntries(report.contenders.map((c) => [c.name, c]));
 
@@ -53,7 +56,15 @@ describe('benchmark smoke (correctness only, no timing assertions)', () => {
     expect(byName['pipeline-initiated']).toMatchObject({ precision: 1, recall: 1 });
     expect(byName.simple?.recall).toBeLessThan(1);
     expect(byName.pipeline?.apiCallsPerDecision.SearchContacts).toBe(1);
-    expect(formatReport(report)).toContain('precision');
+    expect(report.pairing.ok).toBe(true);
+    expect(report.pairing.shared.SearchContacts).toBeGreaterThan(0);
+    expect(report.pairing.shared.GetCurrentUserData).toBeGreaterThan(0);
+    const shipped = report.designs.find((d) => d.name === 'shipped');
+    const asStates = report.designs.find((d) => d.name === 'pick/choose as states');
+    expect(shipped?.lambdaHops).toBe(4);
+    expect(asStates?.lambdaHops).toBe(2);
+    expect(shipped?.allCold).toBeUndefined();
+    expect(formatReport(report)).toContain('Pairing check: passed');
   });
 });
 

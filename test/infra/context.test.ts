@@ -46,6 +46,15 @@ describe('deployment context', () => {
     },
   );
 
+  it('takes provisioned concurrency as an opt-in whole number, off by default', () => {
+    const base = { instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN };
+    expect(parseDeployContext(ctx(base)).provisionedConcurrency).toBe(0);
+    expect(parseDeployContext(ctx({ ...base, provisionedConcurrency: '2' })).provisionedConcurrency).toBe(2);
+    expect(() => parseDeployContext(ctx({ ...base, provisionedConcurrency: '-1' }))).toThrow(
+      /provisionedConcurrency/,
+    );
+  });
+
   it('accepts a retention CloudWatch Logs allows', () => {
     const settings = parseDeployContext(
       ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, logRetentionDays: '90' }),

@@ -26,18 +26,45 @@ const policyOf = (functionLogicalId: string) => {
 };
 
 describe('Lambda functions', () => {
-  it('run Node.js 22 on ARM64 with tracing, source maps and the pipeline configuration', () => {
+  it('run Node.js 22 on ARM64 with tracing, one vCPU of memory and the pipeline configuration, source maps off at run time', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 1);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
+        MemorySize: 1769,
         TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', LAST_AGENT_LOOKBACK_DAYS: '14' } },
+        Environment: { Variables: { LAST_AGENT_LOOKBACK_DAYS: '14' } },
         LoggingConfig: { LogGroup: expect.anything() },
       });
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
+  });
+
+  it('with provisionedConcurrency, keep N environments of every function behind a "live" alias that Step Functions and Connect call', () => {
+    const { stack } = buildStack({ provisionedConcurrency: '2' });
+    const t = Template.fromStack(stack);
+    t.resourcePropertiesCountIs(
+      'AWS::Lambda::Alias',
+      { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } },
+      Object.keys(TASK_FUNCTIONS).length + 1,
+    );
+    const aliases = t.findResources('AWS::Lambda::Alias');
+    const arn = (target: { functionArn: string }) => stack.resolve(target.functionArn);
+    const [machine] = Object.values(t.findResources('AWS::StepFunctions::StateMachine'));
+    const subs = machine?.Properties.DefinitionSubstitutions;
+    for (const [placeholder, target] of Object.entries(stack.invokeTargets.steps)) {
+      expect(subs[placeholder]).toEqual(arn(target));
+      expect(Object.keys(aliases)).toContain(arn(target).Ref);
+    }
+    const entryAlias = arn(stack.invokeTargets.entry);
+    expect(Object.keys(aliases)).toContain(entryAlias.Ref);
+    t.hasResourceProperties('AWS::Connect::IntegrationAssociation', { IntegrationArn: entryAlias });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: entryAlias,
+      Principal: 'connect.amazonaws.com',
+    });
   });
 
   it('each have an explicit log group with retention', () => {
@@ -207,7 +234,7 @@ describe('Connect wiring', () => {
   });
 
   it('in preferred-agent mode deploys no customer-queue flow', () => {
-    template.resourceCountIs('AWS::Connect::ContactFlow', 1);
+    template.resourcePropertiesCountIs('AWS::Connect::ContactFlow', { Type: 'CUSTOMER_QUEUE' }, 0);
   });
 
   it('creates the contact flow only after the Lambda integration association exists', () => {

@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BASELINE_BUNDLING, type BuildConfig, runColdStart } from '../../bench/cold-start';
+import { TASK_FUNCTIONS } from '../../statemachine/definition';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('cold-start harness (correctness only, no timing assertions)', () => {
+  it('bundles a build, replays a captured decision and measures one function in fresh processes', async () => {
+    const env = { LAST_AGENT_KEY_MODE: 'e164', NODE_OPTIONS: '' };
+    const build: BuildConfig = {
+      name: 'current',
+      srcRoot: ROOT,
+      bundling: { ...BASELINE_BUNDLING, sourceMap: false },
+      hashedKeys: false,
+      functions: Object.fromEntries(
+        ['decide', ...Object.values(TASK_FUNCTIONS)].map((e) => [e, { memoryMb: 1024, env }]),
+      ),
+    };
+    const report = await runColdStart({
+      builds: [build],
+      variants: [{ label: 'current', build: 'current', entries: ['pick-last-agent-contact'] }],
+      samples: 3,
+      node: process.execPath,
+    });
+    const [variant] = report.variants;
+    expect(Object.keys(variant?.functions ?? {})).toEqual(['pick-last-agent-contact']);
+    const pick = variant?.functions['pick-last-agent-contact'];
+    expect(pick?.bundleKb).toBeGreaterThan(0);
+    expect(pick?.coldMs).toBeGreaterThan(pick?.warmMs ?? Number.POSITIVE_INFINITY);
+    expect(variant?.criticalPathMs).toBeUndefined();
+    expect(report.tls).toBe(true);
+  });
+});
