@@ -229,21 +229,6 @@ export async function currentBuildFromStack(): Promise<BuildConfig> {
     const entry = tasks[placeholder];
     if (!entry) continue;
     const config = read(fn);
-    // A step given LAST_AGENT_KEY_MODE=hmac-sha256 without a secret reference fails its
-    // configuration check at the first invocation. The steps never hash, so a reference they
-    // never read costs nothing: the bench adds one and reports it.
-    const env = config.env;
-    if (
-      env.LAST_AGENT_KEY_MODE === 'hmac-sha256' &&
-      !env.LAST_AGENT_KEY_SECRET &&
-      !env.LAST_AGENT_KEY_SECRET_ARN &&
-      !env.LAST_AGENT_KEY_SECRET_PARAMETER
-    ) {
-      env.LAST_AGENT_KEY_SECRET_ARN = SECRET_ARN;
-      notes.push(
-        `${entry}: the stack sets LAST_AGENT_KEY_MODE=hmac-sha256 without a key secret reference, which fails the step's configuration check; measured with LAST_AGENT_KEY_SECRET_ARN added`,
-      );
-    }
     functions[entry] = config;
   }
   const b = stackModule.BUNDLING;

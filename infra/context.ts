@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkEntryConfig } from '../steps/lib/caller';
 import { CONFIG_VARIABLES, type Config, loadConfig } from '../steps/lib/config';
 import { contextAttributeNames, parseContextAttributes, parseReturningCallerPriority } from './whisper';
 
@@ -126,8 +127,8 @@ export function parseDeployContext(get: (key: string) => unknown): DeployContext
   try {
     // The secret the stack creates has no ARN before deployment: validate with a stand-in.
     const standIn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:last-agent-key-000000';
-    config = loadConfig(
-      createKeySecret ? { ...pipelineEnv, LAST_AGENT_KEY_SECRET_ARN: standIn } : pipelineEnv,
+    config = checkEntryConfig(
+      loadConfig(createKeySecret ? { ...pipelineEnv, LAST_AGENT_KEY_SECRET_ARN: standIn } : pipelineEnv),
     );
   } catch (err) {
     throw new ContextError((err as Error).message);

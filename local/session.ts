@@ -1,7 +1,7 @@
 import './polyfills';
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { decide } from '../steps/decide';
-import { customerKeyFor } from '../steps/lib/caller';
+import { checkEntryConfig, customerKeyFor } from '../steps/lib/caller';
 import { type Config, loadConfig } from '../steps/lib/config';
 import { createConnectClient } from '../steps/lib/connect-client';
 import type { FlowResponse } from '../steps/lib/decision';
@@ -44,7 +44,7 @@ export interface SessionOptions {
 }
 
 export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
-  const config = loadConfig(options.env ?? process.env);
+  const config = checkEntryConfig(loadConfig(options.env ?? process.env));
   const { scenario } = options;
   const storedKeyOf =
     options.storedKeyOf ??

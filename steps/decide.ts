@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { checkEntryConfig } from './lib/caller';
 import { type Config, loadConfig, runtimeEnv } from './lib/config';
 import { admitCall } from './lib/connect-event';
 import { Deadline } from './lib/deadline';
@@ -123,7 +124,7 @@ async function withDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T>
  */
 const lambdaDeps = lazyInit(async (): Promise<DecideDeps> => {
   const env = runtimeEnv();
-  let config = loadConfig();
+  let config = checkEntryConfig(loadConfig());
   if (config.keyMode === 'hmac-sha256' && !config.keySecret) {
     const source = config.keySecretParameter
       ? { parameter: config.keySecretParameter }

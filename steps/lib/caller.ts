@@ -1,6 +1,20 @@
 import { createHmac } from 'node:crypto';
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { Config } from './config';
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { type Config, ConfigError, checkKeySecretSource } from './config';
+
+/**
+ * The configuration checks of the entry path (the entry Lambda, the local tools, cdk synth):
+ * a source for the key secret in hashed mode, and a default country libphonenumber supports.
+ */
+export function checkEntryConfig(config: Config): Config {
+  checkKeySecretSource(config);
+  if (!isSupportedCountry(config.defaultCountry as CountryCode)) {
+    throw new ConfigError(
+      `Invalid configuration: LAST_AGENT_DEFAULT_COUNTRY: ${config.defaultCountry} is not a country code libphonenumber supports, such as US or GB (ISO 3166-1 alpha-2; "UK" is not one)`,
+    );
+  }
+  return config;
+}
 
 export type CallerNumber =
   | { kind: 'number'; e164: string }

@@ -87,6 +87,32 @@ describe('Lambda functions', () => {
   });
 });
 
+describe('the environment each function gets', () => {
+  /** The variables as the function will see them; references to resources become stand-ins. */
+  const envOf = (logicalId: string) =>
+    Object.fromEntries(
+      Object.entries(
+        template.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Environment.Variables ?? {},
+      ).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:stand-in-AbCdEf',
+      ]),
+    ) as Record<string, string>;
+
+  it('loads in every step, as at its cold start (a step must not need the key secret)', async () => {
+    const { loadConfig } = await import('../../steps/lib/config');
+    for (const id of Object.values(stackFunctions.steps)) {
+      expect(() => loadConfig(envOf(id)), id).not.toThrow();
+    }
+  });
+
+  it('passes the entry checks in the entry Lambda (hashed keys need a secret source)', async () => {
+    const { loadConfig } = await import('../../steps/lib/config');
+    const { checkEntryConfig } = await import('../../steps/lib/caller');
+    expect(checkEntryConfig(loadConfig(envOf(stackFunctions.entry))).keyMode).toBe('hmac-sha256');
+  });
+});
+
 describe('state machine', () => {
   it('logs no execution data when customer keys are raw E.164 numbers', () => {
     const t = Template.fromStack(buildStack({ LAST_AGENT_KEY_MODE: 'e164' }).stack);
