@@ -6,7 +6,7 @@ import { register } from 'tsx/esm/api';
 // The machines run Node 20; the SDK's notice about Node 22 is noise for a local tool.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-const { main } = await import('../local/cli.ts');
+const { main } = await import('../cli/main.ts');
 const code = await main(process.argv.slice(2));
 // Exit as soon as the command has answered: an abandoned execution (a decision that hit its
 // deadline) may still hold timers of the local state-machine runtime for seconds.

@@ -1,6 +1,6 @@
 import '../local/polyfills';
-import { DEMO_SCENARIO } from '../local/cli';
 import { type Scenario, loadScenarioFile, parseScenario } from '../local/connect/scenario';
+import { DEMO_SCENARIO } from '../local/scenarios';
 import {
   type LocalDecision,
   type LocalSession,

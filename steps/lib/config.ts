@@ -142,7 +142,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * HMAC secret in hashed-key mode. The steps never see the caller's number, so they do not.
  */
 export function checkKeySecretSource(config: Config): Config {
-  if (config.keyMode === 'hmac-sha256' && !config.keySecret && !config.keySecretParameter && !config.keySecretArn) {
+  if (
+    config.keyMode === 'hmac-sha256' &&
+    !config.keySecret &&
+    !config.keySecretParameter &&
+    !config.keySecretArn
+  ) {
     throw new ConfigError(
       'Invalid configuration: LAST_AGENT_KEY_SECRET, LAST_AGENT_KEY_SECRET_PARAMETER or LAST_AGENT_KEY_SECRET_ARN: required when LAST_AGENT_KEY_MODE is hmac-sha256',
     );

@@ -19,11 +19,17 @@ const sources = (dir: string) =>
     .filter((f) => f.endsWith('.ts'));
 
 describe('layering', () => {
-  it('no module of local/ but the CLI imports bench/ (bench uses local/ as a library)', () => {
-    const offenders = sources('local')
-      .filter((f) => f !== 'cli.ts')
-      .filter((f) => importsOf('local', f).some((i) => i.startsWith('bench/')));
+  it('local/ is a library: it imports neither bench/ nor the CLI', () => {
+    const offenders = sources('local').filter((f) =>
+      importsOf('local', f).some((i) => i.startsWith('bench/') || i.startsWith('cli/')),
+    );
     expect(offenders).toEqual([]);
+  });
+
+  it('bench/ does not import the CLI', () => {
+    expect(sources('bench').filter((f) => importsOf('bench', f).some((i) => i.startsWith('cli/')))).toEqual(
+      [],
+    );
   });
 
   it('bench/ has no import cycle (svg.ts and run.ts share report.ts)', () => {

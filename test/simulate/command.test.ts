@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../local/cli';
+import { main } from '../../cli/main';
 
 const EXAMPLE = fileURLToPath(new URL('../../simulate/examples/claims-center.json', import.meta.url));
 

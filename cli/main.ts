@@ -1,17 +1,16 @@
-import './polyfills';
+import '../local/polyfills';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseFault, parseQuotas } from '../local/connect/faults';
+import { type Scenario, ScenarioError, loadScenarioFile } from '../local/connect/scenario';
+import { startLocalConnect } from '../local/connect/server';
+import { DEMO_SCENARIO } from '../local/scenarios';
+import { type LocalDecision, connectEventFor, flowParameters, startLocalSession } from '../local/session';
 import { ConfigError } from '../steps/lib/config';
 import type { FlowResponse } from '../steps/lib/decision';
 import { maskPhone } from '../steps/lib/privacy';
 import { returningCallerWhisper } from '../steps/lib/whisper';
-import { parseFault, parseQuotas } from './connect/faults';
-import { type Scenario, ScenarioError, loadScenarioFile } from './connect/scenario';
-import { startLocalConnect } from './connect/server';
-import { type LocalDecision, connectEventFor, flowParameters, startLocalSession } from './session';
-
-export const DEMO_SCENARIO = fileURLToPath(new URL('./scenarios/demo.json', import.meta.url));
+import { UsageError } from './usage';
 
 const USAGE = `last-agent: returning-caller routing for Amazon Connect, run locally
 
@@ -38,8 +37,6 @@ Usage:
 
 Without --scenario the bundled demo scenario is used. Configuration comes from the same
 LAST_AGENT_* environment variables as the Lambdas (see README).`;
-
-export class UsageError extends Error {}
 
 function scenarioFrom(path: string | undefined): Scenario {
   return loadScenarioFile(path ?? DEMO_SCENARIO);

@@ -12,10 +12,11 @@ import {
   type ServiceQuota,
   ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
-import { DEMO_SCENARIO, UsageError } from './cli';
-import { loadScenarioFile } from './connect/scenario';
-import { startLocalConnect } from './connect/server';
-import { startLocalServiceQuotas } from './service-quotas/server';
+import { loadScenarioFile } from '../local/connect/scenario';
+import { startLocalConnect } from '../local/connect/server';
+import { DEMO_SCENARIO } from '../local/scenarios';
+import { startLocalServiceQuotas } from '../local/service-quotas/server';
+import { UsageError } from './usage';
 
 /**
  * `last-agent doctor`: a read-only preflight of an Amazon Connect instance. Every call is a

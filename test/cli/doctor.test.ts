@@ -6,10 +6,10 @@ import {
   paginateListServiceQuotas,
 } from '@aws-sdk/client-service-quotas';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../local/cli';
+import { type DoctorCheck, type DoctorOptions, type DoctorReport, runDoctor } from '../../cli/doctor';
+import { main } from '../../cli/main';
 import type { Faults, Scenario } from '../../local/connect/scenario';
 import { startLocalConnect } from '../../local/connect/server';
-import { type DoctorCheck, type DoctorOptions, type DoctorReport, runDoctor } from '../../local/doctor';
 import {
   type LocalQuota,
   type LocalServiceQuotasOptions,

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../local/cli';
+import { main } from '../../cli/main';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/last-agent.mjs', import.meta.url));
-const EVENT = fileURLToPath(new URL('./fixtures/connect-event.json', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/last-agent.mjs', import.meta.url));
+const EVENT = fileURLToPath(new URL('../fixtures/connect-event.json', import.meta.url));
 
 afterEach(() => {
   vi.unstubAllEnvs();
