@@ -240,11 +240,17 @@ async function runLoadCommand(args: string[]): Promise<number> {
     },
     strict: true,
   });
+  const quotas = values.quotas ?? 'connect-defaults';
+  try {
+    parseQuotas(quotas);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const { runLoad, formatLoad } = await import('../bench/load');
   const report = await runLoad({
     calls: positiveInt(values.calls, 2000, 'calls'),
     concurrency: positiveInt(values.concurrency, 50, 'concurrency'),
-    quotas: values.quotas ?? 'connect-defaults',
+    quotas,
     latency: parseLatency(values.latency, values['no-latency'], '60,250'),
     deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
     seed: positiveInt(values.seed, 1, 'seed'),

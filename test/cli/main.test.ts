@@ -115,6 +115,7 @@ describe('last-agent CLI', () => {
     [['decide', '--phone', '+14155550123', '--now', 'yesterday'], /--now must be an ISO 8601 time/],
     [['frobnicate'], /unknown command/],
     [['decide', '--phone', '+14155550123', '--fault', 'SearchContacts:explode'], /--fault must be/],
+    [['load', '--quotas', 'bogus', '--calls', '1'], /--quotas must be connect-defaults, off or RPS:BURST/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);
