@@ -1,25 +1,18 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEFINITION_PATH, TASK_FUNCTIONS, type TaskPlaceholder } from '../statemachine/definition';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from '../steps/lib/metrics';
+import { DecisionAlarms } from './constructs/decision-alarms';
 import { buildAgentWaitQueueFlow, buildContactFlow } from './contact-flow';
 import type { DeployContext } from './context';
 import { buildAgentWhisperFlow } from './whisper';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface LastAgentRoutingStackProps extends StackProps {
   settings: DeployContext;
@@ -58,33 +51,8 @@ export const CONNECT_ACCESS: Partial<Record<TaskPlaceholder, { actions: string[]
     ],
   };
 
-/**
- * esbuild settings of every function (bench/cold-start.ts bundles with these to measure what
- * deploys). Only the SDK clients the code imports are bundled (tree-shaken), not the whole SDK.
- */
-export const BUNDLING = {
-  minify: true,
-  // Maps are kept next to the bundle to decode stack traces; without their sources (the
-  // repository has them) they are a third of the size, and the code package with them.
-  sourceMap: true,
-  sourcesContent: false,
-  target: 'node22',
-  format: OutputFormat.CJS,
-  externalModules: [],
-  // ES module entry points let esbuild drop the SDK commands the code never sends.
-  mainFields: ['module', 'main'],
-} satisfies BundlingOptions;
-
-/**
- * Memory, and with it CPU, of every function: Lambda gives one vCPU at 1,769 MB ("Configuring
- * Lambda function memory"). Chosen from measurement, for the cold path: npm run bench starts
- * each bundle in fresh processes under a CPU quota of memory/1769 of a core, and the cold
- * starts summed over the decision's critical path were 3.4 s at 512 MB, 1.7 s at 1,024 MB and
- * 1.0 s at 1,769 MB (docs/performance.md): CPU-bound, so memory buys it almost linearly up to
- * one vCPU, and little beyond (one JavaScript thread). Warm, the price stays small: about $11.5
- * per million decisions for the six functions, against $3.3 at 512 MB (Arm, US East).
- */
-export const MEMORY_MB = 1769;
+export { BUNDLING, MEMORY_MB } from './constructs/step-function';
+import { StepFunction } from './constructs/step-function';
 
 export class LastAgentRoutingStack extends Stack {
   readonly entryFunction: NodejsFunction;
@@ -114,36 +82,15 @@ export class LastAgentRoutingStack extends Stack {
       ...(logKey ? { encryptionKey: logKey } : {}),
     };
 
-    const makeFunction = (
-      name: string,
-      entry: string,
-      timeout: Duration,
-      environment: Record<string, string>,
-    ) => {
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, logGroupProps);
-      return new NodejsFunction(this, name, {
-        entry: join(ROOT, 'steps', `${entry}.ts`),
-        handler: 'handler',
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: MEMORY_MB,
-        timeout,
-        tracing: lambda.Tracing.ACTIVE,
-        logGroup,
-        projectRoot: ROOT,
-        depsLockFilePath: join(ROOT, 'package-lock.json'),
-        // No NODE_OPTIONS=--enable-source-maps: it cost 14-34 ms of each function's cold start,
-        // 111 ms over the critical path (npm run bench, docs/performance.md). The maps still
-        // ship, to decode a trace.
-        environment: { ...settings.pipelineEnv, ...environment },
-        bundling: BUNDLING,
-      });
-    };
-
     this.stepFunctions = Object.fromEntries(
       Object.entries(TASK_FUNCTIONS).map(([placeholder, entry]) => {
         const name = placeholder.replace(/FunctionArn$/, 'Function');
-        return [placeholder, makeFunction(name, entry, Duration.seconds(5), {})];
+        const step = new StepFunction(this, name, {
+          entry,
+          environment: settings.pipelineEnv,
+          logGroup: logGroupProps,
+        });
+        return [placeholder, step.function];
       }),
     ) as Record<TaskPlaceholder, NodejsFunction>;
 
@@ -153,7 +100,7 @@ export class LastAgentRoutingStack extends Stack {
     // AWS Lambda Function Alias from Amazon Connect"). Cost: infra/context.ts, docs/performance.md.
     const invokeTarget = (fn: NodejsFunction): lambda.IFunction =>
       settings.provisionedConcurrency > 0
-        ? new lambda.Alias(this, `${fn.node.id}Live`, {
+        ? new lambda.Alias(fn, 'Live', {
             aliasName: 'live',
             version: fn.currentVersion,
             provisionedConcurrentExecutions: settings.provisionedConcurrency,
@@ -199,9 +146,13 @@ export class LastAgentRoutingStack extends Stack {
       }),
     );
 
-    this.entryFunction = makeFunction('DecideFunction', 'decide', Duration.seconds(8), {
-      STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-    });
+    this.entryFunction = new StepFunction(this, 'DecideFunction', {
+      entry: 'decide',
+      // Connect waits at most 8 s for the flow's Lambda; the decision budget is smaller.
+      timeout: Duration.seconds(8),
+      environment: { ...settings.pipelineEnv, STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      logGroup: logGroupProps,
+    }).function;
     this.stateMachine.grantStartSyncExecution(this.entryFunction);
     if (settings.createKeySecret) {
       // Kept when the stack is deleted: every stored customer key was made with it, so a new
@@ -288,116 +239,14 @@ export class LastAgentRoutingStack extends Stack {
     // Connect validates the flow's Lambda reference on import: the association must exist first.
     contactFlow.node.addDependency(integration);
 
-    this.addOperability(config.deadlineMs, settings);
-    this.addNagSuppressions(instanceArn);
-  }
-
-  private addOperability(deadlineMs: number, settings: DeployContext): void {
-    const fiveMinutes = { period: Duration.minutes(5) };
-    const alarm = (
-      id: string,
-      metric: cloudwatch.IMetric,
-      threshold: number,
-      description: string,
-      periods = 1,
-    ) =>
-      new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: periods,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-    const total = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: METRICS_SERVICE },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      });
-    const alarms = [
-      alarm(
-        'StateMachineFailures',
-        this.stateMachine.metricFailed({ ...fiveMinutes, statistic: 'Sum' }),
-        5,
-        'Decisions failing in the state machine: callers are routed normally.',
-      ),
-      alarm(
-        'StateMachineTimeouts',
-        this.stateMachine.metricTimedOut({ ...fiveMinutes, statistic: 'Sum' }),
-        1,
-        'Decision executions timing out.',
-      ),
-      alarm(
-        'EntryLambdaErrors',
-        this.entryFunction.metricErrors({ ...fiveMinutes, statistic: 'Sum' }),
-        1,
-        'The entry Lambda threw: the contact flow took its error branch.',
-      ),
-      alarm(
-        'EntryLambdaNearDeadline',
-        this.entryFunction.metricDuration({ ...fiveMinutes, statistic: 'p99' }),
-        Math.round(deadlineMs * 0.9),
-        'p99 decision time within 10% of the deadline: decisions are about to time out.',
-        3,
-      ),
-      // Every execution succeeds even when every lookup is denied (each ends in a DEFAULT
-      // decision), so failures are alarmed on the share of LOOKUP_ERROR/CONFIG_ERROR decisions.
-      alarm(
-        'FailedDecisionShare',
-        new cloudwatch.MathExpression({
-          label: 'Failed decisions (%)',
-          expression: 'IF(decisions >= 5, 100 * failed / decisions, 0)',
-          usingMetrics: { decisions: total('Decisions'), failed: total('FailedDecisions') },
-          period: Duration.minutes(5),
-        }),
-        settings.failureAlarmPercent,
-        `More than ${settings.failureAlarmPercent}% of decisions failed (LOOKUP_ERROR or CONFIG_ERROR): permissions, configuration or Connect errors; callers are routed normally.`,
-        2,
-      ),
-    ];
-    if (settings.alarmTopicArn) {
-      const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn);
-      for (const a of alarms) a.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-    }
-    const decisions = (route: string) =>
-      new cloudwatch.MathExpression({
-        label: route,
-        expression: `SUM(SEARCH('{${METRICS_NAMESPACE},service,Route,Reason} Route="${route}" MetricName="Decisions"', 'Sum', 300))`,
-        period: Duration.minutes(5),
-      });
-    new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${this.stackName}-decisions`,
-      widgets: [
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Decisions by route',
-            left: ['LAST_AGENT', 'LAST_QUEUE', 'DEFAULT'].map(decisions),
-            width: 12,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Decisions by reason',
-            left: [
-              new cloudwatch.MathExpression({
-                label: '',
-                expression: `SEARCH('{${METRICS_NAMESPACE},service,Route,Reason} MetricName="Decisions"', 'Sum', 300)`,
-                period: Duration.minutes(5),
-              }),
-            ],
-            width: 12,
-          }),
-        ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Entry Lambda duration (ms)',
-            left: ['p50', 'p99'].map((statistic) => this.entryFunction.metricDuration({ statistic })),
-            width: 12,
-          }),
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 12 }),
-        ],
-      ],
+    new DecisionAlarms(this, 'Operability', {
+      stateMachine: this.stateMachine,
+      entryFunction: this.entryFunction,
+      deadlineMs: config.deadlineMs,
+      failureAlarmPercent: settings.failureAlarmPercent,
+      ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     });
+    this.addNagSuppressions(instanceArn);
   }
 
   /** cdk-nag (AwsSolutions) findings accepted on purpose, each with its reason. */
