@@ -9,29 +9,14 @@ import { type QueueTheory, erlangAMetrics, erlangCMetrics } from './erlang';
 import { type AgentPlan, type PolicyStats, batchHalfWidth, runModel } from './model';
 import { type PolicySpec, expandPolicies, policyLabel } from './policies';
 
-export interface PolicyRow {
+/** A policy's row of the report: its parameters, then its statistics. */
+export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'events'> {
   name: PolicySpec['name'];
   label: string;
   expirySeconds?: number;
   acceptShare?: number;
   maxWaitSeconds?: number;
   preferBusyAgent?: boolean;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  abandonRate: number;
-  pWait: number;
-  asaSeconds: number;
-  serviceLevel: number;
-  continuity: number | null;
-  asaReturningSeconds: number | null;
-  asaNewSeconds: number | null;
-  occupancy: number;
-  answeredAhead: number;
-  answeredAheadShare: number;
-  preferredAnsweredAhead: number;
-  returning: PolicyStats['returning'];
-  ci95: PolicyStats['ci95'];
   /**
    * Differences from `none` (this policy minus none), with 95% half-widths from paired batch
    * means: both ran on the same seed and the same new calls, so the difference is known much

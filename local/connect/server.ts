@@ -11,6 +11,7 @@ import {
   SortOrder,
   SortableFieldName,
 } from '@aws-sdk/client-connect';
+import { BodyError, readJsonObject } from '../http';
 import { type FaultPlan, planFaults } from './faults';
 import {
   OPERATIONS,
@@ -217,7 +218,8 @@ function intInRange(value: unknown, min: number, max: number, what: string, fall
   return n;
 }
 
-function attributeFilter(store: Store, attrs: unknown): ((c: ScenarioContact) => boolean) | undefined {
+/** The contacts a searchable-attribute filter keeps: found through the index, never by scanning. */
+function attributeFilter(store: Store, attrs: unknown): ScenarioContact[] | undefined {
   if (attrs === undefined || attrs === null) return undefined;
   const { Criteria: list, MatchType } = attrs as { Criteria?: unknown; MatchType?: unknown };
   if (!Array.isArray(list) || list.length === 0)
@@ -242,9 +244,11 @@ function attributeFilter(store: Store, attrs: unknown): ((c: ScenarioContact) =>
     return new Set(values.flatMap((v) => store.byAttribute.get(`${c.Key}\u0000${v}`) ?? []));
   });
   // MATCH_ALL / MATCH_EXACT: every criterion; MATCH_ANY: at least one; MATCH_NONE: none.
-  if (matchType === 'MATCH_ANY') return (c) => sets.some((set) => set.has(c));
-  if (matchType === 'MATCH_NONE') return (c) => sets.every((set) => !set.has(c));
-  return (c) => sets.every((set) => set.has(c));
+  if (matchType === 'MATCH_ANY') return [...new Set(sets.flatMap((set) => [...set]))];
+  if (matchType === 'MATCH_NONE')
+    return [...store.byId.values()].filter((c) => sets.every((set) => !set.has(c)));
+  const [first, ...others] = sets;
+  return [...(first ?? [])].filter((c) => others.every((set) => set.has(c)));
 }
 
 function searchContacts(store: Store, body: Json): Json {
@@ -276,17 +280,16 @@ function searchContacts(store: Store, body: Json): Json {
   );
   const methods = asArray(criteria.InitiationMethods, 'SearchCriteria.InitiationMethods');
   for (const m of methods ?? []) oneOf(m, INITIATION_METHODS, 'SearchCriteria.InitiationMethods item');
-  const attributeMatch = attributeFilter(store, criteria.SearchableContactAttributes);
+  const pool = attributeFilter(store, criteria.SearchableContactAttributes) ?? [...store.byId.values()];
 
   const field = CONTACT_FIELDS[rangeType] as keyof ScenarioContact;
   const inRange = (c: ScenarioContact) => {
     const t = epoch(c[field] as string | undefined);
     return t !== undefined && t >= (range.StartTime as number) && t <= (range.EndTime as number);
   };
-  const matches = [...store.byId.values()].filter(
+  const matches = pool.filter(
     (c) =>
       inRange(c) &&
-      (!attributeMatch || attributeMatch(c)) &&
       (!channels || channels.includes(c.channel)) &&
       (!queueIds || (c.queueId !== undefined && queueIds.includes(c.queueId))) &&
       (!agentIds || (c.agentId !== undefined && agentIds.includes(c.agentId))) &&
@@ -673,21 +676,12 @@ const sendError = (res: ServerResponse, e: ConnectHttpError) =>
   send(res, e.status, JSON.stringify({ message: e.message }), e.type);
 
 async function readBody(req: IncomingMessage): Promise<Json> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw invalid('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
   try {
-    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new Error('not an object');
-    return parsed;
-  } catch {
-    throw new ConnectHttpError(400, 'SerializationException', 'request body is not a JSON object');
+    return await readJsonObject(req, MAX_BODY);
+  } catch (err) {
+    if (!(err instanceof BodyError)) throw err;
+    if (err.problem === 'too-large') throw invalid(err.message);
+    throw new ConnectHttpError(400, 'SerializationException', err.message);
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyError, readJsonObject } from '../http';
 
 /**
  * A local Service Quotas: an HTTP server on 127.0.0.1 speaking Service Quotas' awsJson1_1 wire
@@ -165,21 +166,11 @@ export async function startLocalServiceQuotas(
     send(res, e.status, { __type: e.type, message: e.message });
 
   async function readBody(req: IncomingMessage): Promise<Json> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) throw new QuotasError('SerializationException', 'request body too large');
-      chunks.push(chunk as Buffer);
-    }
-    if (size === 0) return {};
     try {
-      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new Error('not an object');
-      return parsed;
-    } catch {
-      throw new QuotasError('SerializationException', 'request body is not a JSON object');
+      return await readJsonObject(req, MAX_BODY);
+    } catch (err) {
+      if (err instanceof BodyError) throw new QuotasError('SerializationException', err.message);
+      throw err;
     }
   }
 

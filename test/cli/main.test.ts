@@ -146,3 +146,15 @@ describe('last-agent CLI', () => {
     expect(decisions.join('\n')).not.toMatch(/4155550\d{3}/);
   });
 });
+
+describe('documentation', () => {
+  it("the README's command synopsis is the CLI's own usage text", async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const { stdout } = await cli(['help']);
+    const usage = stdout.slice(stdout.indexOf('Usage:') + 'Usage:\n'.length, stdout.indexOf('\nWithout'));
+    for (const line of usage.split('\n').filter((l) => l.trim())) {
+      expect(readme).toContain(line.slice(2));
+    }
+  });
+});

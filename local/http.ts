@@ -1,0 +1,35 @@
+import type { IncomingMessage } from 'node:http';
+
+/** Why a request body was refused: too large, or not a JSON object. */
+export class BodyError extends Error {
+  constructor(readonly problem: 'too-large' | 'not-json-object') {
+    super(problem === 'too-large' ? 'request body too large' : 'request body is not a JSON object');
+  }
+}
+
+/**
+ * Reads a JSON object body for the local AWS emulators (an empty body is `{}`); each server turns
+ * a BodyError into its service's own error format.
+ */
+export async function readJsonObject(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new BodyError('too-large');
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BodyError('not-json-object');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BodyError('not-json-object');
+  return parsed as Record<string, unknown>;
+}
