@@ -215,7 +215,8 @@ async function runServe(args: string[]): Promise<number> {
 function parseLatency(value: string | undefined, off: boolean | undefined, fallback: string) {
   if (off) return null;
   const m = /^(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)$/.exec(value ?? fallback);
-  if (!m) throw new UsageError('--latency must be MEDIAN,P99 in milliseconds, e.g. 60,250');
+  if (!m || Number(m[1]) > Number(m[2]))
+    throw new UsageError('--latency must be MEDIAN,P99 in milliseconds with MEDIAN ≤ P99, e.g. 60,250');
   return { median: Number(m[1]), p99: Number(m[2]) };
 }
 
@@ -361,7 +362,8 @@ export async function main(argv: string[]): Promise<number> {
       err instanceof UsageError ||
       err instanceof ScenarioError ||
       err instanceof ConfigError ||
-      (err as Error).name === 'TypeError';
+      // node:util parseArgs reports unknown or malformed options with these codes.
+      String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
     process.stderr.write(`last-agent: ${(err as Error).message}\n`);
     if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
     return known ? 2 : 1;

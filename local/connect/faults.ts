@@ -120,8 +120,11 @@ export function parseQuotas(quotas: string): Faults['throttle'] {
   if (quotas === 'off') return undefined;
   if (quotas === 'connect-defaults') return 'connect-defaults';
   const m = /^(\d+(?:\.\d+)?):(\d+)$/.exec(quotas);
-  if (!m) throw new Error(`--quotas must be connect-defaults, off or RPS:BURST, got "${quotas}"`);
-  const quota = { rps: Number(m[1]), burst: Number(m[2]) };
+  const quota = { rps: Number(m?.[1]), burst: Number(m?.[2]) };
+  if (!m || !(quota.rps > 0) || !(quota.burst >= 1))
+    throw new Error(
+      `--quotas must be connect-defaults, off or RPS:BURST with RPS > 0 and BURST ≥ 1, got "${quotas}"`,
+    );
   return Object.fromEntries(OPERATIONS.map((op) => [op, quota]));
 }
 

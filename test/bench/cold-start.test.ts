@@ -27,7 +27,8 @@ describe('cold-start harness (correctness only, no timing assertions)', () => {
     expect(Object.keys(variant?.functions ?? {})).toEqual(['pick-last-agent-contact']);
     const pick = variant?.functions['pick-last-agent-contact'];
     expect(pick?.bundleKb).toBeGreaterThan(0);
-    expect(pick?.coldMs).toBeGreaterThan(pick?.warmMs ?? Number.POSITIVE_INFINITY);
+    expect(pick?.coldMs).toBeGreaterThan(0);
+    expect(pick?.warmMs).toBeGreaterThan(0);
     expect(variant?.criticalPathMs).toBeUndefined();
     expect(report.tls).toBe(true);
   });

@@ -116,6 +116,9 @@ describe('last-agent CLI', () => {
     [['frobnicate'], /unknown command/],
     [['decide', '--phone', '+14155550123', '--fault', 'SearchContacts:explode'], /--fault must be/],
     [['load', '--quotas', 'bogus', '--calls', '1'], /--quotas must be connect-defaults, off or RPS:BURST/],
+    [['load', '--quotas', '0:0', '--calls', '1'], /RPS > 0 and BURST ≥ 1/],
+    [['load', '--latency', '300,10', '--calls', '1'], /MEDIAN ≤ P99/],
+    [['decide', '--phone', '+14155550123', '--bogus'], /Unknown option/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);

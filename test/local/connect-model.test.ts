@@ -280,7 +280,8 @@ describe('scenario files', () => {
 
   it('a scenario file saved with a UTF-8 byte-order mark loads', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const dir = mkdtempSync('/tmp/scenario-');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/scenario-`);
     writeFileSync(`${dir}/bom.json`, `\uFEFF${JSON.stringify(DEMO)}`);
     expect(loadScenarioFile(`${dir}/bom.json`).agents).toHaveLength(DEMO.agents.length);
   });
