@@ -175,6 +175,13 @@ export class LastAgentRoutingStack extends Stack {
         }),
       );
     }
+    if (config.keySecretArn && !settings.createKeySecret) {
+      // A secret the deployer created: the entry Lambda may read exactly that one. (A customer
+      // managed KMS key on it must also allow this role kms:Decrypt, in the key's policy.)
+      secretsmanager.Secret.fromSecretCompleteArn(this, 'GivenKeySecret', config.keySecretArn).grantRead(
+        this.entryFunction,
+      );
+    }
 
     const entryTarget = invokeTarget(this.entryFunction);
     this.invokeTargets = { entry: entryTarget, steps: stepTargets };

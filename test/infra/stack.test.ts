@@ -340,6 +340,17 @@ describe('hashed customer keys', () => {
     }
   });
 
+  it('lets the entry Lambda read a Secrets Manager secret the deployer created, and creates none', () => {
+    const secretArn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:my-key-AbCdEf';
+    const t = Template.fromStack(buildStack({ LAST_AGENT_KEY_SECRET_ARN: secretArn }).stack);
+    t.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    const read = statements.find((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(read?.Resource).toBe(secretArn);
+  });
+
   it('lets the entry Lambda read exactly the configured SSM parameter', () => {
     const { stack } = buildStack({
       LAST_AGENT_KEY_MODE: 'hmac-sha256',
