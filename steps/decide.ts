@@ -95,7 +95,13 @@ function respond(
     now: deps.now(),
     whisper: deps.config,
   });
-  log.info('decision', decisionMetrics(response.route, response.reason, Number(response.decisionMs)));
+  // The decision line carries the metrics, so it is written even when the log level is raised
+  // above INFO (the failure-share alarm would otherwise go quiet). SILENT stays silent.
+  const level = log.getLevelName();
+  const metricsLog = ['WARN', 'ERROR', 'CRITICAL'].includes(level)
+    ? log.createChild({ logLevel: 'INFO' })
+    : log;
+  metricsLog.info('decision', decisionMetrics(response.route, response.reason, Number(response.decisionMs)));
   return response;
 }
 

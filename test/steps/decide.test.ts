@@ -155,6 +155,14 @@ describe('decide (entry Lambda)', () => {
     expect(metric._aws.CloudWatchMetrics[0].Dimensions).toContainEqual(['service']);
   });
 
+  it('still writes the decision metrics when the log level is raised to WARN', async () => {
+    const lines: string[] = [];
+    const d = deps(async () => ({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }));
+    d.logger = createLogger({ level: 'warn', sink: (l) => lines.push(l) });
+    await decide(event(), d);
+    expect(lines.map((l) => JSON.parse(l)).find((l) => l._aws)).toMatchObject({ Decisions: 1 });
+  });
+
   it('logs the decision with the caller masked', async () => {
     const lines: string[] = [];
     await decide(
