@@ -4,7 +4,7 @@ import {
   type GetCurrentUserDataCommandOutput,
   type UserData,
 } from '@aws-sdk/client-connect';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
 import { Deadline } from './lib/deadline';
@@ -12,8 +12,8 @@ import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/re
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
 import { type AgentAvailability, PipelineInput } from './lib/schemas';
 
-export const AvailabilityInput = PipelineInput.pick({ instanceId: true, deadlineAt: true }).extend({
-  agentId: z.string().min(1).max(256),
+export const AvailabilityInput = z.extend(z.pick(PipelineInput, { instanceId: true, deadlineAt: true }), {
+  agentId: z.string().check(z.minLength(1), z.maxLength(256)),
   channel: PipelineInput.shape.channel,
   /** The queue the call is headed for, when the agent must serve it (preferred-agent routing); '' = no check. */
   membershipQueueId: PipelineInput.shape.membershipQueueId,

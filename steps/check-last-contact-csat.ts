@@ -1,5 +1,5 @@
 import { GetContactAttributesCommand, type GetContactAttributesCommandOutput } from '@aws-sdk/client-connect';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
 import { Deadline } from './lib/deadline';
@@ -7,9 +7,9 @@ import { isNotFound } from './lib/errors';
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
 import { type CsatCheck, PipelineInput } from './lib/schemas';
 
-export const CsatInput = PipelineInput.pick({ instanceId: true, deadlineAt: true }).extend({
+export const CsatInput = z.extend(z.pick(PipelineInput, { instanceId: true, deadlineAt: true }), {
   /** Attributes live on the contact chain, addressed by its initial contact id. */
-  initialContactId: z.string().min(1).max(256),
+  initialContactId: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 export type CsatInput = z.infer<typeof CsatInput>;
 

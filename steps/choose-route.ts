@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Config } from './lib/config';
 import type { Decision, Reason } from './lib/decision';
 import { defineStep, lambdaHandler } from './lib/runtime';

@@ -1,14 +1,17 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { isEligible } from './lib/contacts';
 import { type StepDeps, defineStep, lambdaHandler } from './lib/runtime';
 import { type LastContact, PipelineInput, SearchResult } from './lib/schemas';
 
-export const PickInput = PipelineInput.pick({
-  contactId: true,
-  initialContactId: true,
-  previousContactId: true,
-  currentQueueId: true,
-}).extend({ search: SearchResult });
+export const PickInput = z.extend(
+  z.pick(PipelineInput, {
+    contactId: true,
+    initialContactId: true,
+    previousContactId: true,
+    currentQueueId: true,
+  }),
+  { search: SearchResult },
+);
 export type PickInput = z.infer<typeof PickInput>;
 
 /**

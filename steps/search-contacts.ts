@@ -4,14 +4,14 @@ import {
   type SearchContactsCommandInput,
   type SearchContactsCommandOutput,
 } from '@aws-sdk/client-connect';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { createConnectClient } from './lib/connect-client';
 import { isEligible, newestFirst, reachedAgent } from './lib/contacts';
 import { Deadline } from './lib/deadline';
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
 import { type ContactSummary, PipelineInput, type SearchResult } from './lib/schemas';
 
-export const SearchInput = PipelineInput.omit({ csatGate: true, membershipQueueId: true });
+export const SearchInput = z.omit(PipelineInput, { csatGate: true, membershipQueueId: true });
 export type SearchInput = z.infer<typeof SearchInput>;
 
 /** Keeps the step payload far below Step Functions' 256 KB limit. */

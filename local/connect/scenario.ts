@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AgentStatusType } from '@aws-sdk/client-connect';
 import { z } from 'zod';
-import { Channel } from '../../steps/lib/channel';
+import { Channel as ChannelNames } from '../../steps/lib/channel';
+
+const Channel = z.enum(ChannelNames.options);
 
 const Iso = z.iso.datetime({ offset: true });
 

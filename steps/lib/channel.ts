@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Contact channels the product routes, as Amazon Connect names them (Channel in the API model). */
 export const Channel = z.enum(['VOICE', 'CHAT', 'TASK', 'EMAIL']);

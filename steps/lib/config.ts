@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Channel } from './channel';
 import { DEFAULT_WHISPER_TEMPLATES, whisperTemplate } from './whisper';
 
@@ -7,39 +7,43 @@ export const MAX_DEADLINE_MS = 7000;
 
 /** A whole decimal number as written in an environment variable: no spaces, hex, exponents or fractions. */
 const decimal = (fallback: number, min: number, max: number, what = 'a whole number') =>
-  z
-    .string()
-    .regex(/^\d+$/, `${what} written in decimal digits`)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((v) => v ?? fallback);
+  z.pipe(
+    z.pipe(
+      z.optional(z.string().check(z.regex(/^\d+$/, `${what} written in decimal digits`))),
+      z.transform((v: string | undefined) => (v === undefined ? fallback : Number(v))),
+    ),
+    z.int().check(z.gte(min), z.lte(max)),
+  );
 
 const number = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, 'a decimal number such as 3 or 3.5')
-    .transform(Number)
-    .pipe(z.number().min(min).max(max))
-    .optional()
-    .transform((v) => v ?? fallback);
+  z.pipe(
+    z.pipe(
+      z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/, 'a decimal number such as 3 or 3.5'))),
+      z.transform((v: string | undefined) => (v === undefined ? fallback : Number(v))),
+    ),
+    z.number().check(z.gte(min), z.lte(max)),
+  );
 
 const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+  z.pipe(
+    z.optional(z.enum(['true', 'false', '1', '0', 'yes', 'no'])),
+    z.transform((v: 'true' | 'false' | '1' | '0' | 'yes' | 'no' | undefined): boolean =>
+      v === undefined ? fallback : ['true', '1', 'yes'].includes(v),
+    ),
+  );
 
 const list = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) =>
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v: string | undefined) =>
       (v ?? fallback)
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
-    );
+    ),
+  );
+
+const pattern = (re: RegExp, message: string) => z.string().check(z.regex(re, message));
 
 /**
  * The pipeline configuration. Each key is read from the environment variable named after it
@@ -50,13 +54,13 @@ const list = (fallback: string) =>
 const ConfigSchema = z.object({
   // Connect's model: SearchableContactAttributeKey @length(1, 100); the admin website accepts
   // letters, digits, "-" and "_" in a searchable key.
-  attributeKey: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" or "-", at most 100 characters')
-    .default('CustomerPhoneNumber'),
+  attributeKey: z._default(
+    pattern(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" or "-", at most 100 characters'),
+    'CustomerPhoneNumber',
+  ),
   lookbackDays: decimal(7, 1, 365),
-  channels: list('VOICE').pipe(z.array(Channel).min(1)),
-  searchMode: z.enum(['connected', 'initiated']).default('connected'),
+  channels: z.pipe(list('VOICE'), z.array(Channel).check(z.minLength(1))),
+  searchMode: z._default(z.enum(['connected', 'initiated']), 'connected'),
   pageSize: decimal(25, 1, 100),
   maxPages: decimal(3, 1, 20),
   minTalkSeconds: decimal(0, 0, 86_400),
@@ -69,34 +73,31 @@ const ConfigSchema = z.object({
   /** Still prefer a last agent who is busy (the flow bounds the wait). */
   preferBusy: bool(true),
   lastQueueFallback: bool(false),
-  csatAttribute: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, ".", "_" or "-", at most 128 characters')
-    .optional(),
+  csatAttribute: z.optional(
+    pattern(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, ".", "_" or "-", at most 128 characters'),
+  ),
   minCsat: number(3, 0, 100),
-  csatMissing: z.enum(['pass', 'fail']).default('pass'),
+  csatMissing: z._default(z.enum(['pass', 'fail']), 'pass'),
   deadlineMs: decimal(3000, 200, MAX_DEADLINE_MS),
   // Checked against libphonenumber's supported countries by `checkEntryConfig`
   // (steps/lib/caller.ts), so the steps that never parse a number do not load its metadata.
-  defaultCountry: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US or GB')
-    .default('US'),
-  keyMode: z.enum(['e164', 'hmac-sha256']).default('e164'),
-  keySecret: z.string().min(16, 'at least 16 characters').optional(),
+  defaultCountry: z._default(
+    pattern(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US or GB'),
+    'US',
+  ),
+  keyMode: z._default(z.enum(['e164', 'hmac-sha256']), 'e164'),
+  keySecret: z.optional(z.string().check(z.minLength(16, 'at least 16 characters'))),
   /** SSM SecureString parameter holding the key secret (read once at cold start by the entry Lambda). */
-  keySecretParameter: z
-    .string()
-    .regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name such as /last-agent/key-secret')
-    .optional(),
+  keySecretParameter: z.optional(
+    pattern(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name such as /last-agent/key-secret'),
+  ),
   /** Secrets Manager secret holding the key secret (what the CDK stack creates by default). */
-  keySecretArn: z
-    .string()
-    .regex(
+  keySecretArn: z.optional(
+    pattern(
       /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
       'a Secrets Manager secret ARN',
-    )
-    .optional(),
+    ),
+  ),
   /** Agent-whisper text when the agent taking the call is the last agent; `{ago}` = "2 days ago". */
   whisperSame: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisperSame),
   /** Agent-whisper text when a colleague takes the call. */

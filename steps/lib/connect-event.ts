@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { customerKeyFor, normaliseCaller } from './caller';
 import { Channel } from './channel';
 import type { Config } from './config';
@@ -6,29 +6,26 @@ import type { Reason } from './decision';
 import { maskPhone } from './privacy';
 import type { PipelineInput } from './schemas';
 
-const Id = z.string().min(1).max(256);
+const Id = z.string().check(z.minLength(1), z.maxLength(256));
 
 /**
  * The part of Amazon Connect's Lambda event we use. Connect sends many more fields (and
  * nulls for absent ones); unknown keys are ignored, nulls accepted.
  */
 export const ConnectEvent = z.object({
-  Name: z.string().optional(),
+  Name: z.optional(z.string()),
   Details: z.object({
     ContactData: z.object({
       ContactId: Id,
-      InitialContactId: Id.nullish(),
-      PreviousContactId: Id.nullish(),
-      Channel: z.string().nullish(),
-      InstanceARN: z.string().min(1).max(512),
-      CustomerEndpoint: z
-        .object({ Address: z.unknown(), Type: z.string().nullish() })
-        .passthrough()
-        .nullish(),
-      Queue: z.object({ ARN: z.string().nullish(), Id: z.string().nullish() }).passthrough().nullish(),
-      Attributes: z.record(z.string(), z.unknown()).nullish(),
+      InitialContactId: z.nullish(Id),
+      PreviousContactId: z.nullish(Id),
+      Channel: z.nullish(z.string()),
+      InstanceARN: z.string().check(z.minLength(1), z.maxLength(512)),
+      CustomerEndpoint: z.nullish(z.looseObject({ Address: z.unknown(), Type: z.nullish(z.string()) })),
+      Queue: z.nullish(z.looseObject({ ARN: z.nullish(z.string()), Id: z.nullish(z.string()) })),
+      Attributes: z.nullish(z.record(z.string(), z.unknown())),
     }),
-    Parameters: z.record(z.string(), z.unknown()).nullish(),
+    Parameters: z.nullish(z.record(z.string(), z.unknown())),
   }),
 });
 export type ConnectEvent = z.infer<typeof ConnectEvent>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_WHISPER_TEMPLATES, type WhisperTemplates, renderWhisper, timeAgo } from './whisper';
 
 /** Where the contact flow should send the call. */
@@ -33,13 +33,13 @@ export type Reason = z.infer<typeof Reason>;
 export const Decision = z.object({
   route: Route,
   reason: Reason,
-  agentId: z.string().optional(),
-  queueId: z.string().optional(),
-  lastContactId: z.string().optional(),
+  agentId: z.optional(z.string()),
+  queueId: z.optional(z.string()),
+  lastContactId: z.optional(z.string()),
   /** ISO 8601, when the last contact reached its agent. */
-  lastContactAt: z.string().optional(),
-  agentStatus: z.string().optional(),
-  csat: z.string().optional(),
+  lastContactAt: z.optional(z.string()),
+  agentStatus: z.optional(z.string()),
+  csat: z.optional(z.string()),
 });
 export type Decision = z.infer<typeof Decision>;
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const Secret = z.string().min(16, 'the key secret must have at least 16 characters');
+const Secret = z.string().check(z.minLength(16, 'the key secret must have at least 16 characters'));
 
 /** Where the HMAC key secret lives in AWS: an SSM SecureString parameter or a Secrets Manager secret. */
 export type KeySecretSource = { parameter: string } | { secretArn: string };

@@ -1,5 +1,5 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type Config, loadConfig } from './config';
 import { type Deadline, callWithRetry } from './deadline';
 import { InvalidStepInputError } from './errors';
@@ -29,7 +29,7 @@ export interface Step {
  * malformed payload is an InvalidStepInput error the ASL catches) and its logic, which gets
  * the typed input.
  */
-export function defineStep<S extends z.ZodType, R>(definition: {
+export function defineStep<S extends z.ZodMiniType, R>(definition: {
   state: string;
   input: S;
   run: (input: z.infer<S>, deps: StepDeps) => Promise<R> | R;
@@ -41,7 +41,11 @@ export function defineStep<S extends z.ZodType, R>(definition: {
 }
 
 /** Parses a step payload at the boundary; a malformed payload is a named error the ASL catches. */
-export function parseStepInput<S extends z.ZodType>(schema: S, input: unknown, state: string): z.infer<S> {
+export function parseStepInput<S extends z.ZodMiniType>(
+  schema: S,
+  input: unknown,
+  state: string,
+): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -1,25 +1,27 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Channel } from './channel';
 import { InvalidStepInputError } from './errors';
 
 /** Input of the state machine, built by the entry Lambda. Small and free of raw phone numbers (when hashed). */
+const Id = z.string().check(z.minLength(1), z.maxLength(256));
+
 export const PipelineInput = z.object({
-  instanceId: z.string().min(1).max(100),
-  customerKey: z.string().min(1).max(256),
-  contactId: z.string().min(1).max(256),
-  initialContactId: z.string().min(1).max(256).optional(),
-  previousContactId: z.string().min(1).max(256).optional(),
-  currentQueueId: z.string().min(1).max(256).optional(),
+  instanceId: z.string().check(z.minLength(1), z.maxLength(100)),
+  customerKey: z.string().check(z.minLength(1), z.maxLength(256)),
+  contactId: Id,
+  initialContactId: z.optional(Id),
+  previousContactId: z.optional(Id),
+  currentQueueId: z.optional(Id),
   /**
    * The queue the last agent must serve for the preference to work ('' = no check): the queue the
    * call is headed for in preferred-agent routing. Always present, so the ASL can pass it on.
    */
-  membershipQueueId: z.string().max(256).default(''),
-  channel: Channel.default('VOICE'),
+  membershipQueueId: z._default(z.string().check(z.maxLength(256)), ''),
+  channel: z._default(Channel, 'VOICE'),
   /** Reference time for the lookback window (ISO 8601). */
   now: z.iso.datetime({ offset: true }),
   /** Absolute deadline, epoch milliseconds. */
-  deadlineAt: z.number().int().positive(),
+  deadlineAt: z.int().check(z.positive()),
   csatGate: z.boolean(),
 });
 export type PipelineInput = z.infer<typeof PipelineInput>;
@@ -27,22 +29,22 @@ export type PipelineInput = z.infer<typeof PipelineInput>;
 /** The few fields of a ContactSearchSummary the later states need. Timestamps are epoch seconds. */
 export const ContactSummary = z.object({
   id: z.string(),
-  initialContactId: z.string().optional(),
-  previousContactId: z.string().optional(),
-  channel: z.string().optional(),
-  initiationMethod: z.string().optional(),
-  initiatedAt: z.number().optional(),
-  connectedAt: z.number().optional(),
-  disconnectedAt: z.number().optional(),
-  agentId: z.string().optional(),
-  queueId: z.string().optional(),
+  initialContactId: z.optional(z.string()),
+  previousContactId: z.optional(z.string()),
+  channel: z.optional(z.string()),
+  initiationMethod: z.optional(z.string()),
+  initiatedAt: z.optional(z.number()),
+  connectedAt: z.optional(z.number()),
+  disconnectedAt: z.optional(z.number()),
+  agentId: z.optional(z.string()),
+  queueId: z.optional(z.string()),
 });
 export type ContactSummary = z.infer<typeof ContactSummary>;
 
 export const SearchResult = z.object({
   /** Contacts returned by SearchContacts for this customer, all pages read. */
-  seen: z.number().int().nonnegative(),
-  pages: z.number().int().nonnegative(),
+  seen: z.int().check(z.nonnegative()),
+  pages: z.int().check(z.nonnegative()),
   /** Agent-handled contacts, newest first (bounded to keep the payload small). */
   candidates: z.array(ContactSummary),
 });
@@ -54,7 +56,7 @@ export const LastContact = z.discriminatedUnion('found', [
     contactId: z.string(),
     initialContactId: z.string(),
     agentId: z.string(),
-    queueId: z.string().optional(),
+    queueId: z.optional(z.string()),
     connectedAt: z.iso.datetime(),
   }),
   z.object({ found: z.literal(false), reason: z.enum(['NO_RECENT_CONTACT', 'NO_AGENT_CONTACT']) }),
@@ -64,8 +66,8 @@ export type LastContact = z.infer<typeof LastContact>;
 export const AgentAvailability = z.object({
   status: z.enum(['AVAILABLE', 'BUSY', 'NOT_ROUTABLE', 'OFFLINE', 'NOT_IN_QUEUE']),
   /** Why, for the trace: which rule classified the agent. */
-  detail: z
-    .enum([
+  detail: z.optional(
+    z.enum([
       'LOGGED_OUT',
       'OFFLINE_STATUS',
       'CUSTOM_STATUS',
@@ -73,21 +75,21 @@ export const AgentAvailability = z.object({
       'NEXT_STATUS_CUSTOM',
       'NO_CHANNEL',
       'QUEUE_NOT_IN_PROFILE',
-    ])
-    .optional(),
-  statusName: z.string().optional(),
+    ]),
+  ),
+  statusName: z.optional(z.string()),
 });
 export type AgentAvailability = z.infer<typeof AgentAvailability>;
 
 export const CsatCheck = z.object({
   gate: z.enum(['PASS', 'FAIL', 'SKIPPED']),
-  score: z.string().optional(),
+  score: z.optional(z.string()),
   detail: z.enum(['ABOVE_THRESHOLD', 'BELOW_THRESHOLD', 'MISSING', 'NOT_A_NUMBER', 'GATE_OFF']),
 });
 export type CsatCheck = z.infer<typeof CsatCheck>;
 
 /** Parses a step payload at the boundary; a malformed payload is a named error the ASL catches. */
-export function parseStepInput<S extends z.ZodType>(schema: S, input: unknown, step: string): z.infer<S> {
+export function parseStepInput<S extends z.ZodMiniType>(schema: S, input: unknown, step: string): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

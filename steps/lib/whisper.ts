@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What the agent is told before a returning caller is connected (the agent-whisper flow,
@@ -24,16 +24,19 @@ export const MAX_WHISPER_TEMPLATE_LENGTH = 200;
  * is `{ago}`, and no `$` (flows read `$.` as a JSONPath, so a template never looks like one).
  */
 export const whisperTemplate = (fallback: string) =>
-  z
-    .string()
-    .max(MAX_WHISPER_TEMPLATE_LENGTH, `at most ${MAX_WHISPER_TEMPLATE_LENGTH} characters`)
-    .refine((t) => t.trim() !== '', 'must not be blank')
-    .refine((t) => !t.includes('$'), 'must not contain "$"')
-    .refine((t) => (t.match(/\{[^}]*\}?/g) ?? []).every((p) => p === '{ago}'), {
-      message: 'the only placeholder is {ago}',
-    })
-    .optional()
-    .transform((t) => t ?? fallback);
+  z.pipe(
+    z.optional(
+      z.string().check(
+        z.maxLength(MAX_WHISPER_TEMPLATE_LENGTH, `at most ${MAX_WHISPER_TEMPLATE_LENGTH} characters`),
+        z.refine((t: string) => t.trim() !== '', 'must not be blank'),
+        z.refine((t: string) => !t.includes('$'), 'must not contain "$"'),
+        z.refine((t: string) => (t.match(/\{[^}]*\}?/g) ?? []).every((p) => p === '{ago}'), {
+          message: 'the only placeholder is {ago}',
+        }),
+      ),
+    ),
+    z.transform((t: string | undefined) => t ?? fallback),
+  );
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
 
