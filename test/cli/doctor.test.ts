@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-service-quotas';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type DoctorCheck, type DoctorOptions, type DoctorReport, runDoctor } from '../../cli/doctor';
-import { main } from '../../cli/main';
 import type { Faults, Scenario } from '../../local/connect/scenario';
 import { startLocalConnect } from '../../local/connect/server';
 import {
@@ -16,6 +15,7 @@ import {
   startLocalServiceQuotas,
 } from '../../local/service-quotas/server';
 import { DEMO, demoScenario } from '../helpers';
+import { runCli } from './run-cli';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:last-agent-entry';
 const CLAIMS = DEMO.queues[0]?.id as string;
@@ -80,26 +80,7 @@ function check(report: DoctorReport, id: DoctorCheck['id']): DoctorCheck {
   return c;
 }
 
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,38 +1,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/last-agent.mjs', import.meta.url));
 const EVENT = fileURLToPath(new URL('../fixtures/connect-event.json', import.meta.url));
 
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
-
-/** The CLI in-process: main() with stdout and stderr captured (one child-process test covers bin/). */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = runCli;
 
 describe('the bin wrapper', () => {
   it('runs the TypeScript CLI after npm ci and exits as soon as it has answered, even with a slow fault pending', async () => {

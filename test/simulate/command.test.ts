@@ -3,26 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main';
+import { runCli } from '../cli/run-cli';
 
 const EXAMPLE = fileURLToPath(new URL('../../simulate/examples/claims-center.json', import.meta.url));
 
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 function configFile(config: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
