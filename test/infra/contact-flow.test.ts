@@ -22,25 +22,14 @@ import {
 import { buildAgentWhisperFlow } from '../../infra/whisper';
 import { FLOW_DIR, FLOW_FILES, importableFlow } from '../../infra/write-flows';
 import { FLOW_RESPONSE_KEYS, Route, toFlowResponse } from '../../steps/lib/decision';
-import { INSTANCE_ARN, QUEUE_ARN } from './helpers';
+import { INSTANCE_ARN, QUEUE_ARN, WAIT_FLOW_ARN, WHISPER_FLOW_ARN, flowOptions } from './helpers';
 
 const KEY = 'CustomerPhoneNumber';
-const WAIT_FLOW_ARN = `${INSTANCE_ARN}/contact-flow/bbbbbbbb-2222-4333-8444-555555555555`;
-const WHISPER_FLOW_ARN = `${INSTANCE_ARN}/contact-flow/cccccccc-2222-4333-8444-555555555555`;
 const MODES: RoutingMode[] = ['preferred-agent', 'agent-queue'];
 const KEY_MODES: KeyMode[] = ['e164', 'hmac-sha256'];
 
-const options = (mode: RoutingMode, keyMode: KeyMode = 'e164'): ContactFlowOptions => ({
-  lambdaArn: 'arn:aws:lambda:eu-west-2:123456789012:function:decide',
-  defaultQueueArn: QUEUE_ARN,
-  mode,
-  preferredAgentSeconds: 45,
-  attributeKey: KEY,
-  lambdaTimeoutSeconds: 8,
-  keyMode,
-  agentWaitQueueFlowArn: WAIT_FLOW_ARN,
-  agentWhisperFlowArn: WHISPER_FLOW_ARN,
-});
+const options = (mode: RoutingMode, keyMode: KeyMode = 'e164') =>
+  flowOptions({ mode, keyMode, preferredAgentSeconds: 45 });
 const flowFor = (mode: RoutingMode, keyMode: KeyMode = 'e164') => buildContactFlow(options(mode, keyMode));
 const queueFlow = (maxWaitSeconds = 90) =>
   buildAgentWaitQueueFlow({ defaultQueueArn: QUEUE_ARN, maxWaitSeconds });

@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { ContactFlowOptions } from '../../infra/contact-flow';
 import { parseDeployContext } from '../../infra/context';
 import { LastAgentRoutingStack } from '../../infra/stack';
 
@@ -19,3 +20,20 @@ export function buildStack(context: Record<string, string> = {}, options: { nag?
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack };
 }
+
+export const WAIT_FLOW_ARN = `${INSTANCE_ARN}/contact-flow/bbbbbbbb-2222-4333-8444-555555555555`;
+export const WHISPER_FLOW_ARN = `${INSTANCE_ARN}/contact-flow/cccccccc-2222-4333-8444-555555555555`;
+
+/** Options of the inbound flow as the stack passes them, with overrides. */
+export const flowOptions = (o: Partial<ContactFlowOptions> = {}): ContactFlowOptions => ({
+  lambdaArn: 'arn:aws:lambda:eu-west-2:123456789012:function:decide',
+  defaultQueueArn: QUEUE_ARN,
+  mode: 'preferred-agent',
+  preferredAgentSeconds: 30,
+  attributeKey: 'CustomerPhoneNumber',
+  lambdaTimeoutSeconds: 8,
+  keyMode: 'e164',
+  agentWaitQueueFlowArn: WAIT_FLOW_ARN,
+  agentWhisperFlowArn: WHISPER_FLOW_ARN,
+  ...o,
+});

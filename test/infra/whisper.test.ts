@@ -29,26 +29,15 @@ import {
 } from '../../infra/whisper';
 import { type Decision, type FlowResponse, toFlowResponse } from '../../steps/lib/decision';
 import { returningCallerWhisper } from '../../steps/lib/whisper';
-import { INSTANCE_ARN, QUEUE_ARN, buildStack } from './helpers';
+import { INSTANCE_ARN, QUEUE_ARN, WHISPER_FLOW_ARN, buildStack, flowOptions } from './helpers';
 
 const KEY = 'CustomerPhoneNumber';
-const WHISPER_ARN = `${INSTANCE_ARN}/contact-flow/cccccccc-2222-4333-8444-555555555555`;
+const WHISPER_ARN = WHISPER_FLOW_ARN;
 const ALICE = `${INSTANCE_ARN}/agent/alice`;
 const BOB = `${INSTANCE_ARN}/agent/bob`;
 const NOW = new Date('2026-11-20T10:00:00Z');
 
-const options = (o: Partial<ContactFlowOptions> = {}): ContactFlowOptions => ({
-  lambdaArn: 'arn:aws:lambda:eu-west-2:123456789012:function:decide',
-  defaultQueueArn: QUEUE_ARN,
-  mode: 'preferred-agent',
-  preferredAgentSeconds: 30,
-  attributeKey: KEY,
-  lambdaTimeoutSeconds: 8,
-  keyMode: 'e164',
-  agentWaitQueueFlowArn: `${INSTANCE_ARN}/contact-flow/bbbbbbbb-2222-4333-8444-555555555555`,
-  agentWhisperFlowArn: WHISPER_ARN,
-  ...o,
-});
+const options = flowOptions;
 
 const PRIORITIES: ReturningCallerPriority[] = [
   { kind: 'off' },
