@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   AGENT_WAIT_SECONDS,
   type ContactFlow,
-  type ContactFlowOptions,
   FLOW_IDS,
   type KeyMode,
   QUEUE_FLOW_IDS,

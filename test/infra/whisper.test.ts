@@ -2,7 +2,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type ContactFlow,
-  type ContactFlowOptions,
   FLOW_IDS,
   type KeyMode,
   type RoutingMode,
