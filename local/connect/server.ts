@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   AgentStatusType,
@@ -11,7 +10,7 @@ import {
   SortOrder,
   SortableFieldName,
 } from '@aws-sdk/client-connect';
-import { BodyError, readJsonObject } from '../http';
+import { BodyError, closeServer, listenOnLoopback, readJsonObject } from '../http';
 import { type FaultPlan, planFaults } from './faults';
 import {
   OPERATIONS,
@@ -772,13 +771,9 @@ export async function startLocalConnect(
     void handle(closing.signal, store, plan, stats, req, res);
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server, options.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     instanceArn: store.instanceArn,
     scenario,
     get stats() {
@@ -787,12 +782,10 @@ export async function startLocalConnect(
     resetStats() {
       stats = emptyStats();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Pending injected delays end now: a CLI run exits as soon as it has answered.
-        closing.abort();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      // Pending injected delays end now: a CLI run exits as soon as it has answered.
+      closing.abort();
+      return closeServer(server);
+    },
   };
 }
