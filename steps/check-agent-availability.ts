@@ -9,6 +9,7 @@ import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
 import { Deadline } from './lib/deadline';
 import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/reference-data';
+import type { AgentState } from './lib/routing-store';
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
 import { type AgentAvailability, PipelineInput } from './lib/schemas';
 
@@ -73,7 +74,11 @@ export function classifyAgent(
   return free > 0 ? { status: 'AVAILABLE', ...named } : { status: 'BUSY', ...named };
 }
 
-export async function checkAgentAvailability(
+/**
+ * Availability from Connect's API: GetCurrentUserData filtered to the agent, classified with the
+ * status types, then queue membership from the routing profile's queues.
+ */
+export async function checkAgentAvailabilityByApi(
   input: AvailabilityInput,
   deps: StepDeps,
 ): Promise<AgentAvailability> {
@@ -86,36 +91,117 @@ export async function checkAgentAvailability(
       'GetCurrentUserData',
       new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: [input.agentId] } }),
     ),
-    // Reference data is a refinement: when it cannot be read, classify by Connect's built-in
-    // status names rather than fail the decision.
-    reference
-      .statusTypes(connect, input.instanceId, deadline)
-      .catch((err: unknown) => {
-        logger.warn('agent status types unavailable, using built-in status names', { error: err });
-        return undefined;
-      }),
+    statusTypesOrNames(input, deps, deadline),
   ]);
   const data = answer.UserDataList?.find((u) => u.User?.Id === input.agentId);
   const availability = classifyAgent(data, input.channel, types, deps.config);
   const profileId = data?.RoutingProfile?.Id;
-  if (
-    !input.membershipQueueId ||
-    !profileId ||
-    (availability.status !== 'AVAILABLE' && availability.status !== 'BUSY')
-  )
-    return availability;
+  if (!needsMembershipCheck(input, availability) || !profileId) return availability;
   // Routing criteria only offer a contact to agents whose routing profile serves its queue:
   // preferring anyone else makes the caller wait out the whole preference for nothing.
   try {
     const served = await reference.profileQueues(connect, input.instanceId, profileId, deadline);
-    if (!served.has(queueChannelKey(input.membershipQueueId, input.channel))) {
-      return { ...availability, status: 'NOT_IN_QUEUE', detail: 'QUEUE_NOT_IN_PROFILE' };
-    }
+    return membership(input, availability, served);
   } catch (err) {
     logger.warn('routing profile queues unavailable, not checking queue membership', { error: err });
   }
   return availability;
 }
+
+const needsMembershipCheck = (input: AvailabilityInput, availability: AgentAvailability) =>
+  Boolean(input.membershipQueueId) && (availability.status === 'AVAILABLE' || availability.status === 'BUSY');
+
+function membership(
+  input: AvailabilityInput,
+  availability: AgentAvailability,
+  served: Set<string>,
+): AgentAvailability {
+  return served.has(queueChannelKey(input.membershipQueueId, input.channel))
+    ? availability
+    : { ...availability, status: 'NOT_IN_QUEUE', detail: 'QUEUE_NOT_IN_PROFILE' };
+}
+
+/**
+ * Reference data is a refinement: when it cannot be read, classify by Connect's built-in status
+ * names rather than fail the decision.
+ */
+function statusTypesOrNames(
+  input: AvailabilityInput,
+  deps: StepDeps,
+  deadline: Deadline,
+): Promise<StatusTypes | undefined> {
+  return deps.reference.statusTypes(deps.connect, input.instanceId, deadline).catch((err: unknown) => {
+    deps.logger.warn('agent status types unavailable, using built-in status names', { error: err });
+    return undefined;
+  });
+}
+
+/**
+ * The agent-event-stream snapshot in the shape GetCurrentUserData answers, so one rule
+ * (`classifyAgent`) classifies both sources.
+ */
+export function userDataOf(state: AgentState): UserData {
+  const byChannel = (pick: 'max' | 'available') =>
+    Object.fromEntries(Object.entries(state.slots).map(([channel, s]) => [channel, s[pick]]));
+  return {
+    User: { Id: state.agentId },
+    Status: {
+      ...(state.statusArn ? { StatusArn: state.statusArn } : {}),
+      ...(state.statusName ? { StatusName: state.statusName } : {}),
+    },
+    ...(state.nextStatusName ? { NextStatus: state.nextStatusName } : {}),
+    ...(state.routingProfileId ? { RoutingProfile: { Id: state.routingProfileId } } : {}),
+    MaxSlotsByChannel: byChannel('max'),
+    AvailableSlotsByChannel: byChannel('available'),
+  };
+}
+
+/**
+ * Availability from the routing-state table (LAST_AGENT_SOURCE index or index-then-search): the
+ * agent's last event-stream snapshot, which carries the status with its type, the next status,
+ * the concurrency and the routing profile's queues, so no Connect call is needed. A snapshot
+ * older than agentStateMaxAgeSeconds (no heartbeat: the stream publishes one every 120 s), a
+ * missing one or an unreadable table falls back to GetCurrentUserData; `source` says which.
+ */
+export async function checkAgentAvailability(
+  input: AvailabilityInput,
+  deps: StepDeps,
+): Promise<AgentAvailability> {
+  const { config } = deps;
+  if (config.source === 'search') return checkAgentAvailabilityByApi(input, deps);
+  const deadline = new Deadline(input.deadlineAt, deps.clock);
+  let fallback: NonNullable<AgentAvailability['source']>;
+  try {
+    const { readAgentState } = await import('./lib/routing-store');
+    const { state } = await readAgentState(deps.dynamo, deadline, config.tableName as string, input.agentId);
+    const fresh = state && deps.clock() - state.eventAt <= config.agentStateMaxAgeSeconds * 1000;
+    if (state && fresh) {
+      // The event names the status type (AgentStatus.Type); the cached ListAgentStatuses answer
+      // is read only when it does not, or to type a next status.
+      const needTypes = !state.statusType || Boolean(state.nextStatusName);
+      const types = needTypes ? await statusTypesOrNames(input, deps, deadline) : undefined;
+      const known: StatusTypes = {
+        byArn: new Map(types?.byArn),
+        byName: new Map(types?.byName),
+      };
+      if (state.statusArn && isStatusType(state.statusType))
+        known.byArn.set(state.statusArn, state.statusType);
+      const availability = classifyAgent(userDataOf(state), input.channel, known, config);
+      const checked = needsMembershipCheck(input, availability)
+        ? membership(input, availability, new Set(state.queues))
+        : availability;
+      return { ...checked, source: 'INDEX' };
+    }
+    fallback = state ? 'API_INDEX_STALE' : 'API_INDEX_MISSING';
+  } catch (err) {
+    deps.logger.warn('agent state unreadable, asking Connect', { error: err });
+    fallback = 'API_INDEX_FAILED';
+  }
+  return { ...(await checkAgentAvailabilityByApi(input, deps)), source: fallback };
+}
+
+const isStatusType = (t: string | undefined): t is AgentStatusType =>
+  t === 'ROUTABLE' || t === 'CUSTOM' || t === 'OFFLINE';
 
 export const checkAgentAvailabilityStep = defineStep({
   state: 'Check Agent Availability',
@@ -123,4 +209,8 @@ export const checkAgentAvailabilityStep = defineStep({
   run: checkAgentAvailability,
 });
 
-export const handler = lambdaHandler(checkAgentAvailabilityStep, createConnectClient, createReferenceData);
+export const handler = lambdaHandler(checkAgentAvailabilityStep, {
+  connect: createConnectClient,
+  reference: createReferenceData,
+  dynamo: () => import('./lib/dynamo-client').then((m) => m.createDynamoClient()),
+});

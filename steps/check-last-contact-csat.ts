@@ -56,4 +56,4 @@ export const checkLastContactCsatStep = defineStep({
   run: checkLastContactCsat,
 });
 
-export const handler = lambdaHandler(checkLastContactCsatStep, createConnectClient);
+export const handler = lambdaHandler(checkLastContactCsatStep, { connect: createConnectClient });

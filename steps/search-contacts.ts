@@ -111,13 +111,112 @@ export async function searchRecentContacts(input: SearchInput, deps: StepDeps): 
 
   const sorted = [...candidates.values()].sort(newestFirst);
   deps.logger.debug('searched contacts', { pages, seen, candidates: sorted.length });
-  return { seen, pages, candidates: sorted.slice(0, MAX_CANDIDATES) };
+  return { seen, pages, candidates: sorted.slice(0, MAX_CANDIDATES), source: 'SEARCH' };
+}
+
+/**
+ * Reads the caller's indexed contacts (the event-fed routing-state table) newest first, page by
+ * page within the lookback window, with the same eligibility rule and page budget as the search.
+ * The index keeps what SearchContacts filters server-side (channels, the queue in same-queue
+ * mode) in the item, so those filters apply here.
+ */
+export async function queryIndexedContacts(input: SearchInput, deps: StepDeps): Promise<SearchResult> {
+  const { config } = deps;
+  const { queryCustomerContacts } = await import('./lib/routing-store');
+  const deadline = new Deadline(input.deadlineAt, deps.clock);
+  const criteria = { ...input, minTalkSeconds: config.minTalkSeconds, sameQueue: config.sameQueue };
+  const nowSeconds = Math.floor(Date.parse(input.now) / 1000);
+  const channels = new Set<string>(config.channels);
+  const candidates: ContactSummary[] = [];
+  let seen = 0;
+  let pages = 0;
+  let readUnits = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await queryCustomerContacts(deps.dynamo, deadline, {
+      table: config.tableName as string,
+      customerKey: input.customerKey,
+      fromSeconds: nowSeconds - config.lookbackDays * 86_400,
+      toSeconds: nowSeconds,
+      nowSeconds,
+      limit: config.pageSize,
+      start,
+    });
+    pages++;
+    readUnits += page.capacity;
+    const contacts = page.contacts.filter(
+      (c) =>
+        channels.has(String(c.channel ?? 'VOICE').toUpperCase()) &&
+        !(config.sameQueue && input.currentQueueId && c.queueId !== input.currentQueueId),
+    );
+    seen += contacts.length;
+    candidates.push(...contacts.filter(reachedAgent));
+    start = page.next;
+    if (contacts.some((c) => isEligible(c, criteria))) break;
+  } while (start && pages < config.maxPages);
+  const sorted = candidates.sort(newestFirst);
+  deps.logger.debug('read indexed contacts', { pages, seen, readUnits });
+  return { seen, pages, candidates: sorted.slice(0, MAX_CANDIDATES), source: 'INDEX', readUnits };
+}
+
+/**
+ * The index's half of the contact join (steps/lib/routing-table.ts): this call's contact id
+ * belongs to this customer, so the contact indexer can file the contact events under the key.
+ * A failure costs this one contact's place in the index, never the decision: it is logged.
+ */
+async function recordThisContact(input: SearchInput, deps: StepDeps): Promise<void> {
+  try {
+    const { recordCustomerKey } = await import('./lib/routing-store');
+    await recordCustomerKey(deps.dynamo, new Deadline(input.deadlineAt, deps.clock), {
+      table: deps.config.tableName as string,
+      contactId: input.contactId,
+      customerKey: input.customerKey,
+      nowSeconds: Math.floor(Date.parse(input.now) / 1000),
+      lookbackDays: deps.config.lookbackDays,
+    });
+  } catch (err) {
+    deps.logger.warn('could not record the contact for the index', { error: err });
+  }
+}
+
+/**
+ * The step: `search` asks SearchContacts; `index` reads the routing-state table only;
+ * `index-then-search` reads the table and asks SearchContacts when the table holds no eligible
+ * contact for the caller (history from before the index existed) or cannot be read. Both index
+ * sources record this call's contact for the index.
+ */
+export async function findRecentContacts(input: SearchInput, deps: StepDeps): Promise<SearchResult> {
+  const { source } = deps.config;
+  if (source === 'search') return searchRecentContacts(input, deps);
+  const recording = recordThisContact(input, deps);
+  try {
+    if (source === 'index') return await queryIndexedContacts(input, deps);
+    const criteria = {
+      ...input,
+      minTalkSeconds: deps.config.minTalkSeconds,
+      sameQueue: deps.config.sameQueue,
+    };
+    let indexed: SearchResult;
+    try {
+      indexed = await queryIndexedContacts(input, deps);
+    } catch (err) {
+      deps.logger.warn('index unreadable, searching instead', { error: err });
+      return { ...(await searchRecentContacts(input, deps)), source: 'SEARCH_INDEX_FAILED' };
+    }
+    if (indexed.candidates.some((c) => isEligible(c, criteria))) return indexed;
+    return { ...(await searchRecentContacts(input, deps)), source: 'SEARCH_INDEX_EMPTY' };
+  } finally {
+    await recording;
+  }
 }
 
 export const searchContactsStep = defineStep({
   state: 'Search Recent Contacts',
   input: SearchInput,
-  run: searchRecentContacts,
+  run: findRecentContacts,
 });
 
-export const handler = lambdaHandler(searchContactsStep, createConnectClient);
+export const handler = lambdaHandler(searchContactsStep, {
+  connect: createConnectClient,
+  dynamo: () => import('./lib/dynamo-client').then((m) => m.createDynamoClient()),
+});

@@ -98,6 +98,21 @@ const ConfigSchema = z.object({
       'a Secrets Manager secret ARN',
     ),
   ),
+  /**
+   * Where the search and availability steps read routing state: `search` (SearchContacts and
+   * GetCurrentUserData per call), `index` (the event-fed DynamoDB table only) or
+   * `index-then-search` (the table first, SearchContacts when it has nothing for the caller).
+   */
+  source: z._default(z.enum(['search', 'index', 'index-then-search']), 'search'),
+  /** The routing-state table (steps/lib/routing-table.ts); required unless the source is `search`. */
+  tableName: z.optional(
+    pattern(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name: 3-255 letters, digits, "_", "-" or "."'),
+  ),
+  /**
+   * Agent state older than this is stale and read from GetCurrentUserData instead. The agent
+   * event stream publishes a HEART_BEAT every 120 s when nothing else happens.
+   */
+  agentStateMaxAgeSeconds: decimal(300, 130, 3600),
   /** Agent-whisper text when the agent taking the call is the last agent; `{ago}` = "2 days ago". */
   whisperSame: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisperSame),
   /** Agent-whisper text when a colleague takes the call. */
@@ -134,6 +149,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${envName(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  if (parsed.data.source !== 'search' && !parsed.data.tableName) {
+    throw new ConfigError(
+      `Invalid configuration: LAST_AGENT_TABLE_NAME: required when LAST_AGENT_SOURCE is ${parsed.data.source}`,
+    );
   }
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod/mini';
 import { type Config, loadConfig } from './config';
 import { type Deadline, callWithRetry } from './deadline';
@@ -15,6 +16,8 @@ export interface StepDeps {
   clock: () => number;
   /** Agent status types and routing-profile queues, cached per container with a bounded age. */
   reference: ReferenceData;
+  /** The routing-state table's client (LAST_AGENT_SOURCE index or index-then-search). */
+  dynamo: DynamoDBDocumentClient;
 }
 
 /** A state-machine step: the same `run` serves the Lambda handler and the local runtime. */
@@ -101,27 +104,38 @@ const unavailable = <T extends object>(what: string) =>
     },
   });
 
+/** What a step's Lambda builds once per container: only the clients its code uses. */
+export interface StepClients {
+  connect?: () => ConnectClient;
+  reference?: (maxAgeMs: number) => ReferenceData;
+  /**
+   * Built only when the configured source reads the routing-state table; a dynamic import, so a
+   * `search` deployment never evaluates the DynamoDB client at cold start.
+   */
+  dynamo?: () => Promise<DynamoDBDocumentClient>;
+}
+
 /**
  * The Lambda handler of a step. Its dependencies are built once per container on first use
- * (configuration validated, one Connect client reused across invocations); nothing
+ * (configuration validated, one client per service reused across invocations); nothing
  * caller-specific is kept. Steps that call Connect pass the client factory, the availability
- * step also the reference-data cache.
+ * step also the reference-data cache, the steps that read the routing-state table its client.
  */
-export function lambdaHandler(
-  step: Step,
-  createConnect?: () => ConnectClient,
-  createReference?: (maxAgeMs: number) => ReferenceData,
-): (event: unknown) => Promise<unknown> {
-  const deps = lazyInit((): StepDeps => {
+export function lambdaHandler(step: Step, clients: StepClients = {}): (event: unknown) => Promise<unknown> {
+  const deps = lazyInit(async (): Promise<StepDeps> => {
     const config = loadConfig();
     return {
       config,
-      connect: createConnect ? createConnect() : unavailable<ConnectClient>('Connect client'),
+      connect: clients.connect ? clients.connect() : unavailable<ConnectClient>('Connect client'),
       logger: createLogger(),
       clock: Date.now,
-      reference: createReference
-        ? createReference(config.referenceTtlSeconds * 1000)
+      reference: clients.reference
+        ? clients.reference(config.referenceTtlSeconds * 1000)
         : unavailable<ReferenceData>('reference data'),
+      dynamo:
+        clients.dynamo && config.source !== 'search'
+          ? await clients.dynamo()
+          : unavailable<DynamoDBDocumentClient>('routing-state table (LAST_AGENT_SOURCE is search)'),
     };
   });
   return async (event) => step.run(event, await deps());

@@ -47,6 +47,13 @@ export const SearchResult = z.object({
   pages: z.int().check(z.nonnegative()),
   /** Agent-handled contacts, newest first (bounded to keep the payload small). */
   candidates: z.array(ContactSummary),
+  /**
+   * Where they came from (the trace shows it): SEARCH (SearchContacts), INDEX (the routing-state
+   * table), or SearchContacts after the table had no eligible contact or could not be read.
+   */
+  source: z.optional(z.enum(['SEARCH', 'INDEX', 'SEARCH_INDEX_EMPTY', 'SEARCH_INDEX_FAILED'])),
+  /** DynamoDB read capacity units the index read consumed. */
+  readUnits: z.optional(z.number()),
 });
 export type SearchResult = z.infer<typeof SearchResult>;
 
@@ -78,6 +85,11 @@ export const AgentAvailability = z.object({
     ]),
   ),
   statusName: z.optional(z.string()),
+  /**
+   * Where the agent's state came from with an index source: INDEX (the agent event stream's
+   * snapshot), or GetCurrentUserData because the snapshot was stale, missing or unreadable.
+   */
+  source: z.optional(z.enum(['INDEX', 'API_INDEX_STALE', 'API_INDEX_MISSING', 'API_INDEX_FAILED'])),
 });
 export type AgentAvailability = z.infer<typeof AgentAvailability>;
 

@@ -1,5 +1,6 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { loadConfig } from '../../steps/lib/config';
+import { createDynamoClient } from '../../steps/lib/dynamo-client';
 import { createLogger } from '../../steps/lib/logger';
 import { createReferenceData } from '../../steps/lib/reference-data';
 import type { StepDeps } from '../../steps/lib/runtime';
@@ -18,6 +19,10 @@ export function stepDeps(env: Record<string, string> = {}, clock: () => number =
     logger: createLogger({ level: 'silent' }),
     clock,
     reference: createReferenceData(60_000, clock),
+    dynamo: createDynamoClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    }),
   };
 }
 
