@@ -5,10 +5,13 @@ import { checkEntryConfig, customerKeyFor } from '../steps/lib/caller';
 import { type Config, loadConfig } from '../steps/lib/config';
 import { createConnectClient } from '../steps/lib/connect-client';
 import type { FlowResponse } from '../steps/lib/decision';
+import { createDynamoClient } from '../steps/lib/dynamo-client';
 import { type Logger, createLogger } from '../steps/lib/logger';
 import { createReferenceData } from '../steps/lib/reference-data';
 import type { Scenario } from './connect/scenario';
 import { type LocalConnect, startLocalConnect } from './connect/server';
+import { type DynamoFaults, type LocalDynamo, startLocalDynamo } from './dynamodb/server';
+import { type ReplayStats, replayScenario } from './index-replay';
 import { type ConnectCall, type TraceEntry, createLocalRunner } from './runner';
 
 export interface LocalDecision {
@@ -22,6 +25,11 @@ export interface LocalSession {
   connectClient: ConnectClient;
   config: Config;
   instanceArn: string;
+  /**
+   * With LAST_AGENT_SOURCE index or index-then-search: the local DynamoDB (dynalite behind a fault
+   * proxy) holding the routing-state table, and what replaying the scenario as events put there.
+   */
+  dynamo?: { server: LocalDynamo; replay: ReplayStats };
   /** One call end to end: entry Lambda → local state machine → steps → local Connect. */
   decide(event: unknown): Promise<LocalDecision>;
   close(): Promise<void>;
@@ -41,10 +49,24 @@ export interface SessionOptions {
   storedKeyOf?: (phone: string) => string;
   /** Called for every Connect API call a step makes (IAM conformance). */
   onConnectCall?: (call: ConnectCall) => void;
+  /** Faults and latency of the local DynamoDB (index sources), applied after the replay. */
+  dynamoFaults?: DynamoFaults;
+  /** Index sources: skip replaying the scenario into the table (tests of an empty index). */
+  replay?: boolean;
 }
 
+/** The table name the local runtime uses when LAST_AGENT_TABLE_NAME is not set. */
+export const LOCAL_TABLE_NAME = 'last-agent-routing-state';
+
 export async function startLocalSession(options: SessionOptions): Promise<LocalSession> {
-  const config = checkEntryConfig(loadConfig(options.env ?? process.env));
+  const env = options.env ?? process.env;
+  const config = checkEntryConfig(
+    loadConfig(
+      env.LAST_AGENT_SOURCE && env.LAST_AGENT_SOURCE !== 'search' && !env.LAST_AGENT_TABLE_NAME
+        ? { ...env, LAST_AGENT_TABLE_NAME: LOCAL_TABLE_NAME }
+        : env,
+    ),
+  );
   const { scenario } = options;
   const storedKeyOf =
     options.storedKeyOf ??
@@ -54,7 +76,7 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
   const logger =
     options.logger ??
     createLogger({
-      level: (options.env ?? process.env).LOG_LEVEL ?? 'silent',
+      level: env.LOG_LEVEL ?? 'silent',
       sink: (line) => process.stderr.write(`${line}\n`),
     });
   const client = createConnectClient({
@@ -62,12 +84,21 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
     region: scenario.instance.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const dynamo =
+    config.source === 'search' ? undefined : await startIndex(options, config, connect, logger, storedKeyOf);
   const stepDeps = {
     connect: client,
     config,
     logger,
     clock: Date.now,
     reference: createReferenceData(config.referenceTtlSeconds * 1000),
+    dynamo:
+      dynamo?.client ??
+      createDynamoClient({
+        endpoint: 'http://127.0.0.1:9',
+        region: 'us-east-1',
+        credentials: LOCAL_CREDENTIALS,
+      }),
   };
   const runner = createLocalRunner(
     stepDeps,
@@ -79,6 +110,7 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
     connectClient: client,
     config,
     instanceArn: connect.instanceArn,
+    ...(dynamo ? { dynamo: { server: dynamo.server, replay: dynamo.replay } } : {}),
     async decide(event) {
       let trace: TraceEntry[] = [];
       const decision = await decide(event, {
@@ -96,9 +128,51 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
     },
     async close() {
       client.destroy();
-      await connect.close();
+      stepDeps.dynamo.destroy();
+      await Promise.all([connect.close(), dynamo?.server.close()]);
     },
   };
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * The index sources locally: dynalite on 127.0.0.1 (a DynamoDB-compatible server from npm), the
+ * routing-state table, and the scenario replayed into it as AWS-format events through the real
+ * indexers (local/index-replay.ts). Faults apply after the replay, to the decisions only.
+ */
+async function startIndex(
+  options: SessionOptions,
+  config: Config,
+  connect: LocalConnect,
+  logger: Logger,
+  storedKeyOf: ((phone: string) => string) | undefined,
+) {
+  const server = await startLocalDynamo();
+  try {
+    await server.createRoutingTable(config.tableName as string);
+    const client = createDynamoClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const replay =
+      options.replay === false
+        ? { keys: 0, contactEvents: 0, agentEvents: 0, indexed: 0 }
+        : await replayScenario(options.scenario, {
+            dynamo: client,
+            config,
+            logger,
+            instanceArn: connect.instanceArn,
+            ...(storedKeyOf ? { customerKeyOf: storedKeyOf } : {}),
+          });
+    server.resetStats();
+    if (options.dynamoFaults) server.setFaults(options.dynamoFaults);
+    return { server, client, replay };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
 }
 
 export { type CallOptions, connectEventFor, flowParameters } from './connect/events';

@@ -1,0 +1,67 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { indexAgentEvents } from '../steps/index-agent-events';
+import { type IndexerDeps, indexContactEvent } from '../steps/index-contact-events';
+import type { Config } from '../steps/lib/config';
+import { Deadline } from '../steps/lib/deadline';
+import type { Logger } from '../steps/lib/logger';
+import { recordCustomerKey } from '../steps/lib/routing-store';
+import { agentEventsFor, contactEventsFor, kinesisEventOf } from './connect/event-feed';
+import type { Scenario } from './connect/scenario';
+
+export interface ReplayStats {
+  /** Contacts whose customer key was recorded (what the search step writes for each routed call). */
+  keys: number;
+  contactEvents: number;
+  agentEvents: number;
+  /** Contact events that completed a customer contact. */
+  indexed: number;
+}
+
+export interface ReplayTarget {
+  dynamo: DynamoDBDocumentClient;
+  config: Pick<Config, 'tableName' | 'lookbackDays' | 'attributeKey'>;
+  logger: Logger;
+  instanceArn: string;
+  /** The customer key the local Connect stores for a contact's attribute value (hashed-key mode). */
+  customerKeyOf?: (value: string) => string;
+}
+
+/**
+ * Builds the routing-state table from a scenario as the deployed system would have built it:
+ * each past call passed the search step, which recorded its contact id → customer key, then
+ * Amazon Connect published its contact events (local/connect/event-feed.ts, AWS's format), which
+ * the real contact indexer handled; the agent event stream then published every agent's current
+ * snapshot (stamped now: it is live state), which the real agent indexer handled. So the same
+ * scenario files serve both sources.
+ */
+export async function replayScenario(scenario: Scenario, target: ReplayTarget): Promise<ReplayStats> {
+  const { config } = target;
+  const deps: IndexerDeps = { dynamo: target.dynamo, config, logger: target.logger, clock: Date.now };
+  const stats: ReplayStats = { keys: 0, contactEvents: 0, agentEvents: 0, indexed: 0 };
+  const deadline = new Deadline(Date.now() + 60_000);
+  for (const contact of scenario.contacts) {
+    const value = contact.attributes[config.attributeKey];
+    if (!value) continue;
+    await recordCustomerKey(target.dynamo, deadline, {
+      table: config.tableName as string,
+      contactId: contact.id,
+      // As the local Connect stores it: numbers become keys in hashed-key mode, other values stay.
+      customerKey: target.customerKeyOf && value.startsWith('+') ? target.customerKeyOf(value) : value,
+      nowSeconds: Math.floor(Date.parse(contact.initiationTimestamp) / 1000),
+      lookbackDays: config.lookbackDays,
+    });
+    stats.keys++;
+  }
+  for (const event of contactEventsFor(scenario, { instanceArn: target.instanceArn })) {
+    const outcome = await indexContactEvent(event, deps);
+    stats.contactEvents++;
+    if (outcome.status === 'INDEXED') stats.indexed++;
+  }
+  const agentEvents = agentEventsFor(scenario, { instanceArn: target.instanceArn, at: new Date() });
+  if (agentEvents.length) {
+    const result = await indexAgentEvents(kinesisEventOf(agentEvents), deps);
+    if (result.batchItemFailures.length) throw new Error('agent events could not be indexed');
+    stats.agentEvents = agentEvents.length;
+  }
+  return stats;
+}
