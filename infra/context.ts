@@ -4,6 +4,15 @@ import { CONFIG_VARIABLES, type Config, loadConfig } from '../steps/lib/config';
 import { contextAttributeNames, parseContextAttributes, parseReturningCallerPriority } from './whisper';
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
+/** Kinesis stream names: 1-128 of [a-zA-Z0-9_.-] (CreateStream, StreamName). */
+const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * What the functions' configuration is validated with at synth when the source reads the
+ * routing-state table: the stack creates the table, so its real name is a CloudFormation
+ * reference until deployment (as the key secret's ARN is).
+ */
+export const TABLE_NAME_STAND_IN = 'last-agent-routing-state';
 
 /**
  * The values CloudWatch Logs accepts for a retention (PutRetentionPolicy, retentionInDays:
@@ -39,6 +48,26 @@ const DeployContext = z.object({
   logKmsKeyArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'must be a KMS key ARN')
+    .optional(),
+  /**
+   * LAST_AGENT_SOURCE index or index-then-search: the Kinesis data stream the instance already
+   * publishes its agent events to (contact centres often have one, e.g. for workforce
+   * management). An instance has a single agent event stream (the console offers one "Agent
+   * Events" stream; the API associates a storage config "for the first time" and updates it
+   * after), so when the instance has one, pass its ARN here: the stack then reads that stream
+   * and leaves the instance's configuration alone. Without it, the stack creates an on-demand
+   * stream encrypted with the AWS managed key (aws/kinesis) and registers it as the instance's
+   * agent event stream, which fails if the instance already has one. The stream must be in the
+   * instance's Region (the stack deploys there, and the event source mapping reads a stream of
+   * its own Region). If it is encrypted with a customer managed KMS key, that key's policy must
+   * also allow the agent indexer's role kms:Decrypt. Ignored when the source is `search`.
+   */
+  agentEventStreamArn: z
+    .string()
+    .regex(
+      KINESIS_STREAM_ARN,
+      'must be a Kinesis data stream ARN: arn:aws:kinesis:REGION:ACCOUNT:stream/NAME',
+    )
     .optional(),
   /** SNS topic every alarm notifies. */
   alarmTopicArn: z
@@ -91,7 +120,10 @@ export type DeployContext = z.infer<typeof DeployContext> & {
    * machine's execution logs. Opt out with -c LAST_AGENT_KEY_MODE=e164.
    */
   createKeySecret: boolean;
-  /** The pipeline configuration the functions will load (validated here, at synth). */
+  /**
+   * The pipeline configuration the functions will load (validated here, at synth). With a source
+   * other than `search`, its tableName is TABLE_NAME_STAND_IN: the stack sets the real name.
+   */
   config: Config;
 };
 
@@ -112,6 +144,18 @@ export function parseDeployContext(get: (key: string) => unknown): DeployContext
     const v = get(name);
     if (v !== undefined && v !== null && v !== '') pipelineEnv[name] = String(v);
   }
+  if (pipelineEnv.LAST_AGENT_TABLE_NAME) {
+    throw new ContextError(
+      'LAST_AGENT_TABLE_NAME must not be passed as context: the stack creates the routing-state table and sets it',
+    );
+  }
+  const streamRegion = parsed.data.agentEventStreamArn?.split(':')[3];
+  const instanceRegion = parsed.data.instanceArn.split(':')[3];
+  if (streamRegion && streamRegion !== instanceRegion) {
+    throw new ContextError(
+      `Invalid deployment context: agentEventStreamArn must be in the instance's Region (${instanceRegion}), not ${streamRegion}`,
+    );
+  }
   if (pipelineEnv.LAST_AGENT_KEY_SECRET) {
     throw new ContextError(
       'LAST_AGENT_KEY_SECRET must not be passed as context (it would land in the template)',
@@ -125,10 +169,16 @@ export function parseDeployContext(get: (key: string) => unknown): DeployContext
     !pipelineEnv.LAST_AGENT_KEY_SECRET_ARN;
   let config: Config;
   try {
-    // The secret the stack creates has no ARN before deployment: validate with a stand-in.
+    // The secret and the table the stack creates have no ARN or name before deployment:
+    // validate with stand-ins.
     const standIn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:last-agent-key-000000';
+    const readsTable = (pipelineEnv.LAST_AGENT_SOURCE ?? 'search') !== 'search';
     config = checkEntryConfig(
-      loadConfig(createKeySecret ? { ...pipelineEnv, LAST_AGENT_KEY_SECRET_ARN: standIn } : pipelineEnv),
+      loadConfig({
+        ...pipelineEnv,
+        ...(createKeySecret ? { LAST_AGENT_KEY_SECRET_ARN: standIn } : {}),
+        ...(readsTable ? { LAST_AGENT_TABLE_NAME: TABLE_NAME_STAND_IN } : {}),
+      }),
     );
   } catch (err) {
     throw new ContextError((err as Error).message);
