@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEFINITION_PATH, TASK_FUNCTIONS, type TaskPlaceholder } from '../statemachine/definition';
 import { DecisionAlarms } from './constructs/decision-alarms';
+import { RoutingState, TABLE_NAME_VARIABLE } from './constructs/routing-state';
 import { buildAgentWaitQueueFlow, buildContactFlow } from './contact-flow';
 import type { DeployContext } from './context';
 import { buildAgentWhisperFlow } from './whisper';
@@ -65,6 +66,8 @@ export class LastAgentRoutingStack extends Stack {
   readonly stateMachine: sfn.StateMachine;
   /** The HMAC key secret the stack created (default deployments). */
   keySecret?: secretsmanager.Secret;
+  /** The event-fed routing state (LAST_AGENT_SOURCE index or index-then-search; none for search). */
+  routingState?: RoutingState;
 
   constructor(scope: Construct, id: string, props: LastAgentRoutingStackProps) {
     super(scope, id, props);
@@ -246,6 +249,23 @@ export class LastAgentRoutingStack extends Stack {
     // Connect validates the flow's Lambda reference on import: the association must exist first.
     contactFlow.node.addDependency(integration);
 
+    if (config.source !== 'search') {
+      this.routingState = new RoutingState(this, 'RoutingState', {
+        instanceArn,
+        environment: settings.pipelineEnv,
+        logGroup: logGroupProps,
+        searchFunction: this.stepFunctions.SearchContactsFunctionArn,
+        availabilityFunction: this.stepFunctions.CheckAgentAvailabilityFunctionArn,
+        ...(settings.agentEventStreamArn ? { agentEventStreamArn: settings.agentEventStreamArn } : {}),
+        ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
+      });
+      // Every function loads the whole configuration at cold start, and LAST_AGENT_TABLE_NAME is
+      // required with this source: all of them get the name, only the two readers get access.
+      for (const fn of [this.entryFunction, ...Object.values(this.stepFunctions)]) {
+        fn.addEnvironment(TABLE_NAME_VARIABLE, this.routingState.table.tableName);
+      }
+    }
+
     new DecisionAlarms(this, 'Operability', {
       stateMachine: this.stateMachine,
       entryFunction: this.entryFunction,
@@ -261,7 +281,10 @@ export class LastAgentRoutingStack extends Stack {
     const ack = (scope: Construct, id: string, reason: string) =>
       Validations.of(scope).acknowledge({ id, reason });
     const xray = 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource-level scoping.';
-    for (const fn of [this.entryFunction, ...Object.values(this.stepFunctions)]) {
+    const indexers = this.routingState
+      ? [this.routingState.contactIndexer, this.routingState.agentIndexer]
+      : [];
+    for (const fn of [this.entryFunction, ...Object.values(this.stepFunctions), ...indexers]) {
       ack(
         fn,
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
