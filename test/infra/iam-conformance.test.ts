@@ -77,12 +77,20 @@ function arnFor(format: string, input: Record<string, unknown>): string {
   return format.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? 'any-id');
 }
 
+let requirements: { field: string; action: string }[] | undefined;
+
 /**
  * Actions the API model says a request field needs, read from the doc comments shipped in
  * @aws-sdk/client-connect: "To use <code>SearchableContactAttributes</code> in a search request,
- * the <code>GetContactAttributes</code> action is required".
+ * the <code>GetContactAttributes</code> action is required". Read once: the model files are
+ * over a megabyte, and every call checked asks.
  */
 function modelRequirements(): { field: string; action: string }[] {
+  requirements ??= readModelRequirements();
+  return requirements;
+}
+
+function readModelRequirements(): { field: string; action: string }[] {
   const require = createRequire(import.meta.url);
   const dir = join(dirname(require.resolve('@aws-sdk/client-connect/package.json')), 'dist-types', 'models');
   const text = readdirSync(dir)
