@@ -5,7 +5,13 @@ import { parseFault, parseQuotas } from '../local/connect/faults';
 import { type Scenario, ScenarioError, loadScenarioFile } from '../local/connect/scenario';
 import { startLocalConnect } from '../local/connect/server';
 import { DEMO_SCENARIO } from '../local/scenarios';
-import { type LocalDecision, connectEventFor, flowParameters, startLocalSession } from '../local/session';
+import {
+  type LocalDecision,
+  type LocalSession,
+  connectEventFor,
+  flowParameters,
+  startLocalSession,
+} from '../local/session';
 import { ConfigError } from '../steps/lib/config';
 import type { FlowResponse } from '../steps/lib/decision';
 import { maskPhone } from '../steps/lib/privacy';
@@ -32,6 +38,11 @@ Usage:
                     [--function-arn ARN] [--attribute-key KEY] [--json]
                     read-only preflight of a real instance (default AWS credentials)
   last-agent doctor --local [--attribute-key KEY] [--json]   the same against the demo scenario
+  last-agent backfill --instance-id ID --table NAME [--region R] [--lookback-days N]
+                      [--search-rps 0.4] [--attributes-rps 5] [--checkpoint FILE] [--json]
+                      fill the routing-state table from SearchContacts (default AWS credentials)
+  last-agent backfill --local [--lookback-days N] [--search-rps R] [--attributes-rps R]
+                      [--checkpoint FILE] [--json]   the same from the demo scenario
   last-agent simulate --config FILE [--json] [--out DIR]   policy simulator (docs/simulator.md)
   last-agent help
 
@@ -65,6 +76,20 @@ function parseNow(value: string | undefined): Date | undefined {
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${value}"`);
   return d;
+}
+
+/**
+ * Where the steps read routing state, when it is not SearchContacts (LAST_AGENT_SOURCE): the
+ * local DynamoDB table and what replaying the scenario put in it.
+ */
+function sourceLine(session: LocalSession, scenario: Scenario): string | undefined {
+  const { source } = session.config;
+  if (source === 'search') return undefined;
+  const replay = session.dynamo?.replay;
+  const detail = replay
+    ? `local DynamoDB on 127.0.0.1, ${scenario.contacts.length} contacts replayed as ${replay.contactEvents} contact events and ${replay.agentEvents} agent events`
+    : 'local DynamoDB on 127.0.0.1';
+  return `source: ${source} (${detail})`;
 }
 
 function formatDecision(
@@ -130,7 +155,8 @@ async function runDecide(args: string[]): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       const who = values.phone ? `caller ${maskPhone(values.phone)}` : `event ${values.event}`;
-      process.stdout.write(`${formatDecision(who, result)}\n`);
+      const source = sourceLine(session, scenario);
+      process.stdout.write(`${source ? `${source}\n` : ''}${formatDecision(who, result)}\n`);
     }
     return 0;
   } finally {
@@ -160,20 +186,25 @@ async function runDemo(args: string[]): Promise<number> {
   out.write(
     `Returning-caller routing, local demo: scenario "${scenario.name ?? 'unnamed'}", now ${scenario.now}\n`,
   );
-  out.write(
-    `${scenario.agents.length} agents, ${scenario.contacts.length} past contacts, local Connect on 127.0.0.1\n\n`,
-  );
   const tally = new Map<string, number>();
   // Calls with the same configuration share one session (one local Connect, warm clients).
-  const sessions = new Map<string, Awaited<ReturnType<typeof startLocalSession>>>();
+  const sessions = new Map<string, LocalSession>();
+  const sessionFor = async (env: Record<string, string> | undefined) => {
+    const key = JSON.stringify(env ?? {});
+    let session = sessions.get(key);
+    if (!session) {
+      session = await startLocalSession({ scenario, env: { ...process.env, ...env } });
+      sessions.set(key, session);
+    }
+    return session;
+  };
   try {
+    const source = sourceLine(await sessionFor(scenario.demo[0]?.env), scenario);
+    out.write(
+      `${scenario.agents.length} agents, ${scenario.contacts.length} past contacts, local Connect on 127.0.0.1\n${source ? `${source}\n` : ''}\n`,
+    );
     for (const call of scenario.demo) {
-      const key = JSON.stringify(call.env ?? {});
-      let session = sessions.get(key);
-      if (!session) {
-        session = await startLocalSession({ scenario, env: { ...process.env, ...call.env } });
-        sessions.set(key, session);
-      }
+      const session = await sessionFor(call.env);
       // As the shipped flow does: the call is headed for the scenario's first queue.
       const queue = scenario.queues[0];
       const result = await session.decide(
@@ -346,6 +377,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runBenchCommand(rest);
       case 'doctor':
         return await (await import('./doctor')).runDoctorCommand(rest);
+      case 'backfill':
+        return await (await import('./backfill')).runBackfillCommand(rest);
       case 'simulate':
         return await (await import('../simulate/command')).runSimulateCommand(rest);
       case undefined:

@@ -123,7 +123,32 @@ describe('last-agent CLI', () => {
     }
     const decisions = stdout.split('\n').filter((l) => !l.startsWith('Try:'));
     expect(decisions.join('\n')).not.toMatch(/4155550\d{3}/);
+    expect(stdout).not.toContain('source:');
   });
+
+  it('the demo header and decide name the source when it is not search', async () => {
+    const source =
+      /source: index \(local DynamoDB on 127\.0\.0\.1, 26 contacts replayed as \d+ contact events and 6 agent events\)/;
+    // The demo scenario with its first call only (every call would replay nothing new).
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const scenario = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../local/scenarios/demo.json', import.meta.url)), 'utf8'),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+    const file = join(dir, 'one-call.json');
+    writeFileSync(file, JSON.stringify({ ...scenario, demo: scenario.demo.slice(0, 1) }));
+    const demo = await cli(['demo', '--scenario', file], { LAST_AGENT_SOURCE: 'index' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(demo.code).toBe(0);
+    expect(demo.stdout.split('\n').slice(0, 4).join('\n')).toMatch(source);
+
+    const decide = await cli(['decide', '--phone', '+14155550123'], { LAST_AGENT_SOURCE: 'index' });
+    expect(decide.stdout.split('\n')[0]).toMatch(source);
+    const json = await cli(['decide', '--phone', '+14155550123', '--json'], { LAST_AGENT_SOURCE: 'index' });
+    expect(Object.keys(JSON.parse(json.stdout))).toEqual(['decision', 'trace']);
+  }, 40_000);
 });
 
 describe('documentation', () => {
