@@ -173,7 +173,18 @@ export async function checkAgentAvailability(
   let fallback: NonNullable<AgentAvailability['source']>;
   try {
     const { readAgentState } = await import('./lib/routing-store');
-    const { state } = await readAgentState(deps.dynamo, deadline, config.tableName as string, input.agentId);
+    // The read gets half of the budget, so a slow table leaves time for the fallback.
+    const now = deps.clock();
+    const readDeadline = new Deadline(
+      now + Math.floor(Math.max(0, deadline.at - now) * STATE_READ_SHARE),
+      deps.clock,
+    );
+    const { state } = await readAgentState(
+      deps.dynamo,
+      readDeadline,
+      config.tableName as string,
+      input.agentId,
+    );
     const fresh = state && deps.clock() - state.eventAt <= config.agentStateMaxAgeSeconds * 1000;
     if (state && fresh) {
       // The event names the status type (AgentStatus.Type); the cached ListAgentStatuses answer
@@ -199,6 +210,9 @@ export async function checkAgentAvailability(
   }
   return { ...(await checkAgentAvailabilityByApi(input, deps)), source: fallback };
 }
+
+/** The share of the remaining budget the agent-state read may take before the fallback. */
+export const STATE_READ_SHARE = 0.5;
 
 const isStatusType = (t: string | undefined): t is AgentStatusType =>
   t === 'ROUTABLE' || t === 'CUSTOM' || t === 'OFFLINE';

@@ -159,6 +159,9 @@ export async function queryIndexedContacts(input: SearchInput, deps: StepDeps): 
   return { seen, pages, candidates: sorted.slice(0, MAX_CANDIDATES), source: 'INDEX', readUnits };
 }
 
+/** The share of the remaining budget the contact-join write may take. */
+export const JOIN_WRITE_SHARE = 0.25;
+
 /**
  * The index's half of the contact join (steps/lib/routing-table.ts): this call's contact id
  * belongs to this customer, so the contact indexer can file the contact events under the key.
@@ -167,7 +170,11 @@ export async function queryIndexedContacts(input: SearchInput, deps: StepDeps): 
 async function recordThisContact(input: SearchInput, deps: StepDeps): Promise<void> {
   try {
     const { recordCustomerKey } = await import('./lib/routing-store');
-    await recordCustomerKey(deps.dynamo, new Deadline(input.deadlineAt, deps.clock), {
+    // The step waits for this write (a Lambda is frozen once it returns), so it gets a share of
+    // the budget only: a slow table costs this contact's place in the index, not the decision.
+    const now = deps.clock();
+    const budget = Math.floor(Math.max(0, input.deadlineAt - now) * JOIN_WRITE_SHARE);
+    await recordCustomerKey(deps.dynamo, new Deadline(now + budget, deps.clock), {
       table: deps.config.tableName as string,
       contactId: input.contactId,
       customerKey: input.customerKey,

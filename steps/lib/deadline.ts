@@ -17,7 +17,8 @@ export class Deadline {
   }
 
   signal(): AbortSignal {
-    return AbortSignal.timeout(Math.max(1, this.remaining()));
+    // AbortSignal.timeout takes whole milliseconds only (a fraction is a RangeError).
+    return AbortSignal.timeout(Math.max(1, Math.ceil(this.remaining())));
   }
 }
 

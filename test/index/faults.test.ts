@@ -193,6 +193,16 @@ describe('faults in the index path', () => {
       },
     );
 
+    it('GetItem slower than the deadline → GetCurrentUserData still in time (API_INDEX_FAILED), same decision', async () => {
+      session.dynamo?.server.setFaults({ inject: [{ operation: 'GetItem', kind: 'slow', delayMs: 5_000 }] });
+
+      const result = await decideInBudget('index');
+
+      expect(result.decision).toMatchObject(aliceAvailable);
+      expect(availabilitySource(result)).toBe('API_INDEX_FAILED');
+      expect(session.connect.stats.GetCurrentUserData.requests).toBe(1);
+    });
+
     it('older than LAST_AGENT_AGENT_STATE_MAX_AGE_SECONDS → GetCurrentUserData (API_INDEX_STALE), which says available', async () => {
       const maxAge = 300;
       const result = await withAliceState(
