@@ -28,6 +28,7 @@ import {
 } from '../../infra/whisper';
 import { type Decision, type FlowResponse, toFlowResponse } from '../../steps/lib/decision';
 import { returningCallerWhisper } from '../../steps/lib/whisper';
+import { runCli } from '../cli/run-cli';
 import { INSTANCE_ARN, QUEUE_ARN, WHISPER_FLOW_ARN, buildStack, flowOptions } from './helpers';
 
 const KEY = 'CustomerPhoneNumber';
@@ -398,11 +399,10 @@ describe.each(['preferred-agent', 'agent-queue'])('stack (%s mode)', (routingMod
 });
 
 describe('the demo (npm start)', () => {
+  // In-process: the bin wrapper that `npm start` runs has its own child-process test (test/cli/main.test.ts).
   it('prints what the agent hears for every caller, and never a caller number', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
-    const bin = new URL('../../bin/last-agent.mjs', import.meta.url).pathname;
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'demo'], { timeout: 60_000 });
+    const { code, stdout } = await runCli(['demo']);
+    expect(code).toBe(0);
     const callers = stdout.split('\n▶ ').slice(1);
     expect(callers.length).toBeGreaterThan(5);
     for (const block of callers) expect(block, block).toMatch(/\n {2}agent hears: /);
@@ -416,5 +416,5 @@ describe('the demo (npm start)', () => {
     );
     expect(heard('First-time caller')).toBe("only the instance's default whisper (not a returning caller)");
     expect(stdout.match(/agent hears: .*/g)?.join('\n')).not.toMatch(/\d\D?\d\D?\d\D?\d/);
-  }, 90_000);
+  });
 });
