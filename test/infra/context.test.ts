@@ -98,7 +98,8 @@ describe('deployment context', () => {
 
   it('cdk synth without an instance ARN exits non-zero with the message', async () => {
     const run = promisify(execFile);
-    const result = await run('npx', ['tsx', 'infra/app.ts'], {
+    // What `npx tsx infra/app.ts` (cdk.json's app) runs, without npx's and tsx's extra processes.
+    const result = await run(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
       env: { ...process.env, CDK_CONTEXT_JSON: '{}' },
     }).catch((e) => e);
     expect(result.code).toBe(1);
