@@ -47,6 +47,8 @@ export interface BundleSettings {
   target: string;
   format: 'cjs' | 'esm';
   mainFields: string[];
+  /** esbuild `define` (the stack's routing-state flag: infra/constructs/step-function.ts). */
+  define?: Record<string, string>;
 }
 
 /** The round-1 stack's bundling (infra/stack.ts at the baseline commit). */
@@ -231,7 +233,8 @@ export async function currentBuildFromStack(): Promise<BuildConfig> {
     const config = read(fn);
     functions[entry] = config;
   }
-  const b = stackModule.BUNDLING;
+  // What a default (LAST_AGENT_SOURCE=search) deployment ships.
+  const b = stackModule.bundlingFor(false);
   return {
     name: 'after',
     srcRoot: ROOT,
@@ -242,6 +245,7 @@ export async function currentBuildFromStack(): Promise<BuildConfig> {
       target: b.target,
       format: String(b.format) === 'esm' ? 'esm' : 'cjs',
       mainFields: b.mainFields,
+      define: b.define,
     },
     functions,
     hashedKeys: functions.decide?.env.LAST_AGENT_KEY_MODE === 'hmac-sha256',
@@ -286,6 +290,7 @@ async function bundle(entryFile: string, outDir: string, s: BundleSettings): Pro
     sourcemap: s.sourceMap,
     sourcesContent: s.sourcesContent,
     mainFields: s.mainFields,
+    ...(s.define ? { define: s.define } : {}),
     outfile,
     // The generated simple handler lives outside the tree: let it find this checkout's packages.
     nodePaths: [join(ROOT, 'node_modules')],

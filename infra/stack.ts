@@ -52,7 +52,7 @@ export const CONNECT_ACCESS: Partial<Record<TaskPlaceholder, { actions: string[]
     ],
   };
 
-export { BUNDLING, MEMORY_MB } from './constructs/step-function';
+export { BUNDLING, MEMORY_MB, bundlingFor } from './constructs/step-function';
 import { StepFunction } from './constructs/step-function';
 
 export class LastAgentRoutingStack extends Stack {
@@ -92,6 +92,7 @@ export class LastAgentRoutingStack extends Stack {
           entry,
           environment: settings.pipelineEnv,
           logGroup: logGroupProps,
+          routingState: config.source !== 'search',
         });
         return [placeholder, step.function];
       }),

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import type { Config } from './lib/config';
 import { createConnectClient } from './lib/connect-client';
 import { Deadline } from './lib/deadline';
+import { loadDynamoClient, loadRoutingStore } from './lib/index-modules';
 import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/reference-data';
 import type { AgentState } from './lib/routing-store';
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
@@ -172,7 +173,7 @@ export async function checkAgentAvailability(
   const deadline = new Deadline(input.deadlineAt, deps.clock);
   let fallback: NonNullable<AgentAvailability['source']>;
   try {
-    const { readAgentState } = await import('./lib/routing-store');
+    const { readAgentState } = await loadRoutingStore();
     // The read gets half of the budget, so a slow table leaves time for the fallback.
     const now = deps.clock();
     const readDeadline = new Deadline(
@@ -226,5 +227,5 @@ export const checkAgentAvailabilityStep = defineStep({
 export const handler = lambdaHandler(checkAgentAvailabilityStep, {
   connect: createConnectClient,
   reference: createReferenceData,
-  dynamo: () => import('./lib/dynamo-client').then((m) => m.createDynamoClient()),
+  dynamo: loadDynamoClient,
 });

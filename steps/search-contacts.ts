@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { createConnectClient } from './lib/connect-client';
 import { isEligible, newestFirst, reachedAgent } from './lib/contacts';
 import { Deadline } from './lib/deadline';
+import { loadDynamoClient, loadRoutingStore } from './lib/index-modules';
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
 import { type ContactSummary, PipelineInput, type SearchResult } from './lib/schemas';
 
@@ -122,7 +123,7 @@ export async function searchRecentContacts(input: SearchInput, deps: StepDeps): 
  */
 export async function queryIndexedContacts(input: SearchInput, deps: StepDeps): Promise<SearchResult> {
   const { config } = deps;
-  const { queryCustomerContacts } = await import('./lib/routing-store');
+  const { queryCustomerContacts } = await loadRoutingStore();
   const deadline = new Deadline(input.deadlineAt, deps.clock);
   const criteria = { ...input, minTalkSeconds: config.minTalkSeconds, sameQueue: config.sameQueue };
   const nowSeconds = Math.floor(Date.parse(input.now) / 1000);
@@ -169,7 +170,7 @@ export const JOIN_WRITE_SHARE = 0.25;
  */
 async function recordThisContact(input: SearchInput, deps: StepDeps): Promise<void> {
   try {
-    const { recordCustomerKey } = await import('./lib/routing-store');
+    const { recordCustomerKey } = await loadRoutingStore();
     // The step waits for this write (a Lambda is frozen once it returns), so it gets a share of
     // the budget only: a slow table costs this contact's place in the index, not the decision.
     const now = deps.clock();
@@ -225,5 +226,5 @@ export const searchContactsStep = defineStep({
 
 export const handler = lambdaHandler(searchContactsStep, {
   connect: createConnectClient,
-  dynamo: () => import('./lib/dynamo-client').then((m) => m.createDynamoClient()),
+  dynamo: loadDynamoClient,
 });

@@ -158,6 +158,7 @@ export class RoutingState extends Construct {
       logGroup: props.logGroup,
       timeout: Duration.seconds(10),
       memorySize,
+      routingState: true,
     }).function;
     this.contactIndexer.configureAsyncInvoke({
       // Lambda's default and maximum (0-2,
@@ -236,6 +237,7 @@ export class RoutingState extends Construct {
       // A batch of 100 conditional PutItems, one after another, with the SDK's retries.
       timeout: Duration.seconds(30),
       memorySize,
+      routingState: true,
     }).function;
     // Parameters: https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html.
     // Without bounded retries and record age, a failing record blocks its shard until it expires

@@ -25,6 +25,18 @@ export const BUNDLING = {
   mainFields: ['module', 'main'],
 } satisfies BundlingOptions;
 
+/** The flag the steps test before loading the routing-state code (steps/lib/index-modules.ts). */
+export const INDEX_BUNDLE_FLAG = 'process.env.LAST_AGENT_BUNDLE_INDEX';
+
+/**
+ * The bundling of a deployment: with `routingState` false (LAST_AGENT_SOURCE=search) the flag is
+ * defined "false", esbuild drops the routing-state branches, and the bundles carry no DynamoDB
+ * client (a cold start measured 20 ms slower with it, though never evaluated).
+ */
+export function bundlingFor(routingState: boolean) {
+  return { ...BUNDLING, define: { [INDEX_BUNDLE_FLAG]: JSON.stringify(String(routingState)) } };
+}
+
 /**
  * Memory, and with it CPU, of every function: Lambda gives one vCPU at 1,769 MB ("Configuring
  * Lambda function memory"). Chosen from measurement, for the cold path: npm run bench starts
@@ -51,6 +63,12 @@ export interface StepFunctionProps {
    * @default MEMORY_MB (1,769 MB, one vCPU: the cold path is CPU-bound)
    */
   memorySize?: number;
+  /**
+   * Whether the deployment reads the routing-state table (LAST_AGENT_SOURCE index or
+   * index-then-search): otherwise its code is left out of the bundle (`bundlingFor`).
+   * @default false
+   */
+  routingState?: boolean;
 }
 
 /**
@@ -79,7 +97,7 @@ export class StepFunction extends Construct {
       // 111 ms over the critical path (npm run bench, docs/performance.md). The maps still
       // ship, to decode a trace.
       environment: props.environment,
-      bundling: BUNDLING,
+      bundling: bundlingFor(props.routingState ?? false),
     });
   }
 }
