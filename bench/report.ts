@@ -1,5 +1,6 @@
 import type { ColdModel, HopModel } from './aws-model';
 import type { ColdStartReport } from './cold-start';
+import type { IndexSourceReport } from './index-source';
 import type { LatencyModel, PairingCheck } from './latency';
 
 /** The shapes of `npm run bench`'s results (bench-results/results.json), shared by run.ts and svg.ts. */
@@ -62,6 +63,8 @@ export interface BenchReport {
   model: { hops: HopModel; cold: ColdModel; coldFigures?: string };
   designs: DesignResult[];
   cold?: ColdStartReport;
+  /** The "Routing-state source" section (LAST_AGENT_SOURCE search vs index vs index-then-search). */
+  indexSource?: IndexSourceReport;
   scaling?: {
     history: {
       contactsPerCustomer: number;

@@ -35,6 +35,7 @@ import {
   type TruthCall,
   generateContactCenter,
 } from './generator';
+import { type IndexSourceReport, formatIndexSource, runIndexSource } from './index-source';
 import {
   type LatencyModel,
   PairedLatency,
@@ -62,6 +63,8 @@ export interface BenchOptions {
   /** Connect latency model (ms), paired per logical request; the bench also runs with it off. */
   latency: LatencyModel | null;
   scaling: boolean;
+  /** The "Routing-state source" section (bench/index-source.ts): search vs index vs index-then-search. */
+  index?: boolean;
   /** Cold-start benchmark (fresh processes per sample); null skips it. */
   cold: {
     samples: number;
@@ -556,6 +559,18 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
     log('latency model off …');
     const off = await measuredPass(running, center.truth, null, o, 'off');
 
+    let indexSource: IndexSourceReport | undefined;
+    if (o.index) {
+      indexSource = await runIndexSource({
+        scenario: center.scenario,
+        calls: center.truth,
+        seed: o.seed,
+        latency: o.latency,
+        concurrency: o.concurrency,
+        log,
+      });
+    }
+
     let cold: ColdStartReport | undefined;
     let deployedMb: number | undefined;
     if (o.cold) {
@@ -598,6 +613,7 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
       },
       designs: designs(on.samples, off.samples, models, coldFigures),
       ...(cold ? { cold } : {}),
+      ...(indexSource ? { indexSource } : {}),
     };
     if (o.scaling) report.scaling = await scalingRuns(center, o, size);
 
@@ -736,6 +752,7 @@ export function formatReport(r: BenchReport): string {
     `  runtime start-up per cold function ${r.model.cold.runtimeInit.ms} ms: ${r.model.cold.runtimeInit.source}`,
   ];
   if (r.cold) lines.push('', formatCold(r.cold));
+  if (r.indexSource) lines.push('', formatIndexSource(r.indexSource));
   if (r.scaling) {
     lines.push('', 'Scaling with history (one customer, the agent contact is the oldest):');
     lines.push(

@@ -28,11 +28,13 @@ Usage:
       KIND: throttle, error500, error503, malformed, reset, slow
   last-agent demo [--scenario FILE]
   last-agent load [--calls N] [--concurrency N] [--quotas connect-defaults|off|RPS:BURST]
+                  [--source search|index|index-then-search|all]
                   [--latency MEDIAN,P99 | --no-latency] [--deadline-ms N] [--seed N] [--json]
   last-agent bench [--size small|default|large] [--concurrency N] [--no-latency] [--no-scaling]
                    [--seed N] [--out DIR] [--json] [--no-cold] [--cold-samples N]
                    [--cold-memory MB[,MB...]] [--cold-node PATH] [--deadline-ms N]
                    [--hop-start-ms N] [--hop-task-ms N] [--hop-state-ms N] [--runtime-init-ms N]
+                   [--no-index]
   last-agent serve [--scenario FILE] [--port N]     run the local Connect only
   last-agent doctor --instance-id ID [--region R] [--queue-id ID | --queue-arn ARN]
                     [--function-arn ARN] [--attribute-key KEY] [--json]
@@ -264,6 +266,7 @@ async function runLoadCommand(args: string[]): Promise<number> {
       calls: { type: 'string' },
       concurrency: { type: 'string' },
       quotas: { type: 'string', default: 'connect-defaults' },
+      source: { type: 'string' },
       latency: { type: 'string' },
       'no-latency': { type: 'boolean' },
       'deadline-ms': { type: 'string' },
@@ -278,18 +281,28 @@ async function runLoadCommand(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { runLoad, formatLoad } = await import('../bench/load');
-  const report = await runLoad({
-    calls: positiveInt(values.calls, 2000, 'calls'),
-    concurrency: positiveInt(values.concurrency, 50, 'concurrency'),
-    quotas,
-    latency: parseLatency(values.latency, values['no-latency'], '60,250'),
-    deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
-    seed: positiveInt(values.seed, 1, 'seed'),
-  });
-  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatLoad(report)}\n`);
-  // Every call answered, and every answer inside the budget.
-  return report.unanswered === 0 && report.inBudget === report.answered ? 0 : 1;
+  const { runLoadSources, formatLoad, LOAD_SOURCES } = await import('../bench/load');
+  // Like the Lambdas, the source comes from LAST_AGENT_SOURCE unless --source says otherwise.
+  const source = values.source ?? process.env.LAST_AGENT_SOURCE ?? 'search';
+  if (!(LOAD_SOURCES as readonly string[]).includes(source))
+    throw new UsageError(`--source must be one of ${LOAD_SOURCES.join(', ')}, got "${source}"`);
+  const reports = await runLoadSources(
+    {
+      calls: positiveInt(values.calls, 2000, 'calls'),
+      concurrency: positiveInt(values.concurrency, 50, 'concurrency'),
+      quotas,
+      latency: parseLatency(values.latency, values['no-latency'], '60,250'),
+      deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
+      seed: positiveInt(values.seed, 1, 'seed'),
+    },
+    source as (typeof LOAD_SOURCES)[number],
+    values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+  );
+  // One source: its report, as before; --source all: { reports: [...] }, one per source.
+  const json = reports.length === 1 ? reports[0] : { reports };
+  process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${formatLoad(reports)}\n`);
+  // Every call answered, and every answer inside the budget, for every source.
+  return reports.every((r) => r.unanswered === 0 && r.inBudget === r.answered) ? 0 : 1;
 }
 
 function nonNegative(value: string | undefined, name: string): number | undefined {
@@ -320,6 +333,7 @@ async function runBenchCommand(args: string[]): Promise<number> {
       'hop-task-ms': { type: 'string' },
       'hop-state-ms': { type: 'string' },
       'runtime-init-ms': { type: 'string' },
+      'no-index': { type: 'boolean' },
     },
     strict: true,
   });
@@ -336,6 +350,7 @@ async function runBenchCommand(args: string[]): Promise<number> {
     concurrency: positiveInt(values.concurrency, 1, 'concurrency'),
     latency: parseLatency(values.latency, values['no-latency'], '60,250'),
     scaling: !values['no-scaling'],
+    index: !values['no-index'],
     cold: values['no-cold']
       ? null
       : {
