@@ -38,11 +38,12 @@ export async function replayScenario(scenario: Scenario, target: ReplayTarget): 
   const { config } = target;
   const deps: IndexerDeps = { dynamo: target.dynamo, config, logger: target.logger, clock: Date.now };
   const stats: ReplayStats = { keys: 0, contactEvents: 0, agentEvents: 0, indexed: 0 };
-  const deadline = new Deadline(Date.now() + 60_000);
+  // Each write gets its own budget: a large scenario takes minutes in all.
+  const budget = () => new Deadline(Date.now() + 10_000);
   for (const contact of scenario.contacts) {
     const value = contact.attributes[config.attributeKey];
     if (!value) continue;
-    await recordCustomerKey(target.dynamo, deadline, {
+    await recordCustomerKey(target.dynamo, budget(), {
       table: config.tableName as string,
       contactId: contact.id,
       // As the local Connect stores it: numbers become keys in hashed-key mode, other values stay.

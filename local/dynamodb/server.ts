@@ -22,6 +22,7 @@
  * ReturnValuesOnConditionCheckFailure (a failed condition returns no Item).
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   Agent,
   type IncomingMessage,
@@ -287,6 +288,9 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
   let plan = planFor(options.faults ?? {}, fallbackSeed);
   let stats = emptyStats();
   const closing = new AbortController();
+  // Every pending delay listens on this signal; under load there are far more than Node's
+  // default warning threshold of 10.
+  setMaxListeners(0, closing.signal);
   const inFlight = new Set<Promise<unknown>>();
 
   const db: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
