@@ -26,6 +26,7 @@ import {
   type ScenarioRoutingProfile,
   agentStatusesOf,
   routingProfilesOf,
+  slotsOf,
   stableId,
 } from './scenario';
 
@@ -256,31 +257,6 @@ function offlineStatus(statuses: ScenarioAgentStatus[]): ScenarioAgentStatus {
       type: 'OFFLINE',
     }
   );
-}
-
-/**
- * Slots per channel the way the local Connect's GetCurrentUserData computes them: the routing
- * profile's concurrency (or, in scenarios without routing profiles, the agent's own `slots`),
- * less the contacts the agent holds.
- */
-export function slotsOf(
-  scenario: Pick<Scenario, 'routingProfiles'>,
-  agent: ScenarioAgent,
-  profile: ScenarioRoutingProfile | undefined,
-): { channel: string; max: number; available: number }[] {
-  const explicit = scenario.routingProfiles !== undefined;
-  const channels = new Set([...Object.keys(agent.slots), ...Object.keys(profile?.channels ?? {})]);
-  const out: { channel: string; max: number; available: number }[] = [];
-  for (const channel of channels) {
-    const s = agent.slots[channel as keyof typeof agent.slots];
-    const cap = explicit
-      ? (profile?.channels[channel as keyof ScenarioRoutingProfile['channels']] ?? 0)
-      : (s?.max ?? 0);
-    if (cap === 0 && !s) continue;
-    const held = Math.max(s?.active ?? 0, agent.contacts.filter((c) => c.channel === channel).length);
-    out.push({ channel, max: cap, available: Math.max(0, cap - held) });
-  }
-  return out;
 }
 
 /** One agent event stream record about `agent`, as of the scenario (its status, profile, contacts). */

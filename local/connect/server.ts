@@ -21,6 +21,7 @@ import {
   type ScenarioRoutingProfile,
   agentStatusesOf,
   routingProfilesOf,
+  slotsOf,
 } from './scenario';
 
 /**
@@ -399,18 +400,10 @@ function getCurrentUserData(store: Store, body: Json): Json {
       const available: Record<string, number> = {};
       // Slots come from the agent's routing profile (MediaConcurrency), or from the agent's
       // own `slots` in scenarios that predate routing profiles.
-      const channels = new Set([...Object.keys(a.slots), ...Object.keys(profile?.channels ?? {})]);
-      for (const channel of channels) {
-        const explicit = store.scenario.routingProfiles !== undefined;
-        const s = a.slots[channel as keyof typeof a.slots];
-        const cap = explicit
-          ? (profile?.channels[channel as keyof ScenarioRoutingProfile['channels']] ?? 0)
-          : (s?.max ?? 0);
-        if (cap === 0 && !s) continue;
-        const held = Math.max(s?.active ?? 0, a.contacts.filter((c) => c.channel === channel).length);
-        max[channel] = cap;
-        active[channel] = held;
-        available[channel] = Math.max(0, cap - held);
+      for (const slot of slotsOf(store.scenario, a, profile)) {
+        max[slot.channel] = slot.max;
+        active[slot.channel] = slot.active;
+        available[slot.channel] = slot.available;
       }
       return {
         User: { Id: a.id, Arn: `${instanceArn}/agent/${a.id}` },

@@ -66,3 +66,23 @@ export async function callWithRetry<T>(
     }
   }
 }
+
+/**
+ * Sends one AWS SDK command within the deadline, with the deadline-aware retry policy. Any client
+ * (Connect, DynamoDB); `operation` names the call in errors, retries and logs (class names do not
+ * survive minification).
+ */
+export function sendWithin<T>(
+  // biome-ignore lint/suspicious/noExplicitAny: any SDK client and any of its commands
+  client: { send(command: any, options: { abortSignal: AbortSignal }): Promise<unknown> },
+  deadline: Deadline,
+  operation: string,
+  // biome-ignore lint/suspicious/noExplicitAny: any SDK command of that client
+  command: any,
+): Promise<T> {
+  return callWithRetry(
+    operation,
+    deadline,
+    (abortSignal) => client.send(command, { abortSignal }) as Promise<T>,
+  );
+}

@@ -9,7 +9,7 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { type Deadline, callWithRetry } from './deadline';
+import { type Deadline, sendWithin as sendDynamo } from './deadline';
 import {
   SINGLETON_SK,
   TTL_ATTRIBUTE,
@@ -28,21 +28,6 @@ import { ContactSummary } from './schemas';
  */
 
 const DAY_SECONDS = 86_400;
-
-/** Sends one DynamoDB command within the deadline, with the deadline-aware retry policy. */
-export function sendDynamo<T>(
-  dynamo: DynamoDBDocumentClient,
-  deadline: Deadline,
-  operation: string,
-  // biome-ignore lint/suspicious/noExplicitAny: any command of the document client
-  command: any,
-): Promise<T> {
-  return callWithRetry(
-    operation,
-    deadline,
-    (abortSignal) => dynamo.send(command, { abortSignal }) as Promise<T>,
-  );
-}
 
 /** A stored customer contact or contact join: a ContactSummary plus the key and the expiry. */
 const StoredContact = z.extend(ContactSummary, {

@@ -2,7 +2,7 @@ import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod/mini';
 import { type Config, loadConfig } from './config';
-import { type Deadline, callWithRetry } from './deadline';
+import { type Deadline, sendWithin } from './deadline';
 import { InvalidStepInputError } from './errors';
 import { type Logger, createLogger } from './logger';
 import type { ReferenceData } from './reference-data';
@@ -59,11 +59,7 @@ export function parseStepInput<S extends z.ZodMiniType>(
   return parsed.data;
 }
 
-/**
- * Sends one Connect command within the deadline, with the deadline-aware retry policy
- * (steps/lib/deadline.ts). `operation` names the call in errors, retries and logs (class
- * names do not survive minification).
- */
+/** Sends one Connect command within the deadline, with the retry policy (`sendWithin`). */
 export function sendConnect<T>(
   deps: Pick<StepDeps, 'connect'>,
   deadline: Deadline,
@@ -71,11 +67,7 @@ export function sendConnect<T>(
   // biome-ignore lint/suspicious/noExplicitAny: any SDK command of the Connect client
   command: any,
 ): Promise<T> {
-  return callWithRetry(
-    operation,
-    deadline,
-    (abortSignal) => deps.connect.send(command, { abortSignal }) as Promise<T>,
-  );
+  return sendWithin<T>(deps.connect, deadline, operation, command);
 }
 
 /**

@@ -22,7 +22,7 @@ import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server'
 import { DEMO_SCENARIO } from '../../local/scenarios';
 import { type LocalSession, connectEventFor, flowParameters, startLocalSession } from '../../local/session';
 import { createDynamoClient } from '../../steps/lib/dynamo-client';
-import { runCli } from './run-cli';
+import { captureOutput, runCli } from './run-cli';
 
 const demo = loadScenarioFile(DEMO_SCENARIO);
 /** Agent-handled demo contacts in the default 7-day lookback (the 8-day-old one is outside). */
@@ -40,23 +40,8 @@ const FAST = ['--search-rps', '100', '--attributes-rps', '200'];
 
 /** The command in-process with hooks (runCli covers the plain CLI), output captured. */
 async function backfill(args: string[], hooks: BackfillHooks = {}) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runBackfillCommand(args, hooks);
-    return { code, stdout, stderr, json: args.includes('--json') ? JSON.parse(stdout) : undefined };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const result = await captureOutput(() => runBackfillCommand(args, hooks));
+  return { ...result, json: args.includes('--json') ? JSON.parse(result.stdout) : undefined };
 }
 
 /** Times at which each SearchContacts request was released by its pacer, and the gaps between them. */

@@ -10,6 +10,17 @@ export async function runCli(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+  try {
+    return await captureOutput(() => main(args));
+  } finally {
+    vi.unstubAllEnvs();
+  }
+}
+
+/** Runs a command in-process with stdout and stderr captured. */
+export async function captureOutput(
+  command: () => Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -21,11 +32,10 @@ export async function runCli(
     return true;
   });
   try {
-    const code = await main(args);
+    const code = await command();
     return { code, stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
-    vi.unstubAllEnvs();
   }
 }
