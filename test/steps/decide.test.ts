@@ -1,6 +1,6 @@
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectEventFor } from '../../local/connect/events';
 import { type DecideDeps, type Executor, decide } from '../../steps/decide';
 import { loadConfig } from '../../steps/lib/config';
@@ -175,6 +175,8 @@ describe('decide (entry Lambda)', () => {
 });
 
 describe('Lambda handler', () => {
+  // A fresh module (cold start) even when another test file of the same worker loaded it.
+  beforeEach(() => vi.resetModules());
   afterEach(() => {
     vi.unstubAllEnvs();
     vi.resetModules();
@@ -193,6 +195,8 @@ describe('Lambda handler', () => {
 describe('Step Functions executor', () => {
   const sfn = mockClient(SFNClient);
   afterEach(() => sfn.reset());
+  // The mock patches SFNClient, which other test files of the same worker share.
+  afterAll(() => sfn.restore());
   const input = { customerKey: 'k' } as PipelineInput;
   const deadline = { check: () => undefined, signal: () => AbortSignal.timeout(1000) } as never;
   const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:last-agent';

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { readKeySecret } from '../../steps/lib/key-secret';
 import { INSTANCE_ARN } from './fixtures';
 
@@ -17,6 +17,12 @@ afterEach(() => {
   secrets.reset();
   vi.unstubAllEnvs();
   vi.resetModules();
+});
+// The mocks patch the SDK classes, which other test files of the same worker share.
+afterAll(() => {
+  ssm.restore();
+  sfn.restore();
+  secrets.restore();
 });
 
 describe('key secret from SSM', () => {
