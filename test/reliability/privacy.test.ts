@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type LocalSession, startLocalSession } from '../../local/session';
 import { createLogger } from '../../steps/lib/logger';
-import { DEMO, callFrom, demoPhone, demoScenario } from '../helpers';
+import { DEMO, DEMO_NO_LATENCY, callFrom, demoPhone, demoScenario } from '../helpers';
 
 const SECRET = 'a-long-enough-test-secret';
 // Any run of the demo numbers' digits, formatted or not: "+14155550123", "(415) 555-0123", "415.555.0123".
@@ -17,7 +17,7 @@ async function capture(env: Record<string, string>, faults = false) {
             inject: [{ operation: 'GetCurrentUserData', kind: 'error500', rate: 1, delayMs: 0 }],
           },
         })
-      : DEMO,
+      : DEMO_NO_LATENCY,
     env,
     logger: createLogger({ level: 'debug', sink: (l) => lines.push(l) }),
   });
@@ -66,11 +66,11 @@ describe('privacy', () => {
     const oldConfig = loadConfig(hashed(SECRET));
     // The local Connect holds keys made with SECRET; this session decides with a rotated secret.
     const rotated = await startLocalSession({
-      scenario: DEMO,
+      scenario: DEMO_NO_LATENCY,
       env: hashed(`${SECRET}-rotated`),
       storedKeyOf: (phone) => customerKeyFor(phone, oldConfig),
     });
-    const current = await startLocalSession({ scenario: DEMO, env: hashed(SECRET) });
+    const current = await startLocalSession({ scenario: DEMO_NO_LATENCY, env: hashed(SECRET) });
     try {
       const before = await current.decide(callFrom(current, demoPhone('Alice) is free')));
       const after = await rotated.decide(callFrom(rotated, demoPhone('Alice) is free')));
@@ -93,7 +93,7 @@ describe('privacy', () => {
 
 describe('no state leaks between callers', () => {
   it('a decision for one caller carries nothing of the previous one', async () => {
-    const session = await startLocalSession({ scenario: DEMO, env: {} });
+    const session = await startLocalSession({ scenario: DEMO_NO_LATENCY, env: {} });
     try {
       const first = await session.decide(callFrom(session, demoPhone('Alice) is free')));
       const second = await session.decide(callFrom(session, 'anonymous'));
@@ -108,6 +108,7 @@ describe('no state leaks between callers', () => {
   });
 
   it('concurrent callers each get their own answer', async () => {
+    // With the demo's latency model, so that the concurrent calls' requests interleave.
     const session = await startLocalSession({ scenario: DEMO, env: {} });
     try {
       const calls = DEMO.demo.slice(0, 6);

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../local/connect/scenario';
-import { DEMO, callFrom, demoPhone, withSession } from '../helpers';
+import { DEMO, DEMO_NO_LATENCY, callFrom, demoPhone, withSession } from '../helpers';
 
 const id = (username: string) => DEMO.agents.find((a) => a.username === username)?.id;
 const contactIdOf = (name: string, phone: string) =>
   DEMO.contacts.filter((c) => c.attributes.CustomerPhoneNumber === phone && c.agentId === id(name)).at(-1)
     ?.id;
 
+// Without the demo's latency model: these are about which contact is found, not when.
 describe('cases a naive implementation gets wrong', () => {
   for (const mode of ['connected', 'initiated'] as const) {
     it(`finds an agent contact older than 12 newer IVR-only and abandoned contacts (${mode} search)`, async () => {
       const phone = demoPhone('hidden behind');
       await withSession(
-        { env: { LAST_AGENT_SEARCH_MODE: mode, LAST_AGENT_PAGE_SIZE: '5' } },
+        { scenario: DEMO_NO_LATENCY, env: { LAST_AGENT_SEARCH_MODE: mode, LAST_AGENT_PAGE_SIZE: '5' } },
         async (session) => {
           const { decision, trace } = await session.decide(callFrom(session, phone));
 
@@ -30,7 +31,7 @@ describe('cases a naive implementation gets wrong', () => {
 
   it('takes the agent after a transfer, not the first agent of the call', async () => {
     const phone = demoPhone('Transferred');
-    await withSession({}, async (session) => {
+    await withSession({ scenario: DEMO_NO_LATENCY }, async (session) => {
       const { decision } = await session.decide(callFrom(session, phone));
 
       expect(decision.agentId).toBe(id('alice'));
@@ -43,7 +44,7 @@ describe('cases a naive implementation gets wrong', () => {
     const firstLeg = DEMO.contacts.find(
       (c) => c.attributes.CustomerPhoneNumber === phone && !c.initialContactId,
     );
-    await withSession({}, async (session) => {
+    await withSession({ scenario: DEMO_NO_LATENCY }, async (session) => {
       // The call being routed is the transfer chain itself (e.g. a transfer back into the flow).
       const event = callFrom(session, phone, { contactId: 'new-leg' });
       event.Details.ContactData.InitialContactId = firstLeg?.id as string;
@@ -58,7 +59,7 @@ describe('cases a naive implementation gets wrong', () => {
     const now = '2026-11-20T10:00:00Z';
     const scenarioWith = (daysAgoSeconds: number) =>
       parseScenario({
-        ...DEMO,
+        ...DEMO_NO_LATENCY,
         contacts: [
           {
             id: 'edge',
