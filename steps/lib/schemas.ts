@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { Channel } from './channel';
-import { InvalidStepInputError } from './errors';
 
 /** Input of the state machine, built by the entry Lambda. Small and free of raw phone numbers (when hashed). */
 const Id = z.string().check(z.minLength(1), z.maxLength(256));
@@ -99,15 +98,3 @@ export const CsatCheck = z.object({
   detail: z.enum(['ABOVE_THRESHOLD', 'BELOW_THRESHOLD', 'MISSING', 'NOT_A_NUMBER', 'GATE_OFF']),
 });
 export type CsatCheck = z.infer<typeof CsatCheck>;
-
-/** Parses a step payload at the boundary; a malformed payload is a named error the ASL catches. */
-export function parseStepInput<S extends z.ZodMiniType>(schema: S, input: unknown, step: string): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new InvalidStepInputError(
-      `${step}: invalid input at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`,
-    );
-  }
-  return parsed.data;
-}
