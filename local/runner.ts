@@ -127,6 +127,17 @@ function recordingClient(deps: StepDeps, state: string, onCall: (call: ConnectCa
   return { ...deps, connect };
 }
 
+let machine: StateMachine | undefined;
+
+/**
+ * The validated state machine, built once per process: building one compiles its schema
+ * validator (about 0.2 s of CPU), and an execution keeps no state in it.
+ */
+function sharedMachine(): StateMachine {
+  machine ??= new StateMachine(localDefinition() as never, { validationOptions: { checkArn: true } });
+  return machine;
+}
+
 /**
  * Runs statemachine/*.asl.json in-process with aws-local-stepfunctions, each Task state mapped
  * to the same step code the Lambdas run.
@@ -135,7 +146,7 @@ export function createLocalRunner(
   deps: StepDeps,
   options: { onConnectCall?: (call: ConnectCall) => void } = {},
 ) {
-  const machine = new StateMachine(localDefinition() as never, { validationOptions: { checkArn: true } });
+  const machine = sharedMachine();
   const { onConnectCall } = options;
   const handlers = Object.fromEntries(
     STEPS.map((s) => {
