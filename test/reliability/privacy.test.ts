@@ -1,3 +1,4 @@
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type LocalSession, startLocalSession } from '../../local/session';
 import { createLogger } from '../../steps/lib/logger';
@@ -34,12 +35,40 @@ describe('privacy', () => {
   it.each([
     ['E.164 keys', {}],
     ['hashed keys', { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: SECRET }],
+    // The index sources: the replay's indexers and the table reads log through the same sink.
+    ['E.164 keys, index source', { LAST_AGENT_SOURCE: 'index' }],
+    [
+      'hashed keys, index-then-search source',
+      {
+        LAST_AGENT_SOURCE: 'index-then-search',
+        LAST_AGENT_KEY_MODE: 'hmac-sha256',
+        LAST_AGENT_KEY_SECRET: SECRET,
+      },
+    ],
   ])('no caller number in clear in any log line or trace (%s), failures included', async (_label, env) => {
     for (const faults of [false, true]) {
       const { lines, results } = await capture(env, faults);
       expect(lines.length).toBeGreaterThan(DEMO.demo.length);
       for (const line of lines) expect(line).not.toMatch(CLEAR_NUMBER);
       for (const { trace } of results) expect(JSON.stringify(trace)).not.toMatch(CLEAR_NUMBER);
+    }
+  });
+
+  it('in hashed mode the routing-state table holds no caller number, only HMAC keys', async () => {
+    const session = await startLocalSession({
+      scenario: DEMO_NO_LATENCY,
+      env: { LAST_AGENT_SOURCE: 'index', LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: SECRET },
+    });
+    try {
+      for (const call of DEMO.demo) await session.decide(callFrom(session, call.phone));
+      const { Items = [] } = await (session.dynamo?.server.client as DynamoDBClient).send(
+        new ScanCommand({ TableName: session.config.tableName }),
+      );
+      const customers = Items.filter((i) => i.pk?.S?.startsWith('C#'));
+      expect(customers.length).toBeGreaterThan(5);
+      for (const item of Items) expect(JSON.stringify(item)).not.toMatch(CLEAR_NUMBER);
+    } finally {
+      await session.close();
     }
   });
 
