@@ -1,13 +1,9 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import type { IndexerDeps } from './index-contact-events';
-import { loadConfig } from './lib/config';
 import { Deadline } from './lib/deadline';
-import { createDynamoClient } from './lib/dynamo-client';
-import { createLogger } from './lib/logger';
+import { type IndexerDeps, indexerInvocation } from './lib/indexer';
 import { type AgentState, putAgentState } from './lib/routing-store';
 import { idFromArn } from './lib/routing-table';
-import { lazyInit } from './lib/runtime';
 
 /**
  * The agent indexer: the Amazon Connect agent event stream (Kinesis) → each agent's live state in
@@ -185,16 +181,8 @@ export async function indexAgentEvents(
   return { stored, skipped, batchItemFailures: [] };
 }
 
-const lambdaDeps = lazyInit((): IndexerDeps => {
-  const config = loadConfig();
-  if (!config.tableName) throw new Error('LAST_AGENT_TABLE_NAME is not set');
-  return { config, dynamo: createDynamoClient({ maxAttempts: 3 }), logger: createLogger(), clock: Date.now };
-});
-
 /** Lambda entry (Kinesis event source mapping with ReportBatchItemFailures). */
 export async function handler(event: KinesisStreamEvent, context?: Context): Promise<AgentBatchOutcome> {
-  const deps = await lambdaDeps();
-  if (context) deps.logger.addContext(context);
-  const budget = context ? Math.max(1000, context.getRemainingTimeInMillis() - 500) : 10_000;
-  return indexAgentEvents(event, deps, budget);
+  const { deps, budgetMs } = await indexerInvocation(context);
+  return indexAgentEvents(event, deps, budgetMs);
 }

@@ -1,13 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { type Config, loadConfig } from './lib/config';
 import { Deadline } from './lib/deadline';
-import { createDynamoClient } from './lib/dynamo-client';
-import { type Logger, createLogger } from './lib/logger';
+import { type IndexerDeps, indexerInvocation } from './lib/indexer';
 import { type JoinOutcome, recordContactEvent } from './lib/routing-store';
 import { idFromArn } from './lib/routing-table';
-import { lazyInit } from './lib/runtime';
 import type { ContactSummary } from './lib/schemas';
 
 /**
@@ -129,12 +125,7 @@ export function readContactEvent(
   return { contact, detail };
 }
 
-export interface IndexerDeps {
-  dynamo: DynamoDBDocumentClient;
-  config: Pick<Config, 'tableName' | 'lookbackDays'>;
-  logger: Logger;
-  clock: () => number;
-}
+export type { IndexerDeps } from './lib/indexer';
 
 /** Indexes one contact event. Throws on a malformed event or a failed write (retried, then dead-lettered). */
 export async function indexContactEvent(
@@ -159,20 +150,11 @@ export async function indexContactEvent(
   return outcome;
 }
 
-const lambdaDeps = lazyInit((): IndexerDeps => {
-  const config = loadConfig();
-  if (!config.tableName) throw new Error('LAST_AGENT_TABLE_NAME is not set');
-  // No caller waits here: the SDK's standard retries (3 attempts) before the invocation fails.
-  return { config, dynamo: createDynamoClient({ maxAttempts: 3 }), logger: createLogger(), clock: Date.now };
-});
-
 /** Lambda entry (EventBridge target, invoked asynchronously). */
 export async function handler(event: unknown, context?: Context): Promise<ContactEventOutcome> {
-  const deps = await lambdaDeps();
-  if (context) deps.logger.addContext(context);
-  const budget = context ? Math.max(1000, context.getRemainingTimeInMillis() - 500) : 10_000;
+  const { deps, budgetMs } = await indexerInvocation(context);
   try {
-    return await indexContactEvent(event, deps, budget);
+    return await indexContactEvent(event, deps, budgetMs);
   } catch (err) {
     deps.logger.error('contact event not indexed', { error: err });
     throw err;

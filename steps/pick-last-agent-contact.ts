@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isEligible } from './lib/contacts';
+import { eligibilityCriteria, isEligible } from './lib/contacts';
 import { type StepDeps, defineStep, lambdaHandler } from './lib/runtime';
 import { type LastContact, PipelineInput, SearchResult } from './lib/schemas';
 
@@ -24,11 +24,7 @@ export function pickLastAgentContact(
   deps: { config: Pick<StepDeps['config'], 'minTalkSeconds' | 'sameQueue'> },
 ): LastContact {
   if (input.search.seen === 0) return { found: false, reason: 'NO_RECENT_CONTACT' };
-  const criteria = {
-    ...input,
-    minTalkSeconds: deps.config.minTalkSeconds,
-    sameQueue: deps.config.sameQueue,
-  };
+  const criteria = eligibilityCriteria(input, deps.config);
   const last = input.search.candidates.find((c) => isEligible(c, criteria));
   if (!last?.agentId || last.connectedAt === undefined) return { found: false, reason: 'NO_AGENT_CONTACT' };
   return {

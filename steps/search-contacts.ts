@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-connect';
 import * as z from 'zod/mini';
 import { createConnectClient } from './lib/connect-client';
-import { isEligible, newestFirst, reachedAgent } from './lib/contacts';
+import { eligibilityCriteria, isEligible, newestFirst, reachedAgent } from './lib/contacts';
 import { Deadline } from './lib/deadline';
 import { loadDynamoClient, loadRoutingStore } from './lib/index-modules';
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
@@ -84,7 +84,7 @@ export function buildSearchRequest(
 export async function searchRecentContacts(input: SearchInput, deps: StepDeps): Promise<SearchResult> {
   const { config } = deps;
   const deadline = new Deadline(input.deadlineAt, deps.clock);
-  const criteria = { ...input, minTalkSeconds: config.minTalkSeconds, sameQueue: config.sameQueue };
+  const criteria = eligibilityCriteria(input, config);
   const candidates = new Map<string, ContactSummary>();
   let seen = 0;
   let pages = 0;
@@ -125,7 +125,7 @@ export async function queryIndexedContacts(input: SearchInput, deps: StepDeps): 
   const { config } = deps;
   const { queryCustomerContacts } = await loadRoutingStore();
   const deadline = new Deadline(input.deadlineAt, deps.clock);
-  const criteria = { ...input, minTalkSeconds: config.minTalkSeconds, sameQueue: config.sameQueue };
+  const criteria = eligibilityCriteria(input, config);
   const nowSeconds = Math.floor(Date.parse(input.now) / 1000);
   const channels = new Set<string>(config.channels);
   const candidates: ContactSummary[] = [];
@@ -199,11 +199,7 @@ export async function findRecentContacts(input: SearchInput, deps: StepDeps): Pr
   const recording = recordThisContact(input, deps);
   try {
     if (source === 'index') return await queryIndexedContacts(input, deps);
-    const criteria = {
-      ...input,
-      minTalkSeconds: deps.config.minTalkSeconds,
-      sameQueue: deps.config.sameQueue,
-    };
+    const criteria = eligibilityCriteria(input, deps.config);
     let indexed: SearchResult;
     try {
       indexed = await queryIndexedContacts(input, deps);

@@ -9,6 +9,21 @@ export interface EligibilityCriteria {
   sameQueue: boolean;
 }
 
+/** The call's own ids and queue with the configured rules: what `isEligible` checks a contact against. */
+export function eligibilityCriteria(
+  call: Pick<EligibilityCriteria, 'contactId' | 'initialContactId' | 'previousContactId' | 'currentQueueId'>,
+  config: Pick<EligibilityCriteria, 'minTalkSeconds' | 'sameQueue'>,
+): EligibilityCriteria {
+  return {
+    contactId: call.contactId,
+    initialContactId: call.initialContactId,
+    previousContactId: call.previousContactId,
+    currentQueueId: call.currentQueueId,
+    minTalkSeconds: config.minTalkSeconds,
+    sameQueue: config.sameQueue,
+  };
+}
+
 /** The contact reached an agent: an agent id and a connected-to-agent time (missed or rejected offers have no such time). */
 export function reachedAgent(c: ContactSummary): boolean {
   return Boolean(c.agentId) && c.connectedAt !== undefined;

@@ -107,6 +107,19 @@ const complete = (c: StoredContact): c is StoredContact & { agentId: string; con
   Boolean(c.agentId) && c.connectedAt !== undefined && Boolean(c.customerKey);
 
 /**
+ * An UpdateItem that SETs exactly these fields (undefined ones left out): the expression, its
+ * names and its values.
+ */
+function setFields(fields: Record<string, unknown>) {
+  const names = Object.keys(fields).filter((k) => fields[k] !== undefined);
+  return {
+    UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+    ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
+  };
+}
+
+/**
  * Writes (or completes) the customer contact from a joined item. An UpdateItem that sets only the
  * fields this writer knows, so two writers racing with different halves of a contact's events
  * merge instead of overwriting each other; writing the same fields again changes nothing
@@ -120,11 +133,6 @@ async function upsertCustomerContact(
   lookbackDays: number,
 ): Promise<void> {
   const { customerKey, [TTL_ATTRIBUTE]: _ttl, ...fields } = joined;
-  const values: Record<string, unknown> = {
-    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-    [TTL_ATTRIBUTE]: joined.connectedAt + lookbackDays * DAY_SECONDS,
-  };
-  const names = Object.keys(values);
   await sendDynamo<UpdateCommandOutput>(
     dynamo,
     deadline,
@@ -132,9 +140,7 @@ async function upsertCustomerContact(
     new UpdateCommand({
       TableName: table,
       Key: { pk: customerPk(customerKey as string), sk: contactSk(joined.connectedAt, joined.id) },
-      UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-      ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n]])),
+      ...setFields({ ...fields, [TTL_ATTRIBUTE]: joined.connectedAt + lookbackDays * DAY_SECONDS }),
     }),
   );
 }
@@ -148,12 +154,6 @@ async function updateJoin(
   fields: Record<string, unknown>,
   expiresAt: number,
 ): Promise<StoredContact> {
-  const values: Record<string, unknown> = {
-    ...Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== undefined && k !== 'id')),
-    id: contactId,
-    [TTL_ATTRIBUTE]: expiresAt,
-  };
-  const names = Object.keys(values);
   const out = await sendDynamo<UpdateCommandOutput>(
     dynamo,
     deadline,
@@ -161,9 +161,7 @@ async function updateJoin(
     new UpdateCommand({
       TableName: table,
       Key: { pk: joinPk(contactId), sk: SINGLETON_SK.join },
-      UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-      ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n]])),
+      ...setFields({ ...fields, id: contactId, [TTL_ATTRIBUTE]: expiresAt }),
       ReturnValues: 'ALL_NEW',
     }),
   );
