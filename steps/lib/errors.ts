@@ -20,6 +20,11 @@ export class InvalidStepInputError extends Error {
 
 export type LookupError = ConnectThrottledError | LookupTimeoutError | ConnectApiError;
 
+/**
+ * Throttling error names. DynamoDB's three (ProvisionedThroughputExceededException,
+ * ThrottlingException, RequestLimitExceeded) are the throttling errors of @aws-sdk/client-dynamodb
+ * (dist-types/models/errors.d.ts); a throttled table read is LOOKUP_THROTTLED like Connect's.
+ */
 const THROTTLING = new Set([
   'ThrottlingException',
   'TooManyRequestsException',

@@ -49,6 +49,10 @@ export interface IndexPage {
  * One page of the customer's indexed contacts, newest first, connected within
  * [fromSeconds, toSeconds]. Items past their expiry are dropped here: DynamoDB deletes expired
  * items in the background, and until then reads still return them.
+ * (DynamoDB API reference, UpdateTimeToLive: "DynamoDB typically deletes expired items within two
+ * days of expiration … Items that have expired and not been deleted will still show up in reads,
+ * queries, and scans"). The filter is in code, not a FilterExpression, because Query's `Limit`
+ * counts items before the filter (QueryInput.Limit in @aws-sdk/client-dynamodb).
  */
 export async function queryCustomerContacts(
   dynamo: DynamoDBDocumentClient,
