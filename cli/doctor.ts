@@ -271,19 +271,35 @@ async function checkQueue(ctx: Ctx, queueId: string | undefined): Promise<Doctor
   }
 }
 
+/** Every item of a paged list operation, page after page until there is no NextToken. */
+async function allPages<P extends { NextToken?: string | undefined }, T>(
+  page: (nextToken: string | undefined) => Promise<P>,
+  items: (page: P) => T[] | undefined,
+): Promise<T[]> {
+  const all: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const current = await page(nextToken);
+    all.push(...(items(current) ?? []));
+    nextToken = current.NextToken;
+  } while (nextToken);
+  return all;
+}
+
 async function checkAgentStatuses(ctx: Ctx): Promise<DoctorCheck> {
   const base = { id: 'agent-statuses', title: 'Agent statuses' } as const;
   const statuses: AgentStatusSummary[] = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const page = await ctx.connect.send(
-        new ListAgentStatusesCommand({ InstanceId: ctx.instanceId, MaxResults: 100, NextToken }),
-        ctx.call(),
-      );
-      statuses.push(...(page.AgentStatusSummaryList ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
+    statuses.push(
+      ...(await allPages(
+        (NextToken) =>
+          ctx.connect.send(
+            new ListAgentStatusesCommand({ InstanceId: ctx.instanceId, MaxResults: 100, NextToken }),
+            ctx.call(),
+          ),
+        (page) => page.AgentStatusSummaryList,
+      )),
+    );
   } catch (err) {
     return callFailed(base, err, 'ListAgentStatuses', 'connect:ListAgentStatuses', ctx.timeoutMs);
   }
@@ -370,15 +386,16 @@ async function checkQuotas(ctx: Ctx): Promise<DoctorCheck> {
   const quotas: ServiceQuota[] = [];
   let unavailable: string | undefined;
   try {
-    let NextToken: string | undefined;
-    do {
-      const page = await ctx.serviceQuotas.send(
-        new ListServiceQuotasCommand({ ServiceCode: 'connect', MaxResults: 100, NextToken }),
-        ctx.call(),
-      );
-      quotas.push(...(page.Quotas ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
+    quotas.push(
+      ...(await allPages(
+        (NextToken) =>
+          ctx.serviceQuotas.send(
+            new ListServiceQuotasCommand({ ServiceCode: 'connect', MaxResults: 100, NextToken }),
+            ctx.call(),
+          ),
+        (page) => page.Quotas,
+      )),
+    );
   } catch (err) {
     const { problem, name, message } = problemOf(err);
     unavailable =
@@ -429,15 +446,16 @@ async function checkLambda(ctx: Ctx, functionArn: string | undefined): Promise<D
   const base = { id: 'lambda-association', title: 'Lambda association' } as const;
   const functions: string[] = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const page = await ctx.connect.send(
-        new ListLambdaFunctionsCommand({ InstanceId: ctx.instanceId, MaxResults: 25, NextToken }),
-        ctx.call(),
-      );
-      functions.push(...(page.LambdaFunctions ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
+    functions.push(
+      ...(await allPages(
+        (NextToken) =>
+          ctx.connect.send(
+            new ListLambdaFunctionsCommand({ InstanceId: ctx.instanceId, MaxResults: 25, NextToken }),
+            ctx.call(),
+          ),
+        (page) => page.LambdaFunctions,
+      )),
+    );
   } catch (err) {
     return callFailed(base, err, 'ListLambdaFunctions', 'connect:ListLambdaFunctions', ctx.timeoutMs);
   }
