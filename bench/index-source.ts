@@ -1,18 +1,12 @@
 import '../local/polyfills';
 import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  agentEventFor,
-  agentEventsFor,
-  contactEventsFor,
-  instanceArnOf,
-  kinesisEventOf,
-} from '../local/connect/event-feed';
+import { agentEventFor, agentEventsFor, contactEventsFor, instanceArnOf } from '../local/connect/event-feed';
 import type { Scenario, ScenarioContact } from '../local/connect/scenario';
 import { type LocalDynamo, readRequests, startLocalDynamo, writeRequests } from '../local/dynamodb/server';
+import { KINESIS_BATCH, deliverAgentEvents } from '../local/index-replay';
 import type { TraceEntry } from '../local/runner';
 import { LOCAL_TABLE_NAME, type LocalSession, connectEventFor, startLocalSession } from '../local/session';
-import { indexAgentEvents } from '../steps/index-agent-events';
 import { type IndexerDeps, indexContactEvent } from '../steps/index-contact-events';
 import { customerKeyFor } from '../steps/lib/caller';
 import { type Config, loadConfig } from '../steps/lib/config';
@@ -57,7 +51,6 @@ export const DYNAMO_LATENCY_SOURCE =
 export const THROUGHPUT_CONCURRENCY = 20;
 const INDEXER_CONCURRENCY = 8;
 /** The event source mapping's batch size (infra/constructs/routing-state.ts). */
-const KINESIS_BATCH = 100;
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const silent = () => createLogger({ level: 'silent' });
@@ -411,7 +404,7 @@ export async function buildIndex(
   }
 }
 
-/** Every agent's current state through the real agent indexer (one Kinesis batch per 100 agents). */
+/** Every agent's current state through the real agent indexer. */
 async function indexAgents(
   client: DynamoDBDocumentClient,
   config: Config,
@@ -419,11 +412,7 @@ async function indexAgents(
   instanceArn: string,
 ): Promise<void> {
   const events = agentEventsFor(scenario, { instanceArn, at: new Date() });
-  const deps: IndexerDeps = { dynamo: client, config, logger: silent(), clock: Date.now };
-  for (let i = 0; i < events.length; i += KINESIS_BATCH) {
-    const out = await indexAgentEvents(kinesisEventOf(events.slice(i, i + KINESIS_BATCH)), deps);
-    if (out.batchItemFailures.length) throw new Error('agent events could not be indexed');
-  }
+  await deliverAgentEvents(events, { dynamo: client, config, logger: silent(), clock: Date.now });
 }
 
 /**
@@ -500,12 +489,7 @@ async function agentThroughput(scenario: Scenario, config: Config, rounds: numbe
     const deps: IndexerDeps = { dynamo: client, config, logger: silent(), clock: Date.now };
     const times: number[] = [];
     const t0 = performance.now();
-    for (let i = 0; i < events.length; i += KINESIS_BATCH) {
-      const t = performance.now();
-      const out = await indexAgentEvents(kinesisEventOf(events.slice(i, i + KINESIS_BATCH)), deps);
-      if (out.batchItemFailures.length) throw new Error('agent events could not be indexed');
-      times.push(performance.now() - t);
-    }
+    await deliverAgentEvents(events, deps, (ms) => times.push(ms));
     const seconds = (performance.now() - t0) / 1000;
     const puts = requests.PutItem ?? 0;
     const items = await scanAll(client, table);

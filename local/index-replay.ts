@@ -5,7 +5,7 @@ import type { Config } from '../steps/lib/config';
 import { Deadline } from '../steps/lib/deadline';
 import type { Logger } from '../steps/lib/logger';
 import { recordCustomerKey } from '../steps/lib/routing-store';
-import { agentEventsFor, contactEventsFor, kinesisEventOf } from './connect/event-feed';
+import { type AgentEvent, agentEventsFor, contactEventsFor, kinesisEventOf } from './connect/event-feed';
 import type { Scenario } from './connect/scenario';
 
 export interface ReplayStats {
@@ -59,10 +59,28 @@ export async function replayScenario(scenario: Scenario, target: ReplayTarget): 
     if (outcome.status === 'INDEXED') stats.indexed++;
   }
   const agentEvents = agentEventsFor(scenario, { instanceArn: target.instanceArn, at: new Date() });
-  if (agentEvents.length) {
-    const result = await indexAgentEvents(kinesisEventOf(agentEvents), deps);
-    if (result.batchItemFailures.length) throw new Error('agent events could not be indexed');
-    stats.agentEvents = agentEvents.length;
-  }
+  await deliverAgentEvents(agentEvents, deps);
+  stats.agentEvents = agentEvents.length;
   return stats;
+}
+
+/** Records per batch, the agent indexer's event source mapping's batchSize (infra). */
+export const KINESIS_BATCH = 100;
+
+/**
+ * Delivers agent events to the real agent indexer as the event source mapping would: Kinesis
+ * batches of KINESIS_BATCH records, one after another (one shard). `onBatch` gets each batch's
+ * handling time. A reported record failure is an error here: nothing retries locally.
+ */
+export async function deliverAgentEvents(
+  events: AgentEvent[],
+  deps: IndexerDeps,
+  onBatch: (ms: number) => void = () => undefined,
+): Promise<void> {
+  for (let i = 0; i < events.length; i += KINESIS_BATCH) {
+    const started = performance.now();
+    const out = await indexAgentEvents(kinesisEventOf(events.slice(i, i + KINESIS_BATCH)), deps);
+    if (out.batchItemFailures.length) throw new Error('agent events could not be indexed');
+    onBatch(performance.now() - started);
+  }
 }
