@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 import type { Scenario } from '../local/connect/scenario';
 import { type LocalConnect, startLocalConnect } from '../local/connect/server';
 import { connectEventFor } from '../local/session';
-import { customerKeyFor } from '../steps/lib/caller';
+import { customerKeyFor } from '../steps/lib/decision/caller';
 import { generateContactCenter } from './generator';
 import { percentile, round } from './stats';
 

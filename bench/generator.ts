@@ -6,9 +6,9 @@ import {
   parseScenario,
 } from '../local/connect/scenario';
 import { classifyAgent } from '../steps/check-agent-availability';
-import { normaliseCaller } from '../steps/lib/caller';
-import { loadConfig } from '../steps/lib/config';
-import type { AgentAvailability } from '../steps/lib/schemas';
+import { normaliseCaller } from '../steps/lib/decision/caller';
+import type { AgentAvailability } from '../steps/lib/decision/schemas';
+import { loadConfig } from '../steps/lib/runtime/config';
 
 /**
  * A synthetic contact center, seeded and deterministic: agents with statuses at "now",

@@ -2,7 +2,7 @@ import '../local/polyfills';
 import { parseQuotas } from '../local/connect/faults';
 import { readRequests, writeRequests } from '../local/dynamodb/server';
 import { connectEventFor } from '../local/session';
-import type { Reason } from '../steps/lib/decision';
+import type { Reason } from '../steps/lib/decision/decision';
 import { type GeneratedCenter, generateContactCenter } from './generator';
 import {
   DYNAMO_LATENCY,

@@ -13,20 +13,20 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Scenario } from '../local/connect/scenario';
-import { checkEntryConfig, customerKeyFor } from '../steps/lib/caller';
-import type { Channel } from '../steps/lib/channel';
-import { type Config, loadConfig } from '../steps/lib/config';
-import { reachedAgent } from '../steps/lib/contacts';
-import { Deadline } from '../steps/lib/deadline';
-import { isTransient } from '../steps/lib/errors';
-import { maskPhonesIn } from '../steps/lib/privacy';
-import { recordContactEvent, recordCustomerKey } from '../steps/lib/routing-store';
-import type { ContactSummary } from '../steps/lib/schemas';
+import { Deadline } from '../steps/lib/connect/deadline';
+import { isTransient } from '../steps/lib/connect/errors';
+import { checkEntryConfig, customerKeyFor } from '../steps/lib/decision/caller';
+import type { Channel } from '../steps/lib/decision/channel';
+import { reachedAgent } from '../steps/lib/decision/contacts';
+import { maskPhonesIn } from '../steps/lib/decision/privacy';
+import type { ContactSummary } from '../steps/lib/decision/schemas';
+import { recordContactEvent, recordCustomerKey } from '../steps/lib/routing-state/store';
+import { type Config, loadConfig } from '../steps/lib/runtime/config';
 import { searchWindows, summarise } from '../steps/search-contacts';
 import { UsageError } from './usage';
 
 /**
- * `last-agent backfill`: fills the routing-state table (steps/lib/routing-table.ts) with the
+ * `last-agent backfill`: fills the routing-state table (steps/lib/routing-state/table.ts) with the
  * agent-handled contacts of the lookback window, read from SearchContacts, so the index answers
  * for callers whose last call predates the event feed.
  *
@@ -811,7 +811,7 @@ async function runReal(
   options: BaseOptions & { instanceId: string },
   region: string | undefined,
 ): Promise<RunResult> {
-  const { createDynamoClient } = await import('../steps/lib/dynamo-client');
+  const { createDynamoClient } = await import('../steps/lib/routing-state/dynamo-client');
   // Retries are ours (paced, with backoff) for Connect; DynamoDB keeps the SDK's standard ones.
   const connect = new ConnectClient({ maxAttempts: 1, ...(region ? { region } : {}) });
   const dynamo = createDynamoClient({ maxAttempts: 3, ...(region ? { region } : {}) });
@@ -844,7 +844,7 @@ async function runLocal(options: BaseOptions, config: Config, hooks: BackfillHoo
       import('../local/connect/server'),
       import('../local/scenarios'),
       import('../local/dynamodb/server'),
-      import('../steps/lib/dynamo-client'),
+      import('../steps/lib/routing-state/dynamo-client'),
     ]);
   let scenario = hooks.scenario;
   if (!scenario) {

@@ -12,10 +12,10 @@ import {
   flowParameters,
   startLocalSession,
 } from '../local/session';
-import { ConfigError } from '../steps/lib/config';
-import type { FlowResponse } from '../steps/lib/decision';
-import { maskPhone } from '../steps/lib/privacy';
-import { returningCallerWhisper } from '../steps/lib/whisper';
+import type { FlowResponse } from '../steps/lib/decision/decision';
+import { maskPhone } from '../steps/lib/decision/privacy';
+import { returningCallerWhisper } from '../steps/lib/decision/whisper';
+import { ConfigError } from '../steps/lib/runtime/config';
 import { UsageError } from './usage';
 
 const USAGE = `last-agent: returning-caller routing for Amazon Connect, run locally

@@ -151,7 +151,7 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
         InvocationTimeLimitSeconds: String(o.lambdaTimeoutSeconds),
         InvocationType: 'SYNCHRONOUS',
         ResponseValidation: { ResponseType: 'STRING_MAP' },
-        // Static values reach the Lambda as Details.Parameters (steps/lib/connect-event.ts:
+        // Static values reach the Lambda as Details.Parameters (steps/lib/decision/connect-event.ts:
         // currentQueueId reads queueArn, routingModeOf reads routingMode). Static
         // LambdaInvocationAttributes: SCV-aws AWS_Sample_SCV_Inbound.json, GM _0x_gm_outbound.json.
         LambdaInvocationAttributes: { queueArn: o.defaultQueueArn, routingMode: o.mode },

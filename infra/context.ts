@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { checkEntryConfig } from '../steps/lib/caller';
-import { CONFIG_VARIABLES, type Config, loadConfig } from '../steps/lib/config';
+import { checkEntryConfig } from '../steps/lib/decision/caller';
+import { CONFIG_VARIABLES, type Config, loadConfig } from '../steps/lib/runtime/config';
 import { contextAttributeNames, parseContextAttributes, parseReturningCallerPriority } from './whisper';
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;

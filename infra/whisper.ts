@@ -8,9 +8,9 @@
  * - the optional queue priority for returning callers (UpdateContactRoutingBehavior).
  *
  * Every action follows the table in ./flow-actions.ts; tests run `checkFlow` on the whisper flow
- * and run it against `returningCallerWhisper` (steps/lib/whisper.ts), the logic it implements.
+ * and run it against `returningCallerWhisper` (steps/lib/decision/whisper.ts), the logic it implements.
  */
-import type { FlowResponse } from '../steps/lib/decision';
+import type { FlowResponse } from '../steps/lib/decision/decision';
 import type { ContactFlow } from './contact-flow';
 import type { FlowAction } from './flow-actions';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../steps/lib/config';
+import { loadConfig } from '../steps/lib/runtime/config';
 import {
   AGENT_WAIT_SECONDS,
   type ContactFlow,

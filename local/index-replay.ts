@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { indexAgentEvents } from '../steps/index-agent-events';
 import { type IndexerDeps, indexContactEvent } from '../steps/index-contact-events';
-import type { Config } from '../steps/lib/config';
-import { Deadline } from '../steps/lib/deadline';
-import type { Logger } from '../steps/lib/logger';
-import { recordCustomerKey } from '../steps/lib/routing-store';
+import { Deadline } from '../steps/lib/connect/deadline';
+import { recordCustomerKey } from '../steps/lib/routing-state/store';
+import type { Config } from '../steps/lib/runtime/config';
+import type { Logger } from '../steps/lib/runtime/logger';
 import { type AgentEvent, agentEventsFor, contactEventsFor, kinesisEventOf } from './connect/event-feed';
 import type { Scenario } from './connect/scenario';
 

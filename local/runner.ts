@@ -4,11 +4,11 @@ import { TASK_FUNCTIONS, readDefinitionText, substitute } from '../statemachine/
 import { checkAgentAvailabilityStep } from '../steps/check-agent-availability';
 import { checkLastContactCsatStep } from '../steps/check-last-contact-csat';
 import { chooseRouteStep } from '../steps/choose-route';
-import type { Deadline } from '../steps/lib/deadline';
-import { Decision } from '../steps/lib/decision';
-import { LookupTimeoutError } from '../steps/lib/errors';
-import { redact } from '../steps/lib/privacy';
-import type { Step, StepDeps } from '../steps/lib/runtime';
+import type { Deadline } from '../steps/lib/connect/deadline';
+import { LookupTimeoutError } from '../steps/lib/connect/errors';
+import { Decision } from '../steps/lib/decision/decision';
+import { redact } from '../steps/lib/decision/privacy';
+import type { Step, StepDeps } from '../steps/lib/runtime/step';
 import { pickLastAgentContactStep } from '../steps/pick-last-agent-contact';
 import { searchContactsStep } from '../steps/search-contacts';
 

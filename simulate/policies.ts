@@ -11,9 +11,9 @@
 import type { UserData } from '@aws-sdk/client-connect';
 import { classifyAgent } from '../steps/check-agent-availability';
 import { chooseRoute } from '../steps/choose-route';
-import { type Config, loadConfig } from '../steps/lib/config';
-import type { StatusTypes } from '../steps/lib/reference-data';
-import type { AgentAvailability } from '../steps/lib/schemas';
+import type { StatusTypes } from '../steps/lib/connect/reference-data';
+import type { AgentAvailability } from '../steps/lib/decision/schemas';
+import { type Config, loadConfig } from '../steps/lib/runtime/config';
 import type { PolicyConfig } from './config';
 
 /** `preferBusyAgent` undefined: the product's default (LAST_AGENT_PREFER_BUSY, true). */

@@ -5,14 +5,14 @@ import {
   type UserData,
 } from '@aws-sdk/client-connect';
 import * as z from 'zod/mini';
-import type { Config } from './lib/config';
-import { createConnectClient } from './lib/connect-client';
-import { Deadline } from './lib/deadline';
-import { loadDynamoClient, loadRoutingStore } from './lib/index-modules';
-import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/reference-data';
-import type { AgentState } from './lib/routing-store';
-import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
-import { type AgentAvailability, PipelineInput } from './lib/schemas';
+import { createConnectClient } from './lib/connect/client';
+import { Deadline } from './lib/connect/deadline';
+import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/connect/reference-data';
+import { type AgentAvailability, PipelineInput } from './lib/decision/schemas';
+import { loadDynamoClient, loadRoutingStore } from './lib/routing-state/modules';
+import type { AgentState } from './lib/routing-state/store';
+import type { Config } from './lib/runtime/config';
+import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime/step';
 
 export const AvailabilityInput = z.extend(z.pick(PipelineInput, { instanceId: true, deadlineAt: true }), {
   agentId: z.string().check(z.minLength(1), z.maxLength(256)),

@@ -1,11 +1,11 @@
 import { GetContactAttributesCommand, type GetContactAttributesCommandOutput } from '@aws-sdk/client-connect';
 import * as z from 'zod/mini';
-import type { Config } from './lib/config';
-import { createConnectClient } from './lib/connect-client';
-import { Deadline } from './lib/deadline';
-import { isNotFound } from './lib/errors';
-import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
-import { type CsatCheck, PipelineInput } from './lib/schemas';
+import { createConnectClient } from './lib/connect/client';
+import { Deadline } from './lib/connect/deadline';
+import { isNotFound } from './lib/connect/errors';
+import { type CsatCheck, PipelineInput } from './lib/decision/schemas';
+import type { Config } from './lib/runtime/config';
+import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime/step';
 
 export const CsatInput = z.extend(z.pick(PipelineInput, { instanceId: true, deadlineAt: true }), {
   /** Attributes live on the contact chain, addressed by its initial contact id. */

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import type { Config } from './lib/config';
-import type { Decision, Reason } from './lib/decision';
-import { defineStep, lambdaHandler } from './lib/runtime';
-import { AgentAvailability, CsatCheck, LastContact } from './lib/schemas';
+import type { Decision, Reason } from './lib/decision/decision';
+import { AgentAvailability, CsatCheck, LastContact } from './lib/decision/schemas';
+import type { Config } from './lib/runtime/config';
+import { defineStep, lambdaHandler } from './lib/runtime/step';
 
 export const ChooseInput = z.object({
   lastContact: LastContact,

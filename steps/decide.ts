@@ -1,22 +1,22 @@
 import type { Context } from 'aws-lambda';
-import { checkEntryConfig } from './lib/caller';
-import { type Config, loadConfig, runtimeEnv } from './lib/config';
-import { admitCall } from './lib/connect-event';
-import { Deadline } from './lib/deadline';
+import { Deadline } from './lib/connect/deadline';
+import { ConnectThrottledError, LookupTimeoutError } from './lib/connect/errors';
+import { checkEntryConfig } from './lib/decision/caller';
+import { admitCall } from './lib/decision/connect-event';
 import {
   type Decision,
   type FlowResponse,
   type Reason,
   defaultDecision,
   toFlowResponse,
-} from './lib/decision';
-import { ConnectThrottledError, LookupTimeoutError } from './lib/errors';
-import { readKeySecret } from './lib/key-secret';
-import { type Logger, createLogger } from './lib/logger';
-import { decisionMetrics } from './lib/metrics';
-import { lazyInit } from './lib/runtime';
-import type { PipelineInput } from './lib/schemas';
-import { createSfnExecutor } from './lib/sfn-executor';
+} from './lib/decision/decision';
+import type { PipelineInput } from './lib/decision/schemas';
+import { type Config, loadConfig, runtimeEnv } from './lib/runtime/config';
+import { readKeySecret } from './lib/runtime/key-secret';
+import { type Logger, createLogger } from './lib/runtime/logger';
+import { decisionMetrics } from './lib/runtime/metrics';
+import { createSfnExecutor } from './lib/runtime/sfn-executor';
+import { lazyInit } from './lib/runtime/step';
 
 /** Runs the state machine for one call. AWS: StartSyncExecution; locally: the in-process runner. */
 export type Executor = (input: PipelineInput, deadline: Deadline) => Promise<Decision>;
@@ -41,7 +41,7 @@ function reasonFor(err: unknown): Reason {
 }
 
 /**
- * The entry point the contact flow invokes: admits the call (steps/lib/connect-event.ts
+ * The entry point the contact flow invokes: admits the call (steps/lib/decision/connect-event.ts
  * `admitCall`), runs the decision pipeline within the deadline, and answers the flat map the
  * flow reads, logging the decision with its metrics. It never throws: every failure is a
  * DEFAULT route with a reason.
@@ -91,7 +91,7 @@ function respond(
     decision,
     ...context,
     decisionMs: deps.clock() - started,
-    // lastContactAgo and the whisper texts (steps/lib/whisper.ts) are relative to the call.
+    // lastContactAgo and the whisper texts (steps/lib/decision/whisper.ts) are relative to the call.
     now: deps.now(),
     whisper: deps.config,
   });

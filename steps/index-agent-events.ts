@@ -1,9 +1,9 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { Deadline } from './lib/deadline';
-import { type IndexerDeps, indexerInvocation } from './lib/indexer';
-import { type AgentState, putAgentState } from './lib/routing-store';
-import { idFromArn } from './lib/routing-table';
+import { Deadline } from './lib/connect/deadline';
+import { type IndexerDeps, indexerInvocation } from './lib/routing-state/indexer';
+import { type AgentState, putAgentState } from './lib/routing-state/store';
+import { idFromArn } from './lib/routing-state/table';
 
 /**
  * The agent indexer: the Amazon Connect agent event stream (Kinesis) → each agent's live state in

@@ -1,15 +1,15 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { Deadline } from './lib/deadline';
-import { type IndexerDeps, indexerInvocation } from './lib/indexer';
-import { type JoinOutcome, recordContactEvent } from './lib/routing-store';
-import { idFromArn } from './lib/routing-table';
-import type { ContactSummary } from './lib/schemas';
+import { Deadline } from './lib/connect/deadline';
+import type { ContactSummary } from './lib/decision/schemas';
+import { type IndexerDeps, indexerInvocation } from './lib/routing-state/indexer';
+import { type JoinOutcome, recordContactEvent } from './lib/routing-state/store';
+import { idFromArn } from './lib/routing-state/table';
 
 /**
  * The contact indexer: Amazon Connect contact events (EventBridge, source `aws.connect`,
  * detail-type `Amazon Connect Contact Event`) → the agent half of each contact's join in the
- * routing-state table (steps/lib/routing-table.ts).
+ * routing-state table (steps/lib/routing-state/table.ts).
  *
  * Format (admin guide, "Amazon Connect contact events", contact-events.html): the detail holds
  * `eventType`, `contactId`, `initialContactId`, `previousContactId`, `channel`,
@@ -18,7 +18,7 @@ import type { ContactSummary } from './lib/schemas';
  * samples use camelCase keys except the routing-criteria samples, which use PascalCase (as the
  * field reference does), and write the channel both `VOICE` and `Voice`: keys are read in either
  * case and the channel upper-cased. "Events are emitted on a best effort basis" and "are not
- * ordered": every write here is idempotent and order-free (steps/lib/routing-store.ts).
+ * ordered": every write here is idempotent and order-free (steps/lib/routing-state/store.ts).
  *
  * Only CONNECTED_TO_AGENT, DISCONNECTED and COMPLETED events that name an agent and the time the
  * contact reached them are indexed; other events are acknowledged and ignored (AWS asks
@@ -125,7 +125,7 @@ export function readContactEvent(
   return { contact, detail };
 }
 
-export type { IndexerDeps } from './lib/indexer';
+export type { IndexerDeps } from './lib/routing-state/indexer';
 
 /** Indexes one contact event. Throws on a malformed event or a failed write (retried, then dead-lettered). */
 export async function indexContactEvent(

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { eligibilityCriteria, isEligible } from './lib/contacts';
-import { type StepDeps, defineStep, lambdaHandler } from './lib/runtime';
-import { type LastContact, PipelineInput, SearchResult } from './lib/schemas';
+import { eligibilityCriteria, isEligible } from './lib/decision/contacts';
+import { type LastContact, PipelineInput, SearchResult } from './lib/decision/schemas';
+import { type StepDeps, defineStep, lambdaHandler } from './lib/runtime/step';
 
 export const PickInput = z.extend(
   z.pick(PipelineInput, {

@@ -5,12 +5,12 @@ import {
   type SearchContactsCommandOutput,
 } from '@aws-sdk/client-connect';
 import * as z from 'zod/mini';
-import { createConnectClient } from './lib/connect-client';
-import { eligibilityCriteria, isEligible, newestFirst, reachedAgent } from './lib/contacts';
-import { Deadline } from './lib/deadline';
-import { loadDynamoClient, loadRoutingStore } from './lib/index-modules';
-import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime';
-import { type ContactSummary, PipelineInput, type SearchResult } from './lib/schemas';
+import { createConnectClient } from './lib/connect/client';
+import { Deadline } from './lib/connect/deadline';
+import { eligibilityCriteria, isEligible, newestFirst, reachedAgent } from './lib/decision/contacts';
+import { type ContactSummary, PipelineInput, type SearchResult } from './lib/decision/schemas';
+import { loadDynamoClient, loadRoutingStore } from './lib/routing-state/modules';
+import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime/step';
 
 export const SearchInput = z.omit(PipelineInput, { csatGate: true, membershipQueueId: true });
 export type SearchInput = z.infer<typeof SearchInput>;
@@ -164,7 +164,7 @@ export async function queryIndexedContacts(input: SearchInput, deps: StepDeps): 
 export const JOIN_WRITE_SHARE = 0.25;
 
 /**
- * The index's half of the contact join (steps/lib/routing-table.ts): this call's contact id
+ * The index's half of the contact join (steps/lib/routing-state/table.ts): this call's contact id
  * belongs to this customer, so the contact indexer can file the contact events under the key.
  * A failure costs this one contact's place in the index, never the decision: it is logged.
  */

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../steps/lib/metrics';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../steps/lib/runtime/metrics';
 
 export interface DecisionAlarmsProps {
   stateMachine: sfn.StateMachine;
@@ -28,7 +28,7 @@ export interface DecisionAlarmsProps {
  * The alarms and the dashboard of the decisions: state-machine failures and timeouts, entry
  * Lambda errors, p99 near the deadline, and the share of failed decisions (every execution
  * succeeds even when every lookup is denied, so failures are counted from the decisions' own
- * EMF metrics, steps/lib/metrics.ts).
+ * EMF metrics, steps/lib/runtime/metrics.ts).
  */
 export class DecisionAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[];

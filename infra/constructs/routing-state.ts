@@ -15,7 +15,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TABLE_KEY, TTL_ATTRIBUTE } from '../../steps/lib/routing-table';
+import { TABLE_KEY, TTL_ATTRIBUTE } from '../../steps/lib/routing-state/table';
 import { StepFunction } from './step-function';
 
 /**
@@ -29,12 +29,12 @@ export const CONTACT_EVENTS = {
   eventTypes: ['CONNECTED_TO_AGENT', 'DISCONNECTED', 'COMPLETED'],
 } as const;
 
-/** The variable the table's name reaches every function in (steps/lib/config.ts, `tableName`). */
+/** The variable the table's name reaches every function in (steps/lib/runtime/config.ts, `tableName`). */
 export const TABLE_NAME_VARIABLE = 'LAST_AGENT_TABLE_NAME';
 
 /**
  * The DynamoDB actions each function gets, on the table's ARN only (no index: the table has
- * none). From what each one sends (steps/lib/routing-store.ts) and the Service Authorization
+ * none). From what each one sends (steps/lib/routing-state/store.ts) and the Service Authorization
  * Reference (every one of these actions takes the `table` resource type).
  */
 export const TABLE_ACCESS = {
@@ -87,7 +87,7 @@ export interface RoutingStateProps {
 
 /**
  * The event-fed routing state (LAST_AGENT_SOURCE index or index-then-search): the DynamoDB table
- * (steps/lib/routing-table.ts), the contact indexer fed by Amazon Connect contact events through
+ * (steps/lib/routing-state/table.ts), the contact indexer fed by Amazon Connect contact events through
  * EventBridge, the agent indexer fed by the instance's agent event stream through a Kinesis
  * event source mapping, the table access of the two steps that read it, dead-letter queues for
  * every event that could not be indexed, and their alarms. Each choice names its AWS source.

@@ -25,7 +25,7 @@ export const BUNDLING = {
   mainFields: ['module', 'main'],
 } satisfies BundlingOptions;
 
-/** The flag the steps test before loading the routing-state code (steps/lib/index-modules.ts). */
+/** The flag the steps test before loading the routing-state code (steps/lib/routing-state/modules.ts). */
 export const INDEX_BUNDLE_FLAG = 'process.env.LAST_AGENT_BUNDLE_INDEX';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AgentStatusType } from '@aws-sdk/client-connect';
 import { z } from 'zod';
-import { Channel as ChannelNames } from '../../steps/lib/channel';
+import { Channel as ChannelNames } from '../../steps/lib/decision/channel';
 
 const Channel = z.enum(ChannelNames.options);
 

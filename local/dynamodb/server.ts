@@ -36,7 +36,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { z } from 'zod';
-import { TABLE_KEY } from '../../steps/lib/routing-table';
+import { TABLE_KEY } from '../../steps/lib/routing-state/table';
 import { fnv1a, latencySampler, seededRandom } from '../connect/faults';
 import { MAX_DELAY_MS } from '../connect/scenario';
 import type { OperationStats } from '../connect/server';
@@ -121,7 +121,7 @@ export interface LocalDynamo {
   directEndpoint: string;
   /** A client of `endpoint`: one attempt, static local credentials, us-east-1. */
   client: DynamoDBClient;
-  /** Creates the routing-state table (steps/lib/routing-table.ts keys, on demand) and waits for ACTIVE. */
+  /** Creates the routing-state table (steps/lib/routing-state/table.ts keys, on demand) and waits for ACTIVE. */
   createRoutingTable(name: string): Promise<void>;
   readonly stats: DynamoStats;
   resetStats(): void;

@@ -21,7 +21,7 @@ import { startLocalConnect } from '../../local/connect/server';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';
 import { DEMO_SCENARIO } from '../../local/scenarios';
 import { type LocalSession, connectEventFor, flowParameters, startLocalSession } from '../../local/session';
-import { createDynamoClient } from '../../steps/lib/dynamo-client';
+import { createDynamoClient } from '../../steps/lib/routing-state/dynamo-client';
 import { captureOutput, runCli } from './run-cli';
 
 const demo = loadScenarioFile(DEMO_SCENARIO);

@@ -8,8 +8,8 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoFaults } from '../../local/dynamodb/server';
 import { type LocalSession, startLocalSession } from '../../local/session';
-import { createDynamoClient } from '../../steps/lib/dynamo-client';
-import { SINGLETON_SK, agentPk } from '../../steps/lib/routing-table';
+import { createDynamoClient } from '../../steps/lib/routing-state/dynamo-client';
+import { SINGLETON_SK, agentPk } from '../../steps/lib/routing-state/table';
 import { DEMO, callFrom, demoPhone, normalisedPath } from '../helpers';
 import { FULL, agentId } from '../statemachine/scenario-table';
 import { availabilitySource, reconfigure, searchSource } from './helpers';

@@ -1,5 +1,5 @@
 import type { LocalDecision, LocalSession } from '../../local/session';
-import { type Config, loadConfig } from '../../steps/lib/config';
+import { type Config, loadConfig } from '../../steps/lib/runtime/config';
 
 /** Settings the replay into the table depends on: a session cannot change them after it started. */
 const REPLAY_SETTINGS = ['LAST_AGENT_TABLE_NAME', 'LAST_AGENT_LOOKBACK_DAYS', 'LAST_AGENT_ATTRIBUTE_KEY'];

@@ -1,6 +1,6 @@
 /**
  * The indexers (steps/index-contact-events.ts, steps/index-agent-events.ts) and the table's reads
- * (steps/lib/routing-store.ts) against a real local DynamoDB (dynalite behind the fault proxy,
+ * (steps/lib/routing-state/store.ts) against a real local DynamoDB (dynalite behind the fault proxy,
  * local/dynamodb/server.ts): the contact join in either order, redelivered and out-of-order
  * events, transfers, what is ignored and what is refused, the agent state's newer-wins rule and
  * per-record failures, and expiry. Events follow AWS's documented formats: contact events
@@ -20,11 +20,11 @@ import { seededRandom } from '../../local/connect/faults';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';
 import { indexAgentEvents } from '../../steps/index-agent-events';
 import { type IndexerDeps, indexContactEvent } from '../../steps/index-contact-events';
-import { Deadline } from '../../steps/lib/deadline';
-import { createDynamoClient } from '../../steps/lib/dynamo-client';
-import { createLogger } from '../../steps/lib/logger';
-import { queryCustomerContacts, recordCustomerKey } from '../../steps/lib/routing-store';
-import { SINGLETON_SK, agentPk, contactSk, customerPk, joinPk } from '../../steps/lib/routing-table';
+import { Deadline } from '../../steps/lib/connect/deadline';
+import { createDynamoClient } from '../../steps/lib/routing-state/dynamo-client';
+import { queryCustomerContacts, recordCustomerKey } from '../../steps/lib/routing-state/store';
+import { SINGLETON_SK, agentPk, contactSk, customerPk, joinPk } from '../../steps/lib/routing-state/table';
+import { createLogger } from '../../steps/lib/runtime/logger';
 import { DEMO } from '../helpers';
 
 const INSTANCE = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-4333-8444-555555555555';

@@ -20,7 +20,7 @@ import {
 } from '../../infra/flow-actions';
 import { buildAgentWhisperFlow } from '../../infra/whisper';
 import { FLOW_DIR, FLOW_FILES, importableFlow } from '../../infra/write-flows';
-import { FLOW_RESPONSE_KEYS, Route, toFlowResponse } from '../../steps/lib/decision';
+import { FLOW_RESPONSE_KEYS, Route, toFlowResponse } from '../../steps/lib/decision/decision';
 import { INSTANCE_ARN, QUEUE_ARN, WAIT_FLOW_ARN, WHISPER_FLOW_ARN, flowOptions } from './helpers';
 
 const KEY = 'CustomerPhoneNumber';

@@ -10,8 +10,8 @@ import { CONTACT_EVENTS } from '../../infra/constructs/routing-state';
 import { TABLE_NAME_STAND_IN, parseDeployContext } from '../../infra/context';
 import type { LastAgentRoutingStack } from '../../infra/stack';
 import { CONTACT_EVENT_DETAIL_TYPE, INDEXED_EVENT_TYPES } from '../../steps/index-contact-events';
-import { loadConfig } from '../../steps/lib/config';
-import { TABLE_KEY, TTL_ATTRIBUTE } from '../../steps/lib/routing-table';
+import { TABLE_KEY, TTL_ATTRIBUTE } from '../../steps/lib/routing-state/table';
+import { loadConfig } from '../../steps/lib/runtime/config';
 import { INSTANCE_ARN, QUEUE_ARN, buildStack } from './helpers';
 
 /** The first synthesis in a worker loads aws-cdk-lib and cdk-nag: well beyond the default hook timeout. */

@@ -100,15 +100,15 @@ describe('the environment each function gets', () => {
     ) as Record<string, string>;
 
   it('loads in every step, as at its cold start (a step must not need the key secret)', async () => {
-    const { loadConfig } = await import('../../steps/lib/config');
+    const { loadConfig } = await import('../../steps/lib/runtime/config');
     for (const id of Object.values(stackFunctions.steps)) {
       expect(() => loadConfig(envOf(id)), id).not.toThrow();
     }
   });
 
   it('passes the entry checks in the entry Lambda (hashed keys need a secret source)', async () => {
-    const { loadConfig } = await import('../../steps/lib/config');
-    const { checkEntryConfig } = await import('../../steps/lib/caller');
+    const { loadConfig } = await import('../../steps/lib/runtime/config');
+    const { checkEntryConfig } = await import('../../steps/lib/decision/caller');
     expect(checkEntryConfig(loadConfig(envOf(stackFunctions.entry))).keyMode).toBe('hmac-sha256');
   });
 });

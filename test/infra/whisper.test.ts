@@ -26,8 +26,8 @@ import {
   parseContextAttributes,
   parseReturningCallerPriority,
 } from '../../infra/whisper';
-import { type Decision, type FlowResponse, toFlowResponse } from '../../steps/lib/decision';
-import { returningCallerWhisper } from '../../steps/lib/whisper';
+import { type Decision, type FlowResponse, toFlowResponse } from '../../steps/lib/decision/decision';
+import { returningCallerWhisper } from '../../steps/lib/decision/whisper';
 import { runCli } from '../cli/run-cli';
 import { INSTANCE_ARN, QUEUE_ARN, WHISPER_FLOW_ARN, buildStack, flowOptions } from './helpers';
 

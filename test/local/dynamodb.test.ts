@@ -22,7 +22,7 @@ import {
   startLocalDynamo,
   writeRequests,
 } from '../../local/dynamodb/server';
-import { SINGLETON_SK, agentPk, contactSk, customerPk } from '../../steps/lib/routing-table';
+import { SINGLETON_SK, agentPk, contactSk, customerPk } from '../../steps/lib/routing-state/table';
 
 const TABLE = 'routing-state';
 

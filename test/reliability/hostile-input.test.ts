@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSession } from '../../local/session';
 import { startLocalSession } from '../../local/session';
-import { FLOW_RESPONSE_KEYS, Reason, Route } from '../../steps/lib/decision';
+import { FLOW_RESPONSE_KEYS, Reason, Route } from '../../steps/lib/decision/decision';
 import { DEMO, demoScenario } from '../helpers';
 
 /**

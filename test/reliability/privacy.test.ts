@@ -1,7 +1,7 @@
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type LocalSession, startLocalSession } from '../../local/session';
-import { createLogger } from '../../steps/lib/logger';
+import { createLogger } from '../../steps/lib/runtime/logger';
 import { DEMO, DEMO_NO_LATENCY, callFrom, demoPhone, demoScenario } from '../helpers';
 
 const SECRET = 'a-long-enough-test-secret';
@@ -90,8 +90,8 @@ describe('privacy', () => {
       LAST_AGENT_KEY_MODE: 'hmac-sha256',
       LAST_AGENT_KEY_SECRET: secret,
     });
-    const { customerKeyFor } = await import('../../steps/lib/caller');
-    const { loadConfig } = await import('../../steps/lib/config');
+    const { customerKeyFor } = await import('../../steps/lib/decision/caller');
+    const { loadConfig } = await import('../../steps/lib/runtime/config');
     const oldConfig = loadConfig(hashed(SECRET));
     // The local Connect holds keys made with SECRET; this session decides with a rotated secret.
     const rotated = await startLocalSession({

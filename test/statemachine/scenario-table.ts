@@ -4,7 +4,7 @@
  * A module of its own, not exported from a test file: importing a test file would run its tests again.
  */
 import type { Faults } from '../../local/connect/scenario';
-import type { Reason } from '../../steps/lib/decision';
+import type { Reason } from '../../steps/lib/decision/decision';
 import { DEMO, demoPhone } from '../helpers';
 
 export const SEARCH = 'Search Recent Contacts';

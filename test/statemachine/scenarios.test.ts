@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Reason } from '../../steps/lib/decision';
+import { Reason } from '../../steps/lib/decision/decision';
 import { DEMO, callFrom, demoPhone, demoScenario, normalisedPath, withSession } from '../helpers';
 import { SCENARIOS, agentId } from './scenario-table';
 

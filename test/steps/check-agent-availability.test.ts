@@ -7,8 +7,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkAgentAvailability, classifyAgent } from '../../steps/check-agent-availability';
-import { loadConfig } from '../../steps/lib/config';
-import type { StatusTypes } from '../../steps/lib/reference-data';
+import type { StatusTypes } from '../../steps/lib/connect/reference-data';
+import { loadConfig } from '../../steps/lib/runtime/config';
 import { INSTANCE_ARN, INSTANCE_ID, stepDeps, throttling } from './fixtures';
 
 const config = loadConfig({});

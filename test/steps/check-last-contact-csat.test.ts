@@ -2,7 +2,7 @@ import { GetContactAttributesCommand, ResourceNotFoundException } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkLastContactCsat, gateOnCsat } from '../../steps/check-last-contact-csat';
-import { loadConfig } from '../../steps/lib/config';
+import { loadConfig } from '../../steps/lib/runtime/config';
 import { INSTANCE_ID, stepDeps } from './fixtures';
 
 const gate = loadConfig({ LAST_AGENT_CSAT_ATTRIBUTE: 'csat', LAST_AGENT_MIN_CSAT: '3' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ChooseInput, chooseRoute } from '../../steps/choose-route';
-import { loadConfig } from '../../steps/lib/config';
-import type { AgentAvailability, CsatCheck } from '../../steps/lib/schemas';
+import type { AgentAvailability, CsatCheck } from '../../steps/lib/decision/schemas';
+import { loadConfig } from '../../steps/lib/runtime/config';
 
 const lastContact = {
   found: true as const,

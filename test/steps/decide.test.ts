@@ -3,12 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectEventFor } from '../../local/connect/events';
 import { type DecideDeps, type Executor, decide } from '../../steps/decide';
-import { loadConfig } from '../../steps/lib/config';
-import { FLOW_RESPONSE_KEYS } from '../../steps/lib/decision';
-import { ConnectThrottledError } from '../../steps/lib/errors';
-import { createLogger } from '../../steps/lib/logger';
-import type { PipelineInput } from '../../steps/lib/schemas';
-import { createSfnExecutor } from '../../steps/lib/sfn-executor';
+import { ConnectThrottledError } from '../../steps/lib/connect/errors';
+import { FLOW_RESPONSE_KEYS } from '../../steps/lib/decision/decision';
+import type { PipelineInput } from '../../steps/lib/decision/schemas';
+import { loadConfig } from '../../steps/lib/runtime/config';
+import { createLogger } from '../../steps/lib/runtime/logger';
+import { createSfnExecutor } from '../../steps/lib/runtime/sfn-executor';
 import { INSTANCE_ARN, INSTANCE_ID } from './fixtures';
 
 const event = (address: unknown = '+14155550123', extra: Record<string, unknown> = {}) =>

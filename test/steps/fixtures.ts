@@ -1,9 +1,9 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
-import { loadConfig } from '../../steps/lib/config';
-import { createDynamoClient } from '../../steps/lib/dynamo-client';
-import { createLogger } from '../../steps/lib/logger';
-import { createReferenceData } from '../../steps/lib/reference-data';
-import type { StepDeps } from '../../steps/lib/runtime';
+import { createReferenceData } from '../../steps/lib/connect/reference-data';
+import { createDynamoClient } from '../../steps/lib/routing-state/dynamo-client';
+import { loadConfig } from '../../steps/lib/runtime/config';
+import { createLogger } from '../../steps/lib/runtime/logger';
+import type { StepDeps } from '../../steps/lib/runtime/step';
 
 export const INSTANCE_ID = '11111111-2222-4333-8444-555555555555';
 export const INSTANCE_ARN = `arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE_ID}`;

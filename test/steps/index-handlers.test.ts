@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { agentEventsFor, contactEventsFor, kinesisEventOf } from '../../local/connect/event-feed';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';
-import { loadDynamoClient, loadRoutingStore } from '../../steps/lib/index-modules';
+import { loadDynamoClient, loadRoutingStore } from '../../steps/lib/routing-state/modules';
 import { DEMO } from '../helpers';
 import { baseInput } from './fixtures';
 
@@ -36,7 +36,7 @@ function deployedEnv(source = 'index') {
     vi.stubEnv(k, v);
 }
 
-describe('the routing-state loaders (steps/lib/index-modules.ts)', () => {
+describe('the routing-state loaders (steps/lib/routing-state/modules.ts)', () => {
   it('refuse in a bundle built for the search source, naming the fix', async () => {
     vi.stubEnv('LAST_AGENT_BUNDLE_INDEX', 'false');
     await expect(loadRoutingStore()).rejects.toThrow(/bundled for LAST_AGENT_SOURCE=search/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactSummary } from '../../steps/lib/schemas';
+import type { ContactSummary } from '../../steps/lib/decision/schemas';
 import { pickLastAgentContact } from '../../steps/pick-last-agent-contact';
 import { stepDeps } from './fixtures';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { Channel } from './channel';
-import { DEFAULT_WHISPER_TEMPLATES, whisperTemplate } from './whisper';
+import { Channel } from '../decision/channel';
+import { DEFAULT_WHISPER_TEMPLATES, whisperTemplate } from '../decision/whisper';
 
 /** Connect gives a Lambda at most 8 s; our budget must leave room for the flow itself. */
 export const MAX_DEADLINE_MS = 7000;
@@ -80,7 +80,7 @@ const ConfigSchema = z.object({
   csatMissing: z._default(z.enum(['pass', 'fail']), 'pass'),
   deadlineMs: decimal(3000, 200, MAX_DEADLINE_MS),
   // Checked against libphonenumber's supported countries by `checkEntryConfig`
-  // (steps/lib/caller.ts), so the steps that never parse a number do not load its metadata.
+  // (steps/lib/decision/caller.ts), so the steps that never parse a number do not load its metadata.
   defaultCountry: z._default(
     pattern(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US or GB'),
     'US',
@@ -104,7 +104,7 @@ const ConfigSchema = z.object({
    * `index-then-search` (the table first, SearchContacts when it has nothing for the caller).
    */
   source: z._default(z.enum(['search', 'index', 'index-then-search']), 'search'),
-  /** The routing-state table (steps/lib/routing-table.ts); required unless the source is `search`. */
+  /** The routing-state table (steps/lib/routing-state/table.ts); required unless the source is `search`. */
   tableName: z.optional(
     pattern(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name: 3-255 letters, digits, "_", "-" or "."'),
   ),

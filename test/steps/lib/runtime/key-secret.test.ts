@@ -3,8 +3,8 @@ import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { readKeySecret } from '../../steps/lib/key-secret';
-import { INSTANCE_ARN } from './fixtures';
+import { readKeySecret } from '../../../../steps/lib/runtime/key-secret';
+import { INSTANCE_ARN } from '../../fixtures';
 
 const ssm = mockClient(SSMClient);
 const sfn = mockClient(SFNClient);
@@ -80,7 +80,7 @@ describe('key secret from SSM', () => {
     vi.stubEnv('STATE_MACHINE_ARN', 'arn:aws:states:us-east-1:123456789012:stateMachine:x');
     vi.stubEnv('LOG_LEVEL', 'silent');
     for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-    const { handler } = await import('../../steps/decide');
+    const { handler } = await import('../../../../steps/decide');
     const event = {
       Details: {
         ContactData: {

@@ -7,8 +7,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * them, the DynamoDB client, so the search path's cold start is what it was before the index
  * existed. Unbundled (tests, the local tools) the flag is unset and both load.
  */
-export function loadRoutingStore(): Promise<typeof import('./routing-store')> {
-  if (process.env.LAST_AGENT_BUNDLE_INDEX !== 'false') return import('./routing-store');
+export function loadRoutingStore(): Promise<typeof import('./store')> {
+  if (process.env.LAST_AGENT_BUNDLE_INDEX !== 'false') return import('./store');
   return Promise.reject(notBundled());
 }
 

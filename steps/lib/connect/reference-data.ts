@@ -7,8 +7,8 @@ import {
   ListRoutingProfileQueuesCommand,
   type ListRoutingProfileQueuesCommandOutput,
 } from '@aws-sdk/client-connect';
+import { sendConnect } from '../runtime/step';
 import type { Deadline } from './deadline';
-import { sendConnect } from './runtime';
 
 /**
  * A small cache with a bounded age. A failed load is not cached (the next call tries again),

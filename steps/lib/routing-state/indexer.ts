@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { type Config, loadConfig } from './config';
+import { type Config, loadConfig } from '../runtime/config';
+import { type Logger, createLogger } from '../runtime/logger';
+import { lazyInit } from '../runtime/step';
 import { createDynamoClient } from './dynamo-client';
-import { type Logger, createLogger } from './logger';
-import { lazyInit } from './runtime';
 
 /** What the two indexers (steps/index-contact-events.ts, steps/index-agent-events.ts) need. */
 export interface IndexerDeps {

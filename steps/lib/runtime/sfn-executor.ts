@@ -3,10 +3,15 @@ import {
   StartSyncExecutionCommand,
   type StartSyncExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import type { Deadline } from './deadline';
-import { Decision } from './decision';
-import { ConnectApiError, ConnectThrottledError, LookupTimeoutError, classifyAwsError } from './errors';
-import type { PipelineInput } from './schemas';
+import type { Deadline } from '../connect/deadline';
+import {
+  ConnectApiError,
+  ConnectThrottledError,
+  LookupTimeoutError,
+  classifyAwsError,
+} from '../connect/errors';
+import { Decision } from '../decision/decision';
+import type { PipelineInput } from '../decision/schemas';
 
 /**
  * Executor backed by an Express state machine (StartSyncExecution). The call is aborted when

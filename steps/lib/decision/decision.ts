@@ -62,7 +62,7 @@ export const FLOW_RESPONSE_KEYS = [
   'lastContactAt',
   'decisionMs',
   // Agent context (docs/agent-context.md): stored as contact attributes for the agent's panel
-  // and the agent-whisper flow. Texts never hold caller data (steps/lib/whisper.ts).
+  // and the agent-whisper flow. Texts never hold caller data (steps/lib/decision/whisper.ts).
   /** 'true' when the caller has a recent contact that reached an agent (the whisper speaks only then). */
   'returningCaller',
   /** "2 days ago", "yesterday", ... relative to the call ('' when no last contact). */

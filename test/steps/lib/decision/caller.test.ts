@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerKeyFor, normaliseCaller } from '../../../steps/lib/caller';
+import { customerKeyFor, normaliseCaller } from '../../../../steps/lib/decision/caller';
 
 describe('normaliseCaller', () => {
   it.each([

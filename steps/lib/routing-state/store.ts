@@ -9,7 +9,8 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { type Deadline, sendWithin as sendDynamo } from './deadline';
+import { type Deadline, sendWithin as sendDynamo } from '../connect/deadline';
+import { ContactSummary } from '../decision/schemas';
 import {
   SINGLETON_SK,
   TTL_ATTRIBUTE,
@@ -19,11 +20,10 @@ import {
   contactSkTo,
   customerPk,
   joinPk,
-} from './routing-table';
-import { ContactSummary } from './schemas';
+} from './table';
 
 /**
- * Reads and writes of the routing-state table (layout: steps/lib/routing-table.ts). The steps
+ * Reads and writes of the routing-state table (layout: steps/lib/routing-state/table.ts). The steps
  * read within the call's deadline with our retry policy; the indexers write with the SDK's.
  */
 

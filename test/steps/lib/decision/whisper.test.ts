@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../steps/lib/config';
-import { type Decision, toFlowResponse } from '../../../steps/lib/decision';
+import { type Decision, toFlowResponse } from '../../../../steps/lib/decision/decision';
 import {
   DEFAULT_WHISPER_TEMPLATES,
   MAX_WHISPER_TEMPLATE_LENGTH,
   type WhisperTemplates,
   returningCallerWhisper,
   timeAgo,
-} from '../../../steps/lib/whisper';
+} from '../../../../steps/lib/decision/whisper';
+import { loadConfig } from '../../../../steps/lib/runtime/config';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const before = (ms: number) => new Date(NOW.getTime() - ms).toISOString();

@@ -1,11 +1,11 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod/mini';
+import { type Deadline, sendWithin } from '../connect/deadline';
+import { InvalidStepInputError } from '../connect/errors';
+import type { ReferenceData } from '../connect/reference-data';
 import { type Config, loadConfig } from './config';
-import { type Deadline, sendWithin } from './deadline';
-import { InvalidStepInputError } from './errors';
 import { type Logger, createLogger } from './logger';
-import type { ReferenceData } from './reference-data';
 
 /** What every step needs, passed explicitly so tests and the local runtime inject their own. */
 export interface StepDeps {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
+import type { Config } from '../runtime/config';
 import { customerKeyFor, normaliseCaller } from './caller';
 import { Channel } from './channel';
-import type { Config } from './config';
 import type { Reason } from './decision';
 import { maskPhone } from './privacy';
 import type { PipelineInput } from './schemas';

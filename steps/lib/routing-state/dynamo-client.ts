@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConnectClientOptions } from './connect-client';
+import type { ConnectClientOptions } from '../connect/client';
 
 /**
  * One DynamoDB document client per container (the routing-state table). As for Connect, retries
- * are ours (deadline-aware, steps/lib/deadline.ts), hence maxAttempts 1; the indexers, which have
+ * are ours (deadline-aware, steps/lib/connect/deadline.ts), hence maxAttempts 1; the indexers, which have
  * no caller waiting, retry through their event sources instead.
  */
 export function createDynamoClient(

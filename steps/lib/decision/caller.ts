@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
-import { type Config, ConfigError, checkKeySecretSource } from './config';
+import { type Config, ConfigError, checkKeySecretSource } from '../runtime/config';
 
 /**
  * The configuration checks of the entry path (the entry Lambda, the local tools, cdk synth):

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../steps/lib/logger';
-import { maskPhone, maskPhonesIn, redact } from '../../../steps/lib/privacy';
+import { maskPhone, maskPhonesIn, redact } from '../../../../steps/lib/decision/privacy';
+import { createLogger } from '../../../../steps/lib/runtime/logger';
 
 describe('masking', () => {
   it('keeps only the last two digits of a number', () => {

@@ -66,7 +66,7 @@ export function renderWhisper(template: string, ago: string): string {
   return template.replaceAll('{ago}', ago);
 }
 
-/** The whisper-related part of the entry Lambda's answer (the flow contract, steps/lib/decision.ts). */
+/** The whisper-related part of the entry Lambda's answer (the flow contract, steps/lib/decision/decision.ts). */
 export interface WhisperAnswer {
   /** 'true' when the caller has a recent contact that reached an agent. */
   returningCaller: string;

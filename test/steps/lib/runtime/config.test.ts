@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkEntryConfig } from '../../../steps/lib/caller';
-import { loadConfig } from '../../../steps/lib/config';
+import { checkEntryConfig } from '../../../../steps/lib/decision/caller';
+import { loadConfig } from '../../../../steps/lib/runtime/config';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -62,7 +62,7 @@ describe('loadConfig', () => {
   });
 
   it('names every variable after its setting', async () => {
-    const { CONFIG_VARIABLES } = await import('../../../steps/lib/config');
+    const { CONFIG_VARIABLES } = await import('../../../../steps/lib/runtime/config');
     expect(CONFIG_VARIABLES).toContain('LAST_AGENT_ATTRIBUTE_KEY');
     expect(CONFIG_VARIABLES).toContain('LAST_AGENT_PREFER_BUSY');
     expect(CONFIG_VARIABLES).toContain('LAST_AGENT_KEY_SECRET_ARN');

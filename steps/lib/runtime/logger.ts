@@ -1,7 +1,7 @@
 import { type LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
+import { maskPhonesIn } from '../decision/privacy';
 import { runtimeEnv } from './config';
-import { maskPhonesIn } from './privacy';
 
 export type LogSink = (line: string) => void;
 
@@ -50,7 +50,7 @@ export interface LoggerOptions {
   sink?: LogSink;
 }
 
-/** The product's logger, configured from the environment (steps/lib/config.ts `runtimeEnv`). */
+/** The product's logger, configured from the environment (steps/lib/runtime/config.ts `runtimeEnv`). */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const env = runtimeEnv();
   return new Logger(
