@@ -153,9 +153,9 @@ describe('last-agent CLI', () => {
 });
 
 describe('documentation', () => {
-  it("the README's command synopsis is the CLI's own usage text", async () => {
+  it("the command-line reference (docs/cli.md) holds the CLI's own usage text", async () => {
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const readme = readFileSync(fileURLToPath(new URL('../../docs/cli.md', import.meta.url)), 'utf8');
     const { stdout } = await cli(['help']);
     const usage = stdout.slice(stdout.indexOf('Usage:') + 'Usage:\n'.length, stdout.indexOf('\nWithout'));
     for (const line of usage.split('\n').filter((l) => l.trim())) {
