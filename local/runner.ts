@@ -3,11 +3,10 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { TASK_FUNCTIONS, readDefinitionText, substitute } from '../statemachine/definition';
 import { checkAgentAvailabilityStep } from '../steps/check-agent-availability';
 import { checkLastContactCsatStep } from '../steps/check-last-contact-csat';
-import { chooseRouteStep } from '../steps/choose-route';
 import type { Deadline } from '../steps/lib/connect/deadline';
 import { LookupTimeoutError } from '../steps/lib/connect/errors';
-import { Decision } from '../steps/lib/decision/decision';
 import { redact } from '../steps/lib/decision/privacy';
+import { PipelineOutput } from '../steps/lib/decision/route';
 import type { Step, StepDeps } from '../steps/lib/runtime/step';
 import { pickLastAgentContactStep } from '../steps/pick-last-agent-contact';
 import { searchContactsStep } from '../steps/search-contacts';
@@ -17,7 +16,6 @@ export const STEPS: Step[] = [
   pickLastAgentContactStep,
   checkAgentAvailabilityStep,
   checkLastContactCsatStep,
-  chooseRouteStep,
 ];
 
 export interface TraceEntry {
@@ -32,7 +30,8 @@ export interface TraceEntry {
 }
 
 export interface LocalExecution {
-  decision: Decision;
+  /** A decision made in the machine, or the inputs of the route choice the entry function applies. */
+  output: PipelineOutput;
   trace: TraceEntry[];
 }
 
@@ -173,7 +172,7 @@ export function createLocalRunner(
     });
     await collecting;
     if (output === null) throw new LookupTimeoutError('state machine execution abandoned at the deadline');
-    return { decision: Decision.parse(output), trace: toTrace(events) };
+    return { output: PipelineOutput.parse(output), trace: toTrace(events) };
   };
   return { run };
 }

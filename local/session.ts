@@ -5,6 +5,7 @@ import { createConnectClient } from '../steps/lib/connect/client';
 import { createReferenceData } from '../steps/lib/connect/reference-data';
 import { checkEntryConfig, customerKeyFor } from '../steps/lib/decision/caller';
 import type { FlowResponse } from '../steps/lib/decision/decision';
+import { type PipelineOutput, routeFrom } from '../steps/lib/decision/route';
 import { createDynamoClient } from '../steps/lib/routing-state/dynamo-client';
 import { type Config, loadConfig } from '../steps/lib/runtime/config';
 import { type Logger, createLogger } from '../steps/lib/runtime/logger';
@@ -120,8 +121,8 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
         now: () => now,
         execute: async (input, deadline) => {
           const result = await runner.run(input, deadline);
-          trace = result.trace;
-          return result.decision;
+          trace = withRouteChoice(result.trace, result.output, config);
+          return { output: result.output };
         },
       });
       return { decision, trace };
@@ -132,6 +133,30 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
       await Promise.all([connect.close(), dynamo?.server.close()]);
     },
   };
+}
+
+/**
+ * The trace as the console and the decision log show it together: the execution's states, then
+ * the route choice the entry function makes on the last state's output (`routeFrom`, timed here).
+ */
+function withRouteChoice(trace: TraceEntry[], output: PipelineOutput, config: Config): TraceEntry[] {
+  if ('route' in output) return trace;
+  const last = trace.at(-1);
+  const startMs = last ? last.startMs + last.durationMs : 0;
+  const t0 = performance.now();
+  const { route, reason } = routeFrom(output, config);
+  const durationMs = performance.now() - t0;
+  return [
+    ...trace,
+    {
+      state: 'Choose Route',
+      type: 'EntryFunction',
+      startMs,
+      durationMs,
+      status: 'SUCCEEDED',
+      output: { route, reason },
+    },
+  ];
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -3,15 +3,15 @@
  *
  * A returning call is decided exactly as the shipped pipeline decides it: the simulated last
  * agent is turned into a GetCurrentUserData-shaped `UserData`, classified by `classifyAgent`
- * (steps/check-agent-availability.ts) and routed by `chooseRoute` (steps/choose-route.ts) with
+ * (steps/check-agent-availability.ts) and routed by `chooseRoute` (steps/lib/decision/route.ts) with
  * the product's default configuration. `LAST_AGENT` means the flow mode applies its preference;
  * anything else (`DEFAULT`, or `LAST_QUEUE`, which is the normal queue in a one-queue center)
- * means normal routing. The queueing mechanics of each flow mode are in model.ts.
+ * means normal routing. The queueing mechanics of each flow mode are in flow-modes.ts.
  */
 import type { UserData } from '@aws-sdk/client-connect';
 import { classifyAgent } from '../steps/check-agent-availability';
-import { chooseRoute } from '../steps/choose-route';
 import type { StatusTypes } from '../steps/lib/connect/reference-data';
+import { chooseRoute } from '../steps/lib/decision/route';
 import type { AgentAvailability } from '../steps/lib/decision/schemas';
 import { type Config, loadConfig } from '../steps/lib/runtime/config';
 import type { PolicyConfig } from './config';

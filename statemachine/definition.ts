@@ -10,7 +10,6 @@ export const TASK_FUNCTIONS = {
   PickLastAgentContactFunctionArn: 'pick-last-agent-contact',
   CheckAgentAvailabilityFunctionArn: 'check-agent-availability',
   CheckLastContactCsatFunctionArn: 'check-last-contact-csat',
-  ChooseRouteFunctionArn: 'choose-route',
 } as const;
 export type TaskPlaceholder = keyof typeof TASK_FUNCTIONS;
 

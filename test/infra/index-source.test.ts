@@ -48,7 +48,6 @@ function functionIds(stack: LastAgentRoutingStack) {
     availability: id(steps.CheckAgentAvailabilityFunctionArn),
     pick: id(steps.PickLastAgentContactFunctionArn),
     csat: id(steps.CheckLastContactCsatFunctionArn),
-    choose: id(steps.ChooseRouteFunctionArn),
     entry: id(stack.entryFunction),
     ...(rs ? { contactIndexer: id(rs.contactIndexer), agentIndexer: id(rs.agentIndexer) } : {}),
   };
@@ -226,7 +225,6 @@ describe('source index, stream created by the stack', () => {
       [ids.agentIndexer as string]: ['dynamodb:PutItem'],
       [ids.pick]: [],
       [ids.csat]: [],
-      [ids.choose]: [],
       [ids.entry]: [],
     };
     for (const [fnId, actions] of Object.entries(expected)) {
@@ -269,7 +267,7 @@ describe('source index, stream created by the stack', () => {
 
   it('gives every function the table name, and every function’s configuration loads as at its cold start', () => {
     const functions = s.template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(7);
     for (const [fnId, fn] of Object.entries(functions)) {
       const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
       expect(vars.LAST_AGENT_TABLE_NAME, fnId).toEqual({ Ref: tableId });
@@ -298,7 +296,7 @@ describe('source index, stream created by the stack', () => {
     };
     expect(functions[ids.contactIndexer as string]?.Properties).toMatchObject({ ...common, Timeout: 10 });
     expect(functions[ids.agentIndexer as string]?.Properties).toMatchObject({ ...common, Timeout: 30 });
-    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 9);
+    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
   });
 
   it('alarms on each dead-letter queue, the agent indexer falling behind and indexer errors, all to the SNS topic', () => {
@@ -434,7 +432,7 @@ describe('source search (the default)', () => {
       s.template.resourceCountIs(type, 0);
     }
     expect(s.stack.routingState).toBeUndefined();
-    expect(Object.keys(s.template.findResources('AWS::Lambda::Function'))).toHaveLength(6);
+    expect(Object.keys(s.template.findResources('AWS::Lambda::Function'))).toHaveLength(5);
   });
 
   it('gives no function a table name or DynamoDB access, and outputs nothing about it', () => {

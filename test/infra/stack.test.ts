@@ -1,7 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDeployContext } from '../../infra/context';
+import { keySecretStoreOf } from '../../infra/stack';
 import { TASK_FUNCTIONS } from '../../statemachine/definition';
-import { INSTANCE_ARN, buildStack } from './helpers';
+import { INSTANCE_ARN, QUEUE_ARN, buildStack } from './helpers';
 
 let template: Template;
 let stackFunctions: { entry: string; steps: Record<string, string> };
@@ -68,14 +70,14 @@ describe('Lambda functions', () => {
   });
 
   it('each have an explicit log group with retention', () => {
-    // Six functions and the state machine.
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
+    // Five functions (entry, search, pick, availability, CSAT) and the state machine.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
   });
 
   it('encrypt every log group with the KMS key given as context', () => {
     const keyArn = 'arn:aws:kms:eu-west-2:123456789012:key/0b3a0a8e-1111-4222-8333-444444444444';
     const t = Template.fromStack(buildStack({ logKmsKeyArn: keyArn }).stack);
-    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 7);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 6);
   });
 
   it('give the entry Lambda the state machine ARN and an 8 s timeout', () => {
@@ -349,6 +351,19 @@ describe('hashed customer keys', () => {
     );
     const read = statements.find((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
     expect(read?.Resource).toBe(secretArn);
+  });
+
+  it.each([
+    [{}, 'secrets-manager'],
+    [
+      { LAST_AGENT_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:k-AbCdEf' },
+      'secrets-manager',
+    ],
+    [{ LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET_PARAMETER: '/k' }, 'parameter'],
+    [{ LAST_AGENT_KEY_MODE: 'e164' }, 'none'],
+  ])('with context %j the entry function bundles the %s client only', (context, store) => {
+    const all: Record<string, string> = { instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, ...context };
+    expect(keySecretStoreOf(parseDeployContext((k) => all[k]))).toBe(store);
   });
 
   it('lets the entry Lambda read exactly the configured SSM parameter', () => {

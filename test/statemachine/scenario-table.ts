@@ -11,10 +11,12 @@ export const SEARCH = 'Search Recent Contacts';
 export const PICK = 'Pick Last Agent Contact';
 export const FOUND = 'Agent Contact Found?';
 export const CHECKS = 'Check Agent And Csat';
+/** The machine's last state hands every input of the choice to the entry function, which chooses. */
+export const INPUTS = 'Route Choice Inputs';
 export const CHOOSE = 'Choose Route';
 export const gateOff = ['Check Agent Availability', 'Csat Gate Off', 'Csat Gate On?', CHECKS];
 export const gateOn = ['Check Agent Availability', 'Check Last Contact Csat', 'Csat Gate On?', CHECKS];
-export const FULL = [SEARCH, PICK, FOUND, ...gateOff, CHOOSE];
+export const FULL = [SEARCH, PICK, FOUND, ...gateOff, INPUTS, CHOOSE];
 
 export const faults = (f: Partial<Faults>): Faults => ({ seed: 1, inject: [], ...f }) as Faults;
 
@@ -94,14 +96,14 @@ export const SCENARIOS: Scenario[] = [
     phone: demoPhone('rated 1/5'),
     env: { LAST_AGENT_CSAT_ATTRIBUTE: 'csat', LAST_AGENT_MIN_CSAT: '3' },
     expected: { route: 'DEFAULT', reason: 'LOW_CSAT', agent: 'alice' },
-    path: [SEARCH, PICK, FOUND, ...gateOn, CHOOSE],
+    path: [SEARCH, PICK, FOUND, ...gateOn, INPUTS, CHOOSE],
   },
   {
     name: 'a good satisfaction score passes the gate',
     phone: demoPhone('Alice) is free'),
     env: { LAST_AGENT_CSAT_ATTRIBUTE: 'csat', LAST_AGENT_MIN_CSAT: '3' },
     expected: { route: 'LAST_AGENT', reason: 'LAST_AGENT_AVAILABLE', agent: 'alice' },
-    path: [SEARCH, PICK, FOUND, ...gateOn, CHOOSE],
+    path: [SEARCH, PICK, FOUND, ...gateOn, INPUTS, CHOOSE],
   },
   {
     name: 'a caller with no contact in the window is routed normally',

@@ -27,12 +27,14 @@ function deps(execute: Executor, env: Record<string, string> = {}, lines: string
 describe('decide (entry Lambda)', () => {
   it('passes a small, typed input to the state machine and flattens its decision', async () => {
     const execute = vi.fn<Executor>().mockResolvedValue({
-      route: 'LAST_AGENT',
-      reason: 'LAST_AGENT_AVAILABLE',
-      agentId: 'a1',
-      queueId: 'q1',
-      lastContactId: 'c-old',
-      lastContactAt: '2026-11-18T07:00:40.000Z',
+      output: {
+        route: 'LAST_AGENT',
+        reason: 'LAST_AGENT_AVAILABLE',
+        agentId: 'a1',
+        queueId: 'q1',
+        lastContactId: 'c-old',
+        lastContactAt: '2026-11-18T07:00:40.000Z',
+      },
     });
 
     const response = await decide(
@@ -59,10 +61,42 @@ describe('decide (entry Lambda)', () => {
     });
   });
 
+  it('applies the route choice to the inputs the execution hands over, and logs the decision with its ARN', async () => {
+    const lines: string[] = [];
+    const executionArn = 'arn:aws:states:us-east-1:123456789012:express:last-agent:e1:x';
+    const inputs = {
+      lastContact: {
+        found: true as const,
+        contactId: 'c-old',
+        initialContactId: 'c-old',
+        agentId: 'a1',
+        connectedAt: '2026-11-18T07:00:40.000Z',
+      },
+      checks: {
+        availability: { status: 'BUSY' as const },
+        csat: { gate: 'SKIPPED' as const, detail: 'GATE_OFF' as const },
+      },
+    };
+
+    const busyPreferred = await decide(
+      event(),
+      deps(async () => ({ output: inputs, executionArn }), {}, lines),
+    );
+    const busyNotPreferred = await decide(
+      event(),
+      deps(async () => ({ output: inputs }), { LAST_AGENT_PREFER_BUSY: 'false' }),
+    );
+
+    expect(busyPreferred).toMatchObject({ route: 'LAST_AGENT', reason: 'AGENT_BUSY', agentId: 'a1' });
+    expect(busyNotPreferred).toMatchObject({ route: 'DEFAULT', reason: 'AGENT_BUSY', agentId: 'a1' });
+    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'decision');
+    expect(logged).toMatchObject({ executionArn, Route: 'LAST_AGENT', Reason: 'AGENT_BUSY' });
+  });
+
   it('always answers every key of the flow contract as a string', async () => {
     const response = await decide(
       event(),
-      deps(async () => ({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' })),
+      deps(async () => ({ output: { route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' } })),
     );
     expect(Object.keys(response).sort()).toEqual([...FLOW_RESPONSE_KEYS].sort());
     expect(Object.values(response).every((v) => typeof v === 'string')).toBe(true);
@@ -90,7 +124,9 @@ describe('decide (entry Lambda)', () => {
   });
 
   it('gives the steps a deadline inside its own budget', async () => {
-    const execute = vi.fn<Executor>().mockResolvedValue({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' });
+    const execute = vi
+      .fn<Executor>()
+      .mockResolvedValue({ output: { route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' } });
     const before = Date.now();
     await decide(event(), deps(execute, { LAST_AGENT_DEADLINE_MS: '1000' }));
     const deadlineAt = execute.mock.lastCall?.[0].deadlineAt;
@@ -99,7 +135,9 @@ describe('decide (entry Lambda)', () => {
   });
 
   it('stores a hashed key when configured, and never the number', async () => {
-    const execute = vi.fn<Executor>().mockResolvedValue({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' });
+    const execute = vi
+      .fn<Executor>()
+      .mockResolvedValue({ output: { route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' } });
     const response = await decide(
       event(),
       deps(execute, { LAST_AGENT_KEY_MODE: 'hmac-sha256', LAST_AGENT_KEY_SECRET: 'a-long-enough-secret' }),
@@ -122,7 +160,7 @@ describe('decide (entry Lambda)', () => {
     const lines: string[] = [];
     await decide(
       event(),
-      deps(async () => ({ route: 'LAST_AGENT', reason: 'AGENT_BUSY', agentId: 'a1' }), {}, lines),
+      deps(async () => ({ output: { route: 'LAST_AGENT', reason: 'AGENT_BUSY', agentId: 'a1' } }), {}, lines),
     );
     const metric = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
     expect(metric).toMatchObject({
@@ -157,7 +195,7 @@ describe('decide (entry Lambda)', () => {
 
   it('still writes the decision metrics when the log level is raised to WARN', async () => {
     const lines: string[] = [];
-    const d = deps(async () => ({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }));
+    const d = deps(async () => ({ output: { route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' } }));
     d.logger = createLogger({ level: 'warn', sink: (l) => lines.push(l) });
     await decide(event(), d);
     expect(lines.map((l) => JSON.parse(l)).find((l) => l._aws)).toMatchObject({ Decisions: 1 });
@@ -167,7 +205,7 @@ describe('decide (entry Lambda)', () => {
     const lines: string[] = [];
     await decide(
       event(),
-      deps(async () => ({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }), {}, lines),
+      deps(async () => ({ output: { route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' } }), {}, lines),
     );
     expect(lines.join('\n')).toContain('+*********23');
     expect(lines.join('\n')).not.toContain('4155550123');
@@ -207,9 +245,9 @@ describe('Step Functions executor', () => {
       output: JSON.stringify({ route: 'LAST_AGENT', reason: 'AGENT_BUSY', agentId: 'a1' }),
     } as never);
 
-    const decision = await createSfnExecutor(arn, new SFNClient({}))(input, deadline);
+    const { output } = await createSfnExecutor(arn, new SFNClient({}))(input, deadline);
 
-    expect(decision).toMatchObject({ route: 'LAST_AGENT', reason: 'AGENT_BUSY' });
+    expect(output).toMatchObject({ route: 'LAST_AGENT', reason: 'AGENT_BUSY' });
     expect(sfn.commandCalls(StartSyncExecutionCommand)[0]?.args[0].input).toEqual({
       stateMachineArn: arn,
       input: JSON.stringify(input),

@@ -10,15 +10,21 @@ import {
   LookupTimeoutError,
   classifyAwsError,
 } from '../connect/errors';
-import { Decision } from '../decision/decision';
+import { PipelineOutput } from '../decision/route';
 import type { PipelineInput } from '../decision/schemas';
+
+/** One execution's answer, and its ARN for the decision log (find it in the Step Functions console). */
+export interface PipelineResult {
+  output: PipelineOutput;
+  executionArn?: string;
+}
 
 /**
  * Executor backed by an Express state machine (StartSyncExecution). The call is aborted when
  * the deadline passes; SDK retries are off since a retry would not fit the budget.
  */
 export function createSfnExecutor(stateMachineArn: string, client = new SFNClient({ maxAttempts: 1 })) {
-  return async (input: PipelineInput, deadline: Deadline): Promise<Decision> => {
+  return async (input: PipelineInput, deadline: Deadline): Promise<PipelineResult> => {
     deadline.check('StartSyncExecution');
     let out: StartSyncExecutionCommandOutput;
     try {
@@ -29,7 +35,10 @@ export function createSfnExecutor(stateMachineArn: string, client = new SFNClien
     } catch (err) {
       throw classifyAwsError(err, 'StartSyncExecution');
     }
-    if (out.status === 'SUCCEEDED') return Decision.parse(JSON.parse(out.output ?? '{}'));
+    if (out.status === 'SUCCEEDED') {
+      const output = PipelineOutput.parse(JSON.parse(out.output ?? '{}'));
+      return { output, ...(out.executionArn ? { executionArn: out.executionArn } : {}) };
+    }
     if (out.status === 'TIMED_OUT') throw new LookupTimeoutError('state machine timed out');
     if (out.error === 'ConnectThrottled')
       throw new ConnectThrottledError(`state machine failed: ${out.error}`);

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import type { Decision, Reason } from './lib/decision/decision';
-import { AgentAvailability, CsatCheck, LastContact } from './lib/decision/schemas';
-import type { Config } from './lib/runtime/config';
-import { defineStep, lambdaHandler } from './lib/runtime/step';
+import type { Config } from '../runtime/config';
+import { Decision, type Reason } from './decision';
+import { AgentAvailability, CsatCheck, LastContact } from './schemas';
 
+/** Every input of the route choice: what the state machine's last state hands to the entry function. */
 export const ChooseInput = z.object({
   lastContact: LastContact,
   checks: z.object({ availability: AgentAvailability, csat: CsatCheck }),
@@ -22,6 +22,8 @@ const AVAILABILITY_REASON: Record<AgentAvailability['status'], Reason> = {
  * The routing policy. The last agent is preferred when available, or when busy and
  * LAST_AGENT_PREFER_BUSY is on (the flow then asks the caller, or waits a bounded time in
  * preferred-agent mode). Otherwise the last queue (if enabled and known) or normal routing.
+ * The one copy of the rule: the entry function applies it to the state machine's output, and
+ * the policy simulator runs it for every simulated call.
  */
 export function chooseRoute(
   input: ChooseInput,
@@ -51,10 +53,18 @@ export function chooseRoute(
   return fallback(reason);
 }
 
-export const chooseRouteStep = defineStep({
-  state: 'Choose Route',
-  input: ChooseInput,
-  run: (input, deps) => chooseRoute(input, deps.config),
-});
+/**
+ * What an execution of the state machine answers: a decision already made in the machine (no
+ * agent contact, a caught failure), or the inputs of the route choice (statemachine/*.asl.json,
+ * state "Route Choice Inputs").
+ */
+export const PipelineOutput = z.union([Decision, ChooseInput]);
+export type PipelineOutput = z.infer<typeof PipelineOutput>;
 
-export const handler = lambdaHandler(chooseRouteStep);
+/** The decision for an execution's output: as the machine made it, or `chooseRoute` on its inputs. */
+export function routeFrom(
+  output: PipelineOutput,
+  config: Pick<Config, 'preferBusy' | 'lastQueueFallback'>,
+): Decision {
+  return 'route' in output ? output : chooseRoute(output, config);
+}
