@@ -8,7 +8,7 @@ import {
 import { classifyAgent } from '../steps/check-agent-availability';
 import { normaliseCaller } from '../steps/lib/decision/caller';
 import type { AgentAvailability } from '../steps/lib/decision/schemas';
-import { loadConfig } from '../steps/lib/runtime/config';
+import { type Config, loadConfig } from '../steps/lib/runtime/config';
 
 /**
  * A synthetic contact center, seeded and deterministic: agents with statuses at "now",
@@ -47,30 +47,40 @@ const LOOKBACK_DAYS = 7;
 /** Every generated contact (transfer legs and talk included) has ended before "now". */
 const MIN_AGE_MS = 50 * 60_000;
 
-const STATES: [weight: number, make: (id: string, r: () => number) => Partial<ScenarioAgent>][] = [
-  [35, () => ({ status: 'Available', slots: { VOICE: { max: 1, active: 0 } } })],
-  [
-    25,
-    (id) => ({
-      status: 'Available',
-      slots: { VOICE: { max: 1, active: 1 } },
-      contacts: [{ id: `${id}-live`, channel: 'VOICE', state: 'CONNECTED' }],
-    }),
-  ],
-  [
-    10,
-    (id) => ({
-      status: 'Available',
-      slots: { VOICE: { max: 1, active: 1 } },
-      contacts: [{ id: `${id}-acw`, channel: 'VOICE', state: 'ENDED' }],
-    }),
-  ],
-  [8, () => ({ status: 'Break', slots: { VOICE: { max: 1, active: 0 } } })],
-  [7, () => ({ status: 'Lunch', slots: { VOICE: { max: 1, active: 0 } } })],
-  [15, () => ({ status: 'Offline', slots: { VOICE: { max: 1, active: 0 } } })],
+const iso = (ms: number) => new Date(ms).toISOString();
+
+type Random = () => number;
+
+/** An agent at "now" with a free voice slot, or none. */
+const idle = (status: string) => ({ status, slots: { VOICE: { max: 1, active: 0 } } });
+/** An available agent whose one voice slot holds a contact (on a call, or in after-contact work). */
+const busy = (id: string, suffix: string, state: 'CONNECTED' | 'ENDED') => ({
+  status: 'Available',
+  slots: { VOICE: { max: 1, active: 1 } },
+  contacts: [{ id: `${id}-${suffix}`, channel: 'VOICE' as const, state }],
+});
+
+const STATES: [weight: number, make: (id: string, r: Random) => Partial<ScenarioAgent>][] = [
+  [35, () => idle('Available')],
+  [25, (id) => busy(id, 'live', 'CONNECTED')],
+  [10, (id) => busy(id, 'acw', 'ENDED')],
+  [8, () => idle('Break')],
+  [7, () => idle('Lunch')],
+  [15, () => idle('Offline')],
 ];
 
-function pickWeighted<T>(items: [number, T][], r: () => number): T {
+type ContactKind = 'handled' | 'ivr' | 'abandoned' | 'transfer' | 'callback' | 'missed';
+
+const KINDS: [number, ContactKind][] = [
+  [45, 'handled'],
+  [22, 'ivr'],
+  [14, 'abandoned'],
+  [8, 'transfer'],
+  [6, 'callback'],
+  [5, 'missed'],
+];
+
+function pickWeighted<T>(items: [number, T][], r: Random): T {
   const total = items.reduce((s, [w]) => s + w, 0);
   let x = r() * total;
   for (const [w, v] of items) {
@@ -80,17 +90,20 @@ function pickWeighted<T>(items: [number, T][], r: () => number): T {
   return (items.at(-1) as [number, T])[1];
 }
 
-function uuidFrom(r: () => number): string {
+function uuidFrom(r: Random): string {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
   return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
 }
 
-export function generateContactCenter(o: GeneratorOptions): GeneratedCenter {
-  const r = seededRandom(o.seed);
-  const now = Date.parse(o.now ?? NOW);
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const queues = ['Claims', 'Billing', 'Sales'].map((name) => ({ id: uuidFrom(r), name }));
-  const agents: ScenarioAgent[] = Array.from({ length: o.agents }, (_, i) => {
+/** The random draws of one center: the generator, and a random agent or queue. */
+interface Draws {
+  r: Random;
+  agent(): ScenarioAgent;
+  queue(): string;
+}
+
+function makeAgents(count: number, r: Random): ScenarioAgent[] {
+  return Array.from({ length: count }, (_, i) => {
     const id = uuidFrom(r);
     const state = pickWeighted(STATES, r)(id, r);
     return {
@@ -102,158 +115,183 @@ export function generateContactCenter(o: GeneratorOptions): GeneratedCenter {
       ...state,
     } as ScenarioAgent;
   });
+}
 
+/** Distinct valid US numbers. */
+function makePhones(count: number, r: Random): string[] {
   const phones = new Set<string>();
-  while (phones.size < o.customers) {
+  while (phones.size < count) {
     const n = `+1${['212', '312', '415', '617', '718'][Math.floor(r() * 5)]}${2 + Math.floor(r() * 8)}${String(Math.floor(r() * 1e6)).padStart(6, '0')}`;
     if (normaliseCaller(n, 'US').kind === 'number') phones.add(n);
   }
-  const customers = [...phones];
-  const contacts: ScenarioContact[] = [];
-  const agentOf = () => agents[Math.floor(r() * agents.length)] as ScenarioAgent;
-  const queueOf = () => queues[Math.floor(r() * queues.length)]?.id as string;
+  return [...phones];
+}
 
-  for (const phone of customers) {
-    // Geometric history length with the requested mean.
-    let n = 0;
-    while (r() < o.meanHistory / (o.meanHistory + 1) && n < 500) n++;
-    for (let k = 0; k < n; k++) {
-      // Callbacks after minutes to weeks: log-uniform age from MIN_AGE_MS to historyDays.
-      const age = Math.exp(
-        Math.log(MIN_AGE_MS) + r() * (Math.log(o.historyDays * 86_400_000) - Math.log(MIN_AGE_MS)),
-      );
-      const start = now - age;
-      const attributes: Record<string, string> = { CustomerPhoneNumber: phone };
-      const base = {
-        id: uuidFrom(r),
-        channel: 'VOICE' as const,
-        initiationTimestamp: iso(start),
-        attributes,
-      };
-      const kind = pickWeighted<string>(
-        [
-          [45, 'handled'],
-          [22, 'ivr'],
-          [14, 'abandoned'],
-          [8, 'transfer'],
-          [6, 'callback'],
-          [5, 'missed'],
-        ],
-        r,
-      );
-      const wait = 10_000 + r() * 240_000;
-      const talk = 30_000 + r() * 900_000;
-      if (kind === 'ivr') {
-        contacts.push({ ...base, initiationMethod: 'INBOUND', disconnectTimestamp: iso(start + 40_000) });
-        continue;
-      }
-      const queueId = queueOf();
-      if (kind === 'abandoned') {
-        contacts.push({
-          ...base,
-          initiationMethod: 'INBOUND',
-          queueId,
-          enqueueTimestamp: iso(start + 20_000),
-          disconnectTimestamp: iso(start + wait),
-        });
-        continue;
-      }
-      if (kind === 'missed') {
-        // Offered to an agent who never answered; the caller hung up in queue.
-        contacts.push({
-          ...base,
-          initiationMethod: 'INBOUND',
-          queueId,
-          agentId: agentOf().id,
-          enqueueTimestamp: iso(start + 20_000),
-          disconnectTimestamp: iso(start + wait),
-        });
-        continue;
-      }
-      if (r() < 0.4) attributes.csat = String(1 + Math.floor(r() * 5));
-      const handled = {
+type ContactBase = Pick<ScenarioContact, 'id' | 'channel' | 'initiationTimestamp' | 'attributes'>;
+
+/** An agent's contact, and for a transfer the second agent's leg. */
+function answeredContact(
+  base: ContactBase,
+  kind: ContactKind,
+  times: { start: number; wait: number; talk: number },
+  queueId: string,
+  d: Draws,
+): ScenarioContact[] {
+  const { start, wait, talk } = times;
+  if (d.r() < 0.4) base.attributes.csat = String(1 + Math.floor(d.r() * 5));
+  const handled = {
+    ...base,
+    initiationMethod: kind === 'callback' ? (d.r() < 0.5 ? 'CALLBACK' : 'OUTBOUND') : 'INBOUND',
+    queueId,
+    agentId: d.agent().id,
+    enqueueTimestamp: iso(start + 20_000),
+    connectedToAgentTimestamp: iso(start + wait),
+    disconnectTimestamp: iso(start + wait + talk),
+  };
+  if (kind !== 'transfer') return [handled];
+  const legStart = start + wait + talk;
+  const second = d.agent();
+  const leg = {
+    id: uuidFrom(d.r),
+    channel: 'VOICE' as const,
+    initiationMethod: 'TRANSFER',
+    initiationTimestamp: iso(legStart),
+    initialContactId: handled.id,
+    previousContactId: handled.id,
+    queueId: d.queue(),
+    agentId: second.id,
+    enqueueTimestamp: iso(legStart + 5_000),
+    connectedToAgentTimestamp: iso(legStart + 30_000),
+    disconnectTimestamp: iso(legStart + 30_000 + talk / 2),
+    attributes: { CustomerPhoneNumber: base.attributes.CustomerPhoneNumber as string },
+  };
+  return [handled, leg];
+}
+
+/** One past contact of a caller (two for a transfer): its kind drawn from KINDS. */
+function pastContact(phone: string, historyDays: number, now: number, d: Draws): ScenarioContact[] {
+  // Callbacks after minutes to weeks: log-uniform age from MIN_AGE_MS to historyDays.
+  const age = Math.exp(
+    Math.log(MIN_AGE_MS) + d.r() * (Math.log(historyDays * 86_400_000) - Math.log(MIN_AGE_MS)),
+  );
+  const start = now - age;
+  const base = {
+    id: uuidFrom(d.r),
+    channel: 'VOICE' as const,
+    initiationTimestamp: iso(start),
+    attributes: { CustomerPhoneNumber: phone } as Record<string, string>,
+  };
+  const kind = pickWeighted(KINDS, d.r);
+  const wait = 10_000 + d.r() * 240_000;
+  const talk = 30_000 + d.r() * 900_000;
+  if (kind === 'ivr')
+    return [{ ...base, initiationMethod: 'INBOUND', disconnectTimestamp: iso(start + 40_000) }];
+  const queueId = d.queue();
+  if (kind === 'abandoned' || kind === 'missed') {
+    // Missed: offered to an agent who never answered; the caller hung up in queue.
+    return [
+      {
         ...base,
-        initiationMethod: kind === 'callback' ? (r() < 0.5 ? 'CALLBACK' : 'OUTBOUND') : 'INBOUND',
+        initiationMethod: 'INBOUND',
         queueId,
-        agentId: agentOf().id,
+        ...(kind === 'missed' ? { agentId: d.agent().id } : {}),
         enqueueTimestamp: iso(start + 20_000),
-        connectedToAgentTimestamp: iso(start + wait),
-        disconnectTimestamp: iso(start + wait + talk),
-      };
-      contacts.push(handled);
-      if (kind === 'transfer') {
-        const legStart = start + wait + talk;
-        const second = agentOf();
-        contacts.push({
-          id: uuidFrom(r),
-          channel: 'VOICE',
-          initiationMethod: 'TRANSFER',
-          initiationTimestamp: iso(legStart),
-          initialContactId: handled.id,
-          previousContactId: handled.id,
-          queueId: queueOf(),
-          agentId: second.id,
-          enqueueTimestamp: iso(legStart + 5_000),
-          connectedToAgentTimestamp: iso(legStart + 30_000),
-          disconnectTimestamp: iso(legStart + 30_000 + talk / 2),
-          attributes: { CustomerPhoneNumber: phone },
-        });
-      }
-    }
+        disconnectTimestamp: iso(start + wait),
+      },
+    ];
   }
+  return answeredContact(base, kind, { start, wait, talk }, queueId, d);
+}
 
-  const config = loadConfig({});
+/** A caller's history: a geometric number of past contacts with the requested mean. */
+function historyOf(phone: string, o: GeneratorOptions, now: number, d: Draws): ScenarioContact[] {
+  let n = 0;
+  while (d.r() < o.meanHistory / (o.meanHistory + 1) && n < 500) n++;
+  return Array.from({ length: n }, () => pastContact(phone, o.historyDays, now, d)).flat();
+}
+
+function contactsByPhone(contacts: ScenarioContact[]): Map<string, ScenarioContact[]> {
   const byPhone = new Map<string, ScenarioContact[]>();
   for (const c of contacts) {
     const p = c.attributes.CustomerPhoneNumber as string;
     byPhone.set(p, [...(byPhone.get(p) ?? []), c]);
   }
-  const windowStart = now - LOOKBACK_DAYS * 86_400_000;
-  const truthFor = (phone: string): TruthCall => {
-    const handled = (byPhone.get(phone) ?? [])
-      .filter(
-        (c) =>
-          c.agentId && c.connectedToAgentTimestamp && Date.parse(c.connectedToAgentTimestamp) >= windowStart,
-      )
-      .sort(
-        (a, b) =>
-          Date.parse(b.connectedToAgentTimestamp as string) -
-          Date.parse(a.connectedToAgentTimestamp as string),
-      );
-    const last = handled[0];
-    if (!last?.agentId) return { phone };
-    const agent = agents.find((a) => a.id === last.agentId);
-    const free = agent
-      ? Math.max(
-          0,
-          (agent.slots.VOICE?.max ?? 0) - Math.max(agent.slots.VOICE?.active ?? 0, agent.contacts.length),
-        )
-      : 0;
-    const state = classifyAgent(
-      agent
-        ? {
-            User: { Id: agent.id },
-            Status: { StatusName: agent.status },
-            AvailableSlotsByChannel: { VOICE: free },
-          }
-        : undefined,
-      'VOICE',
-      // The generator's statuses are Connect's defaults plus CUSTOM ones (Break, Lunch).
-      undefined,
-      config,
-    ).status;
-    return { phone, agentId: last.agentId, agentState: state, lastContactId: last.id };
-  };
+  return byPhone;
+}
 
-  // Most calls come from customers with history; some are first-time callers.
-  const calls: TruthCall[] = [];
+/** The agent's state as the availability step classifies it (Connect's statuses plus CUSTOM ones: Break, Lunch). */
+function agentStateOf(agent: ScenarioAgent | undefined, config: Config): AgentAvailability['status'] {
+  const free = agent
+    ? Math.max(
+        0,
+        (agent.slots.VOICE?.max ?? 0) - Math.max(agent.slots.VOICE?.active ?? 0, agent.contacts.length),
+      )
+    : 0;
+  return classifyAgent(
+    agent
+      ? {
+          User: { Id: agent.id },
+          Status: { StatusName: agent.status },
+          AvailableSlotsByChannel: { VOICE: free },
+        }
+      : undefined,
+    'VOICE',
+    undefined,
+    config,
+  ).status;
+}
+
+/** The ground truth of a call: the agent of the caller's latest agent-handled contact within the lookback window. */
+function truthOf(
+  phone: string,
+  history: ScenarioContact[],
+  agents: ScenarioAgent[],
+  now: number,
+  config: Config,
+): TruthCall {
+  const windowStart = now - LOOKBACK_DAYS * 86_400_000;
+  const handled = history
+    .filter(
+      (c) =>
+        c.agentId && c.connectedToAgentTimestamp && Date.parse(c.connectedToAgentTimestamp) >= windowStart,
+    )
+    .sort(
+      (a, b) =>
+        Date.parse(b.connectedToAgentTimestamp as string) - Date.parse(a.connectedToAgentTimestamp as string),
+    );
+  const last = handled[0];
+  if (!last?.agentId) return { phone };
+  const agent = agents.find((a) => a.id === last.agentId);
+  return { phone, agentId: last.agentId, agentState: agentStateOf(agent, config), lastContactId: last.id };
+}
+
+/** Most calls come from customers with history; some are first-time callers. */
+function placeCalls(count: number, customers: string[], byPhone: Map<string, unknown>, r: Random): string[] {
   const withHistory = customers.filter((p) => byPhone.has(p));
-  for (let i = 0; i < o.calls; i++) {
+  return Array.from({ length: count }, () => {
     const firstTime = r() < 0.1 || withHistory.length === 0;
     const pool = firstTime ? customers : withHistory;
-    calls.push(truthFor(pool[Math.floor(r() * pool.length)] as string));
-  }
+    return pool[Math.floor(r() * pool.length)] as string;
+  });
+}
 
+export function generateContactCenter(o: GeneratorOptions): GeneratedCenter {
+  const r = seededRandom(o.seed);
+  const now = Date.parse(o.now ?? NOW);
+  const queues = ['Claims', 'Billing', 'Sales'].map((name) => ({ id: uuidFrom(r), name }));
+  const agents = makeAgents(o.agents, r);
+  const customers = makePhones(o.customers, r);
+  const d: Draws = {
+    r,
+    agent: () => agents[Math.floor(r() * agents.length)] as ScenarioAgent,
+    queue: () => queues[Math.floor(r() * queues.length)]?.id as string,
+  };
+  const contacts = customers.flatMap((phone) => historyOf(phone, o, now, d));
+  const byPhone = contactsByPhone(contacts);
+  const config = loadConfig({});
+  const truth = placeCalls(o.calls, customers, byPhone, r).map((phone) =>
+    truthOf(phone, byPhone.get(phone) ?? [], agents, now, config),
+  );
   const scenario = parseScenario({
     name: `synthetic-${o.seed}`,
     description: `Generated: ${o.agents} agents, ${o.customers} customers, ${contacts.length} contacts`,
@@ -264,5 +302,5 @@ export function generateContactCenter(o: GeneratorOptions): GeneratedCenter {
     agents,
     contacts,
   });
-  return { scenario, truth: calls };
+  return { scenario, truth };
 }

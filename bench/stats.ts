@@ -11,6 +11,30 @@ export function percentile(values: number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** A percentile of a sample, rounded for a report. */
+export const roundedPercentile = (values: number[], p: number, digits = 1) =>
+  round(percentile(values, p), digits);
+
+/** Median and p99 of a sample, rounded for a report. */
+export const p50p99 = (values: number[], digits = 1) => ({
+  p50: roundedPercentile(values, 50, digits),
+  p99: roundedPercentile(values, 99, digits),
+});
+
+/** The mean of `f` over `items`. */
+export const mean = <T>(items: T[], f: (item: T) => number) =>
+  items.reduce((a, x) => a + f(x), 0) / items.length;
+
+/** Seconds since a `performance.now()` reading. */
+export const secondsSince = (t0: number) => (performance.now() - t0) / 1000;
+
+/** Runs `task` and measures it (ms). */
+export async function timed<T>(task: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await task();
+  return { value, ms: performance.now() - started };
+}
+
 /** Runs `task` over `items` with at most `concurrency` in flight, keeping input order in the results. */
 export async function mapConcurrent<T, R>(
   items: T[],
@@ -28,6 +52,9 @@ export async function mapConcurrent<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
   return results;
 }
+
+/** A figure for a table, or a dash where there is none. */
+export const orDash = (v: number | string | undefined) => (v === undefined ? '—' : String(v));
 
 /** A plain-text table with aligned columns. */
 export function table(headers: string[], rows: (string | number)[][]): string {

@@ -1,6 +1,7 @@
 import '../local/polyfills';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseLatency } from '../local/args';
 import { parseFault, parseQuotas } from '../local/connect/faults';
 import { type Scenario, ScenarioError, loadScenarioFile } from '../local/connect/scenario';
 import { startLocalConnect } from '../local/connect/server';
@@ -245,137 +246,6 @@ async function runServe(args: string[]): Promise<number> {
   return 0;
 }
 
-function parseLatency(value: string | undefined, off: boolean | undefined, fallback: string) {
-  if (off) return null;
-  const m = /^(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)$/.exec(value ?? fallback);
-  if (!m || Number(m[1]) > Number(m[2]))
-    throw new UsageError('--latency must be MEDIAN,P99 in milliseconds with MEDIAN ≤ P99, e.g. 60,250');
-  return { median: Number(m[1]), p99: Number(m[2]) };
-}
-
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  const n = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
-  return n;
-}
-
-async function runLoadCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      calls: { type: 'string' },
-      concurrency: { type: 'string' },
-      quotas: { type: 'string', default: 'connect-defaults' },
-      source: { type: 'string' },
-      latency: { type: 'string' },
-      'no-latency': { type: 'boolean' },
-      'deadline-ms': { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const quotas = values.quotas ?? 'connect-defaults';
-  try {
-    parseQuotas(quotas);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { runLoadSources, formatLoad, LOAD_SOURCES } = await import('../bench/load');
-  // Like the Lambdas, the source comes from LAST_AGENT_SOURCE unless --source says otherwise.
-  const source = values.source ?? process.env.LAST_AGENT_SOURCE ?? 'search';
-  if (!(LOAD_SOURCES as readonly string[]).includes(source))
-    throw new UsageError(`--source must be one of ${LOAD_SOURCES.join(', ')}, got "${source}"`);
-  const reports = await runLoadSources(
-    {
-      calls: positiveInt(values.calls, 2000, 'calls'),
-      concurrency: positiveInt(values.concurrency, 50, 'concurrency'),
-      quotas,
-      latency: parseLatency(values.latency, values['no-latency'], '60,250'),
-      deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
-      seed: positiveInt(values.seed, 1, 'seed'),
-    },
-    source as (typeof LOAD_SOURCES)[number],
-    values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
-  );
-  // One source: its report, as before; --source all: { reports: [...] }, one per source.
-  const json = reports.length === 1 ? reports[0] : { reports };
-  process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${formatLoad(reports)}\n`);
-  // Every call answered, and every answer inside the budget, for every source.
-  return reports.every((r) => r.unanswered === 0 && r.inBudget === r.answered) ? 0 : 1;
-}
-
-function nonNegative(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number of milliseconds`);
-  return n;
-}
-
-async function runBenchCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      size: { type: 'string', default: 'default' },
-      concurrency: { type: 'string' },
-      latency: { type: 'string' },
-      'no-latency': { type: 'boolean' },
-      'no-scaling': { type: 'boolean' },
-      seed: { type: 'string' },
-      out: { type: 'string', default: 'bench-results' },
-      json: { type: 'boolean', default: false },
-      'no-cold': { type: 'boolean' },
-      'cold-samples': { type: 'string' },
-      'cold-memory': { type: 'string' },
-      'cold-node': { type: 'string' },
-      'deadline-ms': { type: 'string' },
-      'hop-start-ms': { type: 'string' },
-      'hop-task-ms': { type: 'string' },
-      'hop-state-ms': { type: 'string' },
-      'runtime-init-ms': { type: 'string' },
-      'no-index': { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const { runBenchmark, formatReport, SIZES } = await import('../bench/run');
-  const coldMemory = values['cold-memory']?.split(',').map((mb) => positiveInt(mb.trim(), 0, 'cold-memory'));
-  const runtimeInitMs = nonNegative(values['runtime-init-ms'], 'runtime-init-ms');
-  const size = values.size ?? 'default';
-  if (!(size in SIZES)) throw new UsageError(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
-  const report = await runBenchmark({
-    size,
-    seed: positiveInt(values.seed, 42, 'seed'),
-    // Sequential by default: every contender then draws the same latency samples in the same order,
-    // so differences in decision time are the contender's own.
-    concurrency: positiveInt(values.concurrency, 1, 'concurrency'),
-    latency: parseLatency(values.latency, values['no-latency'], '60,250'),
-    scaling: !values['no-scaling'],
-    index: !values['no-index'],
-    cold: values['no-cold']
-      ? null
-      : {
-          samples: positiveInt(values['cold-samples'], 20, 'cold-samples'),
-          ...(coldMemory ? { memoryMb: coldMemory } : {}),
-          ...(values['cold-node'] ? { node: values['cold-node'] } : {}),
-        },
-    hops: {
-      startSync: nonNegative(values['hop-start-ms'], 'hop-start-ms'),
-      lambdaTask: nonNegative(values['hop-task-ms'], 'hop-task-ms'),
-      otherState: nonNegative(values['hop-state-ms'], 'hop-state-ms'),
-    },
-    ...(runtimeInitMs !== undefined ? { runtimeInitMs } : {}),
-    deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
-    outDir: values.out,
-    log: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
-  if (values.out && !values.json)
-    process.stdout.write(
-      `\nwrote results.json, latency-recall.svg, scenario.json and truth.json to ${values.out}/\n`,
-    );
-  return 0;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -387,13 +257,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve':
         return await runServe(rest);
       case 'load':
-        return await runLoadCommand(rest);
+        return await (await import('../bench/command')).runLoadCommand(rest);
       case 'bench':
-        return await runBenchCommand(rest);
+        return await (await import('../bench/command')).runBenchCommand(rest);
       case 'doctor':
         return await (await import('./doctor')).runDoctorCommand(rest);
       case 'backfill':
-        return await (await import('./backfill')).runBackfillCommand(rest);
+        return await (await import('./backfill/command')).runBackfillCommand(rest);
       case 'simulate':
         return await (await import('../simulate/command')).runSimulateCommand(rest);
       case undefined:

@@ -119,45 +119,93 @@ const integerIn = (name: string, value: number, min: number, max: number) => {
     throw new Error(`${name} must be an integer ${min}-${max}, got ${value}`);
 };
 
+/**
+ * The inbound flow: ask the entry Lambda, store what it answered, set up returning callers,
+ * branch on the route, then the mode's way to the last agent and the shared ways to a queue.
+ */
 export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
-  // REF interactions-invokelambdafunction: "greater than 0, no larger than 8, and an integer".
-  integerIn('lambdaTimeoutSeconds', o.lambdaTimeoutSeconds, 1, 8);
-  integerIn('preferredAgentSeconds', o.preferredAgentSeconds, 5, 600);
-  // UpdateContactAttributes API: keys hold only letters, digits, "-" and "_".
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(o.attributeKey))
-    throw new Error(`invalid attributeKey ${o.attributeKey}`);
+  checkContactFlowLimits(o);
   const names = contextAttributeNames(o.contextAttributes, [o.attributeKey]);
-  const priority = o.returningCallerPriority
-    ? routingBehaviorParameters(o.returningCallerPriority)
-    : undefined;
-  // For returning callers only, before any transfer: the whisper hook, then the priority.
-  const returningSteps: string[] = [
-    ...(o.agentWhisperFlowArn ? [I.setWhisper] : []),
-    ...(priority ? [I.raisePriority] : []),
-  ];
-  const afterContext = returningSteps.length ? I.checkReturning : I.branch;
-  const nextReturningStep = (id: string) => returningSteps[returningSteps.indexOf(id) + 1] ?? I.branch;
+  const returning = returningCallerPlan(o);
   if (o.mode === 'agent-queue' && !o.agentWaitQueueFlowArn)
     throw new Error(
       'agent-queue mode needs agentWaitQueueFlowArn (the flow built by buildAgentWaitQueueFlow)',
     );
 
   const actions: FlowAction[] = [
-    {
-      Identifier: I.decide,
-      Type: 'InvokeLambdaFunction',
-      Parameters: {
-        LambdaFunctionARN: o.lambdaArn,
-        InvocationTimeLimitSeconds: String(o.lambdaTimeoutSeconds),
-        InvocationType: 'SYNCHRONOUS',
-        ResponseValidation: { ResponseType: 'STRING_MAP' },
-        // Static values reach the Lambda as Details.Parameters (steps/lib/decision/connect-event.ts:
-        // currentQueueId reads queueArn, routingModeOf reads routingMode). Static
-        // LambdaInvocationAttributes: SCV-aws AWS_Sample_SCV_Inbound.json, GM _0x_gm_outbound.json.
-        LambdaInvocationAttributes: { queueArn: o.defaultQueueArn, routingMode: o.mode },
-      },
-      Transitions: { NextAction: I.checkKey, Errors: onError(I.storeAfterLambdaError) },
+    decideRouteAction(o),
+    ...storeDecisionActions(o, names, returning.afterContext),
+    storeAfterLambdaErrorAction(o, names),
+    ...returningCallerActions(o, returning),
+    branchOnRouteAction(o.mode),
+    ...(o.mode === 'agent-queue' ? agentQueueActions(o) : preferredAgentActions(o)),
+    ...transferActions(o.defaultQueueArn),
+  ];
+  return { Version: '2019-10-30', StartAction: I.decide, Actions: actions };
+}
+
+function checkContactFlowLimits(o: ContactFlowOptions): void {
+  // REF interactions-invokelambdafunction: "greater than 0, no larger than 8, and an integer".
+  integerIn('lambdaTimeoutSeconds', o.lambdaTimeoutSeconds, 1, 8);
+  integerIn('preferredAgentSeconds', o.preferredAgentSeconds, 5, 600);
+  // UpdateContactAttributes API: keys hold only letters, digits, "-" and "_".
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(o.attributeKey))
+    throw new Error(`invalid attributeKey ${o.attributeKey}`);
+}
+
+/** The steps only returning callers take, in order, between the agent context and the branch. */
+interface ReturningCallerPlan {
+  steps: string[];
+  /** UpdateContactRoutingBehavior parameters, when returningCallerPriority is on. */
+  priority: Record<string, string> | undefined;
+  /** Where the flow goes after storing the agent context. */
+  afterContext: string;
+  /** The step after `id`, or the branch on the route after the last one. */
+  next: (id: string) => string;
+}
+
+function returningCallerPlan(o: ContactFlowOptions): ReturningCallerPlan {
+  const priority = o.returningCallerPriority
+    ? routingBehaviorParameters(o.returningCallerPriority)
+    : undefined;
+  // For returning callers only, before any transfer: the whisper hook, then the priority.
+  const steps: string[] = [
+    ...(o.agentWhisperFlowArn ? [I.setWhisper] : []),
+    ...(priority ? [I.raisePriority] : []),
+  ];
+  return {
+    steps,
+    priority,
+    afterContext: steps.length ? I.checkReturning : I.branch,
+    next: (id) => steps[steps.indexOf(id) + 1] ?? I.branch,
+  };
+}
+
+function decideRouteAction(o: ContactFlowOptions): FlowAction {
+  return {
+    Identifier: I.decide,
+    Type: 'InvokeLambdaFunction',
+    Parameters: {
+      LambdaFunctionARN: o.lambdaArn,
+      InvocationTimeLimitSeconds: String(o.lambdaTimeoutSeconds),
+      InvocationType: 'SYNCHRONOUS',
+      ResponseValidation: { ResponseType: 'STRING_MAP' },
+      // Static values reach the Lambda as Details.Parameters (steps/lib/decision/connect-event.ts:
+      // currentQueueId reads queueArn, routingModeOf reads routingMode). Static
+      // LambdaInvocationAttributes: SCV-aws AWS_Sample_SCV_Inbound.json, GM _0x_gm_outbound.json.
+      LambdaInvocationAttributes: { queueArn: o.defaultQueueArn, routingMode: o.mode },
     },
+    Transitions: { NextAction: I.checkKey, Errors: onError(I.storeAfterLambdaError) },
+  };
+}
+
+/** What the Lambda answered: the searchable key (when there is one), the route, the agent context. */
+function storeDecisionActions(
+  o: ContactFlowOptions,
+  names: ContextAttributeNames,
+  afterContext: string,
+): FlowAction[] {
+  return [
     {
       // The Lambda answers hasCustomerKey 'false' for withheld, missing or invalid numbers (and
       // errors before the key is known): then there is nothing to store, and an empty key must
@@ -209,34 +257,41 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
       },
       Transitions: { NextAction: afterContext, Errors: onError(afterContext) },
     },
-    {
-      // The entry Lambda failed, so $.External is empty. With E.164 keys the key IS the caller's
-      // number, which Connect gives as the system attribute $.CustomerEndpoint.Address (same
-      // spelling in VMX3 "Set remaining required attributes for VMX3" and SCV-doc
-      // Sample_SCV_Voicemail_Subflow_For_Omni_Routing). With hashed keys the flow cannot compute
-      // the HMAC: it stores only the reason, and that contact cannot be found by a later lookup
-      // (a documented exemption; entry-Lambda errors are alarmed).
-      Identifier: I.storeAfterLambdaError,
-      Type: 'UpdateContactAttributes',
-      Parameters: {
-        Attributes:
-          o.keyMode === 'e164'
-            ? { [o.attributeKey]: '$.CustomerEndpoint.Address', [names.reason]: LAMBDA_ERROR_REASON }
-            : { [names.reason]: LAMBDA_ERROR_REASON },
-        TargetContact: 'Current',
-      },
-      Transitions: { NextAction: I.setDefaultQueue, Errors: onError(I.setDefaultQueue) },
-    },
   ];
+}
 
-  if (returningSteps.length)
+function storeAfterLambdaErrorAction(o: ContactFlowOptions, names: ContextAttributeNames): FlowAction {
+  return {
+    // The entry Lambda failed, so $.External is empty. With E.164 keys the key IS the caller's
+    // number, which Connect gives as the system attribute $.CustomerEndpoint.Address (same
+    // spelling in VMX3 "Set remaining required attributes for VMX3" and SCV-doc
+    // Sample_SCV_Voicemail_Subflow_For_Omni_Routing). With hashed keys the flow cannot compute
+    // the HMAC: it stores only the reason, and that contact cannot be found by a later lookup
+    // (a documented exemption; entry-Lambda errors are alarmed).
+    Identifier: I.storeAfterLambdaError,
+    Type: 'UpdateContactAttributes',
+    Parameters: {
+      Attributes:
+        o.keyMode === 'e164'
+          ? { [o.attributeKey]: '$.CustomerEndpoint.Address', [names.reason]: LAMBDA_ERROR_REASON }
+          : { [names.reason]: LAMBDA_ERROR_REASON },
+      TargetContact: 'Current',
+    },
+    Transitions: { NextAction: I.setDefaultQueue, Errors: onError(I.setDefaultQueue) },
+  };
+}
+
+/** Returning callers only: the check, the agent-whisper hook, the queue priority (each optional). */
+function returningCallerActions(o: ContactFlowOptions, plan: ReturningCallerPlan): FlowAction[] {
+  const actions: FlowAction[] = [];
+  if (plan.steps.length)
     actions.push({
       Identifier: I.checkReturning,
       Type: 'Compare',
       Parameters: { ComparisonValue: '$.External.returningCaller' },
       Transitions: {
         NextAction: I.branch,
-        Conditions: [equals('true', returningSteps[0] as string)],
+        Conditions: [equals('true', plan.steps[0] as string)],
         Errors: onError(I.branch, 'NoMatchingCondition'),
       },
     });
@@ -249,127 +304,137 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
       Type: 'UpdateContactEventHooks',
       Parameters: { EventHooks: { AgentWhisper: o.agentWhisperFlowArn } },
       Transitions: {
-        NextAction: nextReturningStep(I.setWhisper),
-        Errors: onError(nextReturningStep(I.setWhisper)),
+        NextAction: plan.next(I.setWhisper),
+        Errors: onError(plan.next(I.setWhisper)),
       },
     });
-  if (priority)
+  if (plan.priority)
     actions.push({
       // Before the transfer, so it applies at once (admin guide change-routing-priority: "set the
       // priority before putting the contact in queue"). Shape: the AWS "Sample queue
       // configurations" flow (GM sample_queue_configurations_flow.json). No error branch exists.
       Identifier: I.raisePriority,
       Type: 'UpdateContactRoutingBehavior',
-      Parameters: priority,
-      Transitions: { NextAction: nextReturningStep(I.raisePriority) },
+      Parameters: plan.priority,
+      Transitions: { NextAction: plan.next(I.raisePriority) },
     });
+  return actions;
+}
 
-  actions.push({
+function branchOnRouteAction(mode: RoutingMode): FlowAction {
+  return {
     Identifier: I.branch,
     Type: 'Compare',
     Parameters: { ComparisonValue: '$.External.route' },
     Transitions: {
       NextAction: I.setDefaultQueue,
       Conditions: [
-        equals('LAST_AGENT', o.mode === 'agent-queue' ? I.setAgentQueue : I.setPreferredQueue),
+        equals('LAST_AGENT', mode === 'agent-queue' ? I.setAgentQueue : I.setPreferredQueue),
         equals('LAST_QUEUE', I.setLastQueue),
       ],
       Errors: onError(I.setDefaultQueue, 'NoMatchingCondition'),
     },
-  });
+  };
+}
 
-  if (o.mode === 'agent-queue') {
-    actions.push(
-      {
-        // AgentId with an agent ARN sets the working queue to the agent's own queue (SCV-doc
-        // Sample SCV Direct to Rep Subflow.json: {"AgentId":"$.Attributes.agentArn"}).
-        Identifier: I.setAgentQueue,
-        Type: 'UpdateContactTargetQueue',
-        Parameters: { AgentId: '$.External.agentArn' },
-        Transitions: { NextAction: I.checkStaffed, Errors: onError(I.setDefaultQueue) },
+/** agent-queue mode: the agent's own queue, if staffed and the caller agrees, with a bounded wait. */
+function agentQueueActions(o: ContactFlowOptions): FlowAction[] {
+  return [
+    {
+      // AgentId with an agent ARN sets the working queue to the agent's own queue (SCV-doc
+      // Sample SCV Direct to Rep Subflow.json: {"AgentId":"$.Attributes.agentArn"}).
+      Identifier: I.setAgentQueue,
+      Type: 'UpdateContactTargetQueue',
+      Parameters: { AgentId: '$.External.agentArn' },
+      Transitions: { NextAction: I.checkStaffed, Errors: onError(I.setDefaultQueue) },
+    },
+    {
+      // Staffed = logged in to the agent's queue (whatever the status). AgentId names the agent
+      // queue (GM _0x_dial_extension.json; REF: "An agent ID or agent ARN, representing an agent
+      // queue"). Both NoMatchingCondition and NoMatchingError, as in every export, although the
+      // reference allows NoMatchingCondition only for OldestContactInQueueAgeSeconds and
+      // NumberOfContactsInQueue: we follow the exports.
+      Identifier: I.checkStaffed,
+      Type: 'CheckMetricData',
+      Parameters: { MetricType: 'NumberOfAgentsStaffed', AgentId: '$.External.agentArn' },
+      Transitions: {
+        NextAction: I.setDefaultQueue,
+        Conditions: [when('NumberGreaterThan', '0', I.offer)],
+        Errors: onError(I.setDefaultQueue, 'NoMatchingCondition', 'NoMatchingError'),
       },
-      {
-        // Staffed = logged in to the agent's queue (whatever the status). AgentId names the agent
-        // queue (GM _0x_dial_extension.json; REF: "An agent ID or agent ARN, representing an agent
-        // queue"). Both NoMatchingCondition and NoMatchingError, as in every export, although the
-        // reference allows NoMatchingCondition only for OldestContactInQueueAgeSeconds and
-        // NumberOfContactsInQueue: we follow the exports.
-        Identifier: I.checkStaffed,
-        Type: 'CheckMetricData',
-        Parameters: { MetricType: 'NumberOfAgentsStaffed', AgentId: '$.External.agentArn' },
-        Transitions: {
-          NextAction: I.setDefaultQueue,
-          Conditions: [when('NumberGreaterThan', '0', I.offer)],
-          Errors: onError(I.setDefaultQueue, 'NoMatchingCondition', 'NoMatchingError'),
-        },
+    },
+    {
+      Identifier: I.offer,
+      Type: 'GetParticipantInput',
+      Parameters: {
+        Text: 'Welcome back. To continue with the agent you spoke to last time, press 1. To speak to the next available agent, press 2.',
+        StoreInput: 'False',
+        InputTimeLimitSeconds: '5',
       },
-      {
-        Identifier: I.offer,
-        Type: 'GetParticipantInput',
-        Parameters: {
-          Text: 'Welcome back. To continue with the agent you spoke to last time, press 1. To speak to the next available agent, press 2.',
-          StoreInput: 'False',
-          InputTimeLimitSeconds: '5',
-        },
-        Transitions: {
-          NextAction: I.setDefaultQueue,
-          Conditions: [equals('1', I.setWaitFlow), equals('2', I.setDefaultQueue)],
-          Errors: onError(
-            I.setDefaultQueue,
-            'InputTimeLimitExceeded',
-            'NoMatchingCondition',
-            'NoMatchingError',
-          ),
-        },
+      Transitions: {
+        NextAction: I.setDefaultQueue,
+        Conditions: [equals('1', I.setWaitFlow), equals('2', I.setDefaultQueue)],
+        Errors: onError(
+          I.setDefaultQueue,
+          'InputTimeLimitExceeded',
+          'NoMatchingCondition',
+          'NoMatchingError',
+        ),
       },
-      {
-        // Bounds the wait: the customer-queue flow moves the contact to the default queue after
-        // maxWaitSeconds. Without it the caller could wait for the agent forever, so a failure
-        // here means the normal queue, never an unbounded wait.
-        Identifier: I.setWaitFlow,
-        Type: 'UpdateContactEventHooks',
-        Parameters: { EventHooks: { CustomerQueue: o.agentWaitQueueFlowArn as string } },
-        Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
-      },
-    );
-  } else {
-    actions.push(
-      {
-        Identifier: I.setPreferredQueue,
-        Type: 'UpdateContactTargetQueue',
-        Parameters: { QueueId: o.defaultQueueArn },
-        Transitions: { NextAction: I.preferAgent, Errors: onError(I.setDefaultQueue) },
-      },
-      {
-        // Fair preference: the call waits in the normal queue, offered first to the last agent
-        // until the step expires, then to anyone ("When all steps are exhausted, the contact will
-        // be offered to any agent in the queue", REF flow-control-actions-updateroutingcriteria).
-        // Type name and Match/AgentsCriteria shape from the exports (VMX3 VMXExampleTaskFlow "Set
-        // preferred agent"); the reference page is titled UpdateRoutingCriteria, a name no export
-        // uses. Expiry is from the reference only (no export has one); a number, as in the API.
-        Identifier: I.preferAgent,
-        Type: 'UpdateContactRoutingCriteria',
-        Parameters: {
-          RoutingCriteria: {
-            Steps: [
-              {
-                Expression: {
-                  AttributeCondition: {
-                    ComparisonOperator: 'Match',
-                    MatchCriteria: { AgentsCriteria: { AgentIds: ['$.External.agentId'] } },
-                  },
+    },
+    {
+      // Bounds the wait: the customer-queue flow moves the contact to the default queue after
+      // maxWaitSeconds. Without it the caller could wait for the agent forever, so a failure
+      // here means the normal queue, never an unbounded wait.
+      Identifier: I.setWaitFlow,
+      Type: 'UpdateContactEventHooks',
+      Parameters: { EventHooks: { CustomerQueue: o.agentWaitQueueFlowArn as string } },
+      Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
+    },
+  ];
+}
+
+/** preferred-agent mode: the normal queue, offered to the last agent first for a while. */
+function preferredAgentActions(o: ContactFlowOptions): FlowAction[] {
+  return [
+    {
+      Identifier: I.setPreferredQueue,
+      Type: 'UpdateContactTargetQueue',
+      Parameters: { QueueId: o.defaultQueueArn },
+      Transitions: { NextAction: I.preferAgent, Errors: onError(I.setDefaultQueue) },
+    },
+    {
+      // Fair preference: the call waits in the normal queue, offered first to the last agent
+      // until the step expires, then to anyone ("When all steps are exhausted, the contact will
+      // be offered to any agent in the queue", REF flow-control-actions-updateroutingcriteria).
+      // Type name and Match/AgentsCriteria shape from the exports (VMX3 VMXExampleTaskFlow "Set
+      // preferred agent"); the reference page is titled UpdateRoutingCriteria, a name no export
+      // uses. Expiry is from the reference only (no export has one); a number, as in the API.
+      Identifier: I.preferAgent,
+      Type: 'UpdateContactRoutingCriteria',
+      Parameters: {
+        RoutingCriteria: {
+          Steps: [
+            {
+              Expression: {
+                AttributeCondition: {
+                  ComparisonOperator: 'Match',
+                  MatchCriteria: { AgentsCriteria: { AgentIds: ['$.External.agentId'] } },
                 },
-                Expiry: { DurationInSeconds: o.preferredAgentSeconds },
               },
-            ],
-          },
+              Expiry: { DurationInSeconds: o.preferredAgentSeconds },
+            },
+          ],
         },
-        Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
       },
-    );
-  }
+      Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
+    },
+  ];
+}
 
-  actions.push(
+/** The last queue, the routed and default transfers, and the apology when no queue takes the call. */
+function transferActions(defaultQueueArn: string): FlowAction[] {
+  return [
     {
       Identifier: I.setLastQueue,
       Type: 'UpdateContactTargetQueue',
@@ -390,7 +455,7 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
     {
       Identifier: I.setDefaultQueue,
       Type: 'UpdateContactTargetQueue',
-      Parameters: { QueueId: o.defaultQueueArn },
+      Parameters: { QueueId: defaultQueueArn },
       Transitions: { NextAction: I.transferDefault, Errors: onError(I.sorry) },
     },
     {
@@ -406,9 +471,7 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
       Transitions: { NextAction: I.disconnect, Errors: onError(I.disconnect) },
     },
     { Identifier: I.disconnect, Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
-  );
-
-  return { Version: '2019-10-30', StartAction: I.decide, Actions: actions };
+  ];
 }
 
 /**

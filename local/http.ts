@@ -1,5 +1,6 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Why a request body was refused: too large, or not a JSON object. */
 export class BodyError extends Error {
@@ -43,6 +44,49 @@ export async function listenOnLoopback(server: Server, port = 0): Promise<string
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
+
+/**
+ * Creates an emulator's HTTP server, each request answered by `handle` (which answers its own
+ * errors), and starts it on 127.0.0.1 (port 0: any free one).
+ */
+export async function serveOnLoopback(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  options: { port?: number; keepAliveTimeout?: number } = {},
+): Promise<{ server: Server; endpoint: string }> {
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+  const endpoint = await listenOnLoopback(server, options.port);
+  return { server, endpoint };
+}
+
+/** How an emulator labels its JSON answers: its service's content type and request-id shape. */
+export interface JsonAnswer {
+  contentType: string;
+  requestId: () => string;
+  /** Headers after content-type, content-length and x-amzn-requestid (e.g. an error type). */
+  headers?: Record<string, string | number>;
+}
+
+/** Sends a JSON answer (or error answer) unless the client has already gone. */
+export function sendJson(res: ServerResponse, status: number, text: string, answer: JsonAnswer): void {
+  if (res.destroyed) return;
+  res.writeHead(status, {
+    'content-type': answer.contentType,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': answer.requestId(),
+    ...answer.headers,
+  });
+  res.end(text);
+}
+
+/**
+ * An injected delay (latency model, "slow" fault) that ends early, rejecting, when `closing`
+ * aborts, so no timer outlives the emulator.
+ */
+export const sleep = (ms: number, closing: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal: closing });
 
 /** Stops an emulator at once: open keep-alive connections are closed, not waited for. */
 export function closeServer(server: Server): Promise<void> {

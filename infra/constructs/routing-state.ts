@@ -85,6 +85,13 @@ export interface RoutingStateProps {
   indexerMemorySize?: number;
 }
 
+/** What the two indexers share: the pipeline configuration with the table name, logs, memory. */
+interface IndexerSettings {
+  environment: Record<string, string>;
+  logGroup: logs.LogGroupProps;
+  memorySize: number;
+}
+
 /**
  * The event-fed routing state (LAST_AGENT_SOURCE index or index-then-search): the DynamoDB table
  * (steps/lib/routing-state/table.ts), the contact indexer fed by Amazon Connect contact events through
@@ -108,7 +115,29 @@ export class RoutingState extends Construct {
 
   constructor(scope: Construct, id: string, props: RoutingStateProps) {
     super(scope, id);
+    this.table = this.createTable();
+    const indexer: IndexerSettings = {
+      environment: { ...props.environment, [TABLE_NAME_VARIABLE]: this.table.tableName },
+      logGroup: props.logGroup,
+      memorySize: props.indexerMemorySize ?? 512,
+    };
 
+    this.contactEventsDlq = this.deadLetterQueue('ContactEventsDlq');
+    this.contactIndexer = this.createContactIndexer(indexer);
+    this.routeContactEvents(props.instanceArn);
+
+    this.createdStream = !props.agentEventStreamArn;
+    this.agentEventStream = this.agentEventSource(props.instanceArn, props.agentEventStreamArn);
+    this.agentEventsDlq = this.deadLetterQueue('AgentEventsDlq');
+    this.agentIndexer = this.createAgentIndexer(indexer);
+
+    this.grantTableAccess(props);
+    this.alarms = createIndexingAlarms(this, props.alarmTopicArn);
+    this.outputs();
+    this.acknowledgeDeadLetterQueues();
+  }
+
+  private createTable(): dynamodb.Table {
     // Encryption: the AWS owned key (DynamoDB's default; SSEEnabled false in the template), "at no
     // additional cost", where with the AWS managed key aws/dynamodb "AWS KMS charges apply"
     // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.tutorial.html).
@@ -117,7 +146,7 @@ export class RoutingState extends Construct {
     // Point-in-time recovery on: the customer contacts are the routing history, which only the
     // events rebuild, and only going forward. Retained when the stack is deleted, for the same
     // reason: a redeployed stack finds the history where it was (delete the table by hand to drop it).
-    this.table = new dynamodb.Table(this, 'Table', {
+    return new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_KEY.partition, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_KEY.sort, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -129,38 +158,38 @@ export class RoutingState extends Construct {
       encryption: dynamodb.TableEncryption.DEFAULT,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const environment = { ...props.environment, [TABLE_NAME_VARIABLE]: this.table.tableName };
-    const memorySize = props.indexerMemorySize ?? 512;
+  }
 
-    const dlq = (name: string) =>
-      new sqs.Queue(this, name, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        // The longest SQS keeps a message: two weeks to look at a failure and replay it.
-        retentionPeriod: Duration.days(14),
-      });
+  private deadLetterQueue(id: string): sqs.Queue {
+    return new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS keeps a message: two weeks to look at a failure and replay it.
+      retentionPeriod: Duration.days(14),
+    });
+  }
 
-    // Contact indexer: EventBridge (default bus) → Lambda, asynchronously. EventBridge's retry
-    // policy and target DLQ only cover handing the event to Lambda (throttled Invoke, missing
-    // permission, deleted function: "no retry attempts will happen … EventBridge sends these
-    // events directly to the target DLQ",
-    // https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html). Once Lambda
-    // accepted the event, a function error is retried by Lambda's asynchronous invocation, then
-    // goes to the function's on-failure destination
-    // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). Both failures land in ONE
-    // queue: both are "this contact event was not indexed", each message carries the event (the
-    // target DLQ the event itself, the destination record it as requestPayload with the error in
-    // requestContext), and one queue means one alarm and one place to replay from.
-    this.contactEventsDlq = dlq('ContactEventsDlq');
-    this.contactIndexer = new StepFunction(this, 'ContactIndexer', {
+  // Contact indexer: EventBridge (default bus) → Lambda, asynchronously. EventBridge's retry
+  // policy and target DLQ only cover handing the event to Lambda (throttled Invoke, missing
+  // permission, deleted function: "no retry attempts will happen … EventBridge sends these
+  // events directly to the target DLQ",
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html). Once Lambda
+  // accepted the event, a function error is retried by Lambda's asynchronous invocation, then
+  // goes to the function's on-failure destination
+  // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). Both failures land in ONE
+  // queue: both are "this contact event was not indexed", each message carries the event (the
+  // target DLQ the event itself, the destination record it as requestPayload with the error in
+  // requestContext), and one queue means one alarm and one place to replay from.
+  private createContactIndexer(indexer: IndexerSettings): NodejsFunction {
+    const fn = new StepFunction(this, 'ContactIndexer', {
       entry: 'index-contact-events',
-      environment,
-      logGroup: props.logGroup,
+      environment: indexer.environment,
+      logGroup: indexer.logGroup,
       timeout: Duration.seconds(10),
-      memorySize,
-      routingState: true,
+      memorySize: indexer.memorySize,
+      bundle: { routingState: true },
     }).function;
-    this.contactIndexer.configureAsyncInvoke({
+    fn.configureAsyncInvoke({
       // Lambda's default and maximum (0-2,
       // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html), written down.
       retryAttempts: 2,
@@ -168,6 +197,10 @@ export class RoutingState extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new destinations.SqsDestination(this.contactEventsDlq),
     });
+    return fn;
+  }
+
+  private routeContactEvents(instanceArn: string): void {
     // Connect sends "Amazon Connect Contact Event" to the default bus, best effort and unordered
     // (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-connect.html,
     // https://docs.aws.amazon.com/connect/latest/adminguide/contact-events.html); only the three event types the indexer uses,
@@ -177,7 +210,7 @@ export class RoutingState extends Construct {
       eventPattern: {
         source: ['aws.connect'],
         detailType: [CONTACT_EVENTS.detailType],
-        detail: { instanceArn: [props.instanceArn], eventType: [...CONTACT_EVENTS.eventTypes] },
+        detail: { instanceArn: [instanceArn], eventType: [...CONTACT_EVENTS.eventTypes] },
       },
     });
     contactEvents.addTarget(
@@ -191,58 +224,56 @@ export class RoutingState extends Construct {
         maxEventAge: Duration.hours(6),
       }),
     );
+  }
 
-    // Agent state: the instance's agent event stream (one per instance) → Lambda through a
-    // Kinesis event source mapping.
-    this.createdStream = !props.agentEventStreamArn;
-    if (props.agentEventStreamArn) {
-      this.agentEventStream = kinesis.Stream.fromStreamArn(
-        this,
-        'AgentEventStream',
-        props.agentEventStreamArn,
-      );
-    } else {
-      // Encryption with the AWS managed key aws/kinesis: Connect cannot publish agent events to a
-      // stream encrypted with a key it has no grant on
-      // (https://docs.aws.amazon.com/connect/latest/adminguide/agent-event-streams-enable.html);
-      // the AWS managed key "works with no additional setup" (said of contact analysis segment
-      // streams, https://docs.aws.amazon.com/connect/latest/adminguide/enable-contact-analysis-segment-streams.html;
-      // for agent events an inference, not verified by a deployment).
-      // On demand: no shard count to size for the number of agents. Deleted with the stack: it
-      // holds 24 h of events and bills by the hour.
-      const stream = new kinesis.Stream(this, 'AgentEventStream', {
-        streamMode: kinesis.StreamMode.ON_DEMAND,
-        encryption: kinesis.StreamEncryption.MANAGED,
-        retentionPeriod: Duration.hours(24),
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      this.agentEventStream = stream;
-      // Connect publishes with its service-linked role
-      // (https://docs.aws.amazon.com/connect/latest/adminguide/restrict-access-examples.html). The
-      // instance has one agent event stream (AssociateInstanceStorageConfig "associates a storage
-      // resource type for the first time"): if it already has one, this fails; pass
-      // agentEventStreamArn instead.
-      new connect.CfnInstanceStorageConfig(this, 'AgentEventsStorageConfig', {
-        instanceArn: props.instanceArn,
-        resourceType: 'AGENT_EVENTS',
-        storageType: 'KINESIS_STREAM',
-        kinesisStreamConfig: { streamArn: stream.streamArn },
-      });
+  // Agent state: the instance's agent event stream (one per instance) → Lambda through a
+  // Kinesis event source mapping.
+  private agentEventSource(instanceArn: string, agentEventStreamArn: string | undefined): kinesis.IStream {
+    if (agentEventStreamArn) {
+      return kinesis.Stream.fromStreamArn(this, 'AgentEventStream', agentEventStreamArn);
     }
-    this.agentEventsDlq = dlq('AgentEventsDlq');
-    this.agentIndexer = new StepFunction(this, 'AgentIndexer', {
+    // Encryption with the AWS managed key aws/kinesis: Connect cannot publish agent events to a
+    // stream encrypted with a key it has no grant on
+    // (https://docs.aws.amazon.com/connect/latest/adminguide/agent-event-streams-enable.html);
+    // the AWS managed key "works with no additional setup" (said of contact analysis segment
+    // streams, https://docs.aws.amazon.com/connect/latest/adminguide/enable-contact-analysis-segment-streams.html;
+    // for agent events an inference, not verified by a deployment).
+    // On demand: no shard count to size for the number of agents. Deleted with the stack: it
+    // holds 24 h of events and bills by the hour.
+    const stream = new kinesis.Stream(this, 'AgentEventStream', {
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      encryption: kinesis.StreamEncryption.MANAGED,
+      retentionPeriod: Duration.hours(24),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Connect publishes with its service-linked role
+    // (https://docs.aws.amazon.com/connect/latest/adminguide/restrict-access-examples.html). The
+    // instance has one agent event stream (AssociateInstanceStorageConfig "associates a storage
+    // resource type for the first time"): if it already has one, this fails; pass
+    // agentEventStreamArn instead.
+    new connect.CfnInstanceStorageConfig(this, 'AgentEventsStorageConfig', {
+      instanceArn,
+      resourceType: 'AGENT_EVENTS',
+      storageType: 'KINESIS_STREAM',
+      kinesisStreamConfig: { streamArn: stream.streamArn },
+    });
+    return stream;
+  }
+
+  private createAgentIndexer(indexer: IndexerSettings): NodejsFunction {
+    const fn = new StepFunction(this, 'AgentIndexer', {
       entry: 'index-agent-events',
-      environment,
-      logGroup: props.logGroup,
+      environment: indexer.environment,
+      logGroup: indexer.logGroup,
       // A batch of 100 conditional PutItems, one after another, with the SDK's retries.
       timeout: Duration.seconds(30),
-      memorySize,
-      routingState: true,
+      memorySize: indexer.memorySize,
+      bundle: { routingState: true },
     }).function;
     // Parameters: https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html.
     // Without bounded retries and record age, a failing record blocks its shard until it expires
     // (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html).
-    this.agentIndexer.addEventSource(
+    fn.addEventSource(
       new eventSources.KinesisEventSource(this.agentEventStream, {
         // Agent state is a snapshot: only new events matter; HEART_BEAT refreshes every agent in 120 s.
         startingPosition: lambda.StartingPosition.LATEST,
@@ -261,7 +292,11 @@ export class RoutingState extends Construct {
         onFailure: new eventSources.SqsDlq(this.agentEventsDlq),
       }),
     );
+    return fn;
+  }
 
+  /** TABLE_ACCESS, on the table's ARN only. */
+  private grantTableAccess(props: RoutingStateProps): void {
     const grant = (fn: lambda.IFunction, actions: readonly string[]) =>
       fn.addToRolePolicy(
         new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn] }),
@@ -270,9 +305,9 @@ export class RoutingState extends Construct {
     grant(props.availabilityFunction, TABLE_ACCESS.availability);
     grant(this.contactIndexer, TABLE_ACCESS.contactIndexer);
     grant(this.agentIndexer, TABLE_ACCESS.agentIndexer);
+  }
 
-    this.alarms = this.createAlarms(props.alarmTopicArn);
-
+  private outputs(): void {
     new CfnOutput(this, 'TableName', {
       description: 'The routing-state table (LAST_AGENT_TABLE_NAME)',
       value: this.table.tableName,
@@ -283,7 +318,9 @@ export class RoutingState extends Construct {
         : 'The agent event stream the agent indexer reads (given as agentEventStreamArn)',
       value: this.agentEventStream.streamArn,
     });
+  }
 
+  private acknowledgeDeadLetterQueues(): void {
     for (const queue of [this.contactEventsDlq, this.agentEventsDlq]) {
       // cdk-nag recognises a queue as a DLQ only through a redrive policy or a function's
       // DeadLetterConfig, not as an EventBridge target DLQ or a Lambda on-failure destination.
@@ -294,73 +331,74 @@ export class RoutingState extends Construct {
       });
     }
   }
+}
 
-  private createAlarms(alarmTopicArn: string | undefined): cloudwatch.Alarm[] {
-    const fiveMinutes = Duration.minutes(5);
-    const alarm = (
-      id: string,
-      metric: cloudwatch.IMetric,
-      threshold: number,
-      comparisonOperator: cloudwatch.ComparisonOperator,
-      description: string,
-    ) =>
-      new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold,
-        comparisonOperator,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-    const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
-    const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
-    const alarms = [
-      alarm(
-        'ContactEventsDlqMessages',
-        this.contactEventsDlq.metricApproximateNumberOfMessagesVisible({
-          statistic: 'Maximum',
-          period: fiveMinutes,
-        }),
-        1,
-        atLeast,
-        'Contact events were not indexed (see the dead-letter queue): their contacts are missing from the routing-state table.',
-      ),
-      alarm(
-        'AgentEventsDlqMessages',
-        this.agentEventsDlq.metricApproximateNumberOfMessagesVisible({
-          statistic: 'Maximum',
-          period: fiveMinutes,
-        }),
-        1,
-        atLeast,
-        'Agent events were not indexed (see the dead-letter queue): agent state may be stale until the next event.',
-      ),
-      alarm(
-        'AgentIndexerIteratorAge',
-        this.agentIndexer.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
-        60_000,
-        above,
-        'The agent indexer is more than 60 s behind the agent event stream: the availability step falls back to GetCurrentUserData more often.',
-      ),
-      alarm(
-        'ContactIndexerErrors',
-        this.contactIndexer.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
-        1,
-        atLeast,
-        'The contact indexer failed (Lambda retries twice, then the dead-letter queue).',
-      ),
-      alarm(
-        'AgentIndexerErrors',
-        this.agentIndexer.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
-        1,
-        atLeast,
-        'The agent indexer failed a whole batch (the event source mapping retries, then the dead-letter queue).',
-      ),
-    ];
-    if (alarmTopicArn) {
-      const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn);
-      for (const a of alarms) a.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-    }
-    return alarms;
+/** Alarms on what was not indexed (dead letters, errors) and on the agent indexer falling behind. */
+function createIndexingAlarms(scope: RoutingState, alarmTopicArn: string | undefined): cloudwatch.Alarm[] {
+  const fiveMinutes = Duration.minutes(5);
+  const alarm = (
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    comparisonOperator: cloudwatch.ComparisonOperator,
+    description: string,
+  ) =>
+    new cloudwatch.Alarm(scope, id, {
+      metric,
+      threshold,
+      comparisonOperator,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+  const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+  const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+  const alarms = [
+    alarm(
+      'ContactEventsDlqMessages',
+      scope.contactEventsDlq.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        period: fiveMinutes,
+      }),
+      1,
+      atLeast,
+      'Contact events were not indexed (see the dead-letter queue): their contacts are missing from the routing-state table.',
+    ),
+    alarm(
+      'AgentEventsDlqMessages',
+      scope.agentEventsDlq.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        period: fiveMinutes,
+      }),
+      1,
+      atLeast,
+      'Agent events were not indexed (see the dead-letter queue): agent state may be stale until the next event.',
+    ),
+    alarm(
+      'AgentIndexerIteratorAge',
+      scope.agentIndexer.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes }),
+      60_000,
+      above,
+      'The agent indexer is more than 60 s behind the agent event stream: the availability step falls back to GetCurrentUserData more often.',
+    ),
+    alarm(
+      'ContactIndexerErrors',
+      scope.contactIndexer.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
+      1,
+      atLeast,
+      'The contact indexer failed (Lambda retries twice, then the dead-letter queue).',
+    ),
+    alarm(
+      'AgentIndexerErrors',
+      scope.agentIndexer.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
+      1,
+      atLeast,
+      'The agent indexer failed a whole batch (the event source mapping retries, then the dead-letter queue).',
+    ),
+  ];
+  if (alarmTopicArn) {
+    const topic = sns.Topic.fromTopicArn(scope, 'AlarmTopic', alarmTopicArn);
+    for (const a of alarms) a.addAlarmAction(new cloudwatchActions.SnsAction(topic));
   }
+  return alarms;
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   AgentStatusType,
   Channel,
@@ -10,7 +9,7 @@ import {
   SortOrder,
   SortableFieldName,
 } from '@aws-sdk/client-connect';
-import { BodyError, closeServer, listenOnLoopback, readJsonObject } from '../http';
+import { BodyError, closeServer, readJsonObject, sendJson, serveOnLoopback, sleep } from '../http';
 import { type FaultPlan, planFaults } from './faults';
 import {
   OPERATIONS,
@@ -650,20 +649,12 @@ function latencyKey(op: Operation, path: string, body: Json): string {
   return path;
 }
 
-/** A delay that ends early (rejecting) when the server closes, so no timer outlives it. */
-const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal });
-
-function send(res: ServerResponse, status: number, body: string, errorType?: string): void {
-  if (res.destroyed) return;
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': crypto.randomUUID(),
-  };
-  if (errorType) headers['x-amzn-errortype'] = errorType;
-  res.writeHead(status, headers);
-  res.end(body);
-}
+const send = (res: ServerResponse, status: number, body: string, errorType?: string) =>
+  sendJson(res, status, body, {
+    contentType: 'application/json',
+    requestId: () => crypto.randomUUID(),
+    headers: errorType ? { 'x-amzn-errortype': errorType } : {},
+  });
 const sendError = (res: ServerResponse, e: ConnectHttpError) =>
   send(res, e.status, JSON.stringify({ message: e.message }), e.type);
 
@@ -760,11 +751,10 @@ export async function startLocalConnect(
   const plan = planFaults(scenario.faults);
   let stats = emptyStats();
   const closing = new AbortController();
-  const server: Server = createServer((req, res) => {
-    void handle(closing.signal, store, plan, stats, req, res);
-  });
-  server.keepAliveTimeout = 30_000;
-  const endpoint = await listenOnLoopback(server, options.port);
+  const { server, endpoint } = await serveOnLoopback(
+    (req, res) => handle(closing.signal, store, plan, stats, req, res),
+    { port: options.port, keepAliveTimeout: 30_000 },
+  );
   return {
     endpoint,
     instanceArn: store.instanceArn,

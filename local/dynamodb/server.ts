@@ -23,14 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import {
-  Agent,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-  createServer,
-  request,
-} from 'node:http';
+import { Agent, type IncomingMessage, type Server, type ServerResponse, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -40,7 +33,7 @@ import { TABLE_KEY } from '../../steps/lib/routing-state/table';
 import { fnv1a, latencySampler, seededRandom } from '../connect/faults';
 import { MAX_DELAY_MS } from '../connect/scenario';
 import type { OperationStats } from '../connect/server';
-import { closeServer, listenOnLoopback } from '../http';
+import { closeServer, listenOnLoopback, sendJson, serveOnLoopback, sleep } from '../http';
 
 /** The operations the routing state uses, the ones faults can target (or "*": every request). */
 export const DynamoFaultOperation = z.enum(['Query', 'GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']);
@@ -184,15 +177,12 @@ function crc32(text: string): number {
 const requestId = () => randomBytes(39).toString('base64').toUpperCase().replace(/[+/]/g, '0');
 
 function sendError(res: ServerResponse, status: number, type: string, body: Record<string, unknown>): void {
-  if (res.destroyed) return;
   const text = JSON.stringify({ __type: `${ERROR_PREFIX}${type}`, ...body });
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': requestId(),
-    'x-amz-crc32': crc32(text),
+  sendJson(res, status, text, {
+    contentType: 'application/x-amz-json-1.0',
+    requestId,
+    headers: { 'x-amz-crc32': crc32(text) },
   });
-  res.end(text);
 }
 
 /** The table a request names (BatchWriteItem / BatchGetItem: the first of RequestItems). */
@@ -239,9 +229,23 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** dynalite on its own loopback port, and the keep-alive agent the proxy reaches it with. */
 interface Upstream {
+  server: Server;
+  endpoint: string;
   port: number;
   agent: Agent;
+}
+
+async function startDynalite(): Promise<Upstream> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const endpoint = await listenOnLoopback(server);
+  return {
+    server,
+    endpoint,
+    port: (server.address() as AddressInfo).port,
+    agent: new Agent({ keepAlive: true }),
+  };
 }
 
 /** Sends the request on to dynalite and returns its whole answer. */
@@ -283,132 +287,176 @@ function forward(
   });
 }
 
-export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
-  const fallbackSeed = options.seed ?? 1;
-  let plan = planFor(options.faults ?? {}, fallbackSeed);
-  let stats = emptyStats();
+/** The proxy's state: what it injects, what it counted, and what close must end or wait for. */
+interface Proxy {
+  plan: Plan;
+  stats: DynamoStats;
+  upstream: Upstream;
+  /** Aborted on close: pending latency and "slow" delays end at once. */
+  closing: AbortController;
+  /** Forwarded requests not yet answered by dynalite (close lets them finish). */
+  inFlight: Set<Promise<unknown>>;
+}
+
+function proxyFor(upstream: Upstream, plan: Plan): Proxy {
   const closing = new AbortController();
   // Every pending delay listens on this signal; under load there are far more than Node's
   // default warning threshold of 10.
   setMaxListeners(0, closing.signal);
-  const inFlight = new Set<Promise<unknown>>();
+  return { plan, stats: emptyStats(), upstream, closing, inFlight: new Set() };
+}
 
-  const db: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const directEndpoint = await listenOnLoopback(db);
-  const upstream: Upstream = {
-    port: (db.address() as AddressInfo).port,
-    agent: new Agent({ keepAlive: true }),
-  };
+/** The operation named by X-Amz-Target ('' for anything that is not a DynamoDB target). */
+function operationName(req: IncomingMessage): string {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  return target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const op: DynamoOperation = (DYNAMO_OPERATIONS as readonly string[]).includes(name)
-      ? (name as DynamoOperation)
-      : 'Other';
-    const stat = stats[op];
-    stat.requests++;
-    try {
-      const body = await readBody(req);
-      if (!body) {
-        res.writeHead(413, { 'content-length': 0 });
-        return void res.end();
-      }
-      const fault = plan.fault(name);
-      const wait = plan.latency();
-      if (wait > 0) await delay(wait, undefined, { signal: closing.signal });
-      if (fault) {
-        stat.faults++;
-        switch (fault.kind) {
-          case 'throttle':
-          case 'throttling':
-            stat.throttled++;
-            return sendThrottle(res, fault.kind, name, body);
-          case 'error500':
-            return sendError(res, 500, 'InternalServerError', { message: 'Internal server error' });
-          case 'slow':
-            await delay(fault.delayMs, undefined, { signal: closing.signal });
-            break;
-        }
-      }
-      if (closing.signal.aborted) return void res.destroy();
-      // Forwarded requests are let finish on close (they take milliseconds): cutting one
-      // mid-request would make dynalite throw from its request handler.
-      const answer = forward(upstream, req, body);
-      inFlight.add(answer);
-      const done = await answer.finally(() => inFlight.delete(answer));
-      if (closing.signal.aborted || res.destroyed) return void res.destroy();
-      res.writeHead(done.status, { ...done.headers, 'content-length': done.body.length });
-      res.end(done.body);
-    } catch {
-      if (closing.signal.aborted) return void res.destroy();
-      sendError(res, 500, 'InternalServerError', { message: 'local DynamoDB failed to answer' });
-    }
-  }
-
-  const proxy = createServer((req, res) => void handle(req, res));
-  proxy.keepAliveTimeout = 30_000;
-  let endpoint: string;
+/** Counts the request, injects latency and faults, and passes the rest to dynalite. */
+async function handle(proxy: Proxy, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const name = operationName(req);
+  const op: DynamoOperation = (DYNAMO_OPERATIONS as readonly string[]).includes(name)
+    ? (name as DynamoOperation)
+    : 'Other';
+  const stat = proxy.stats[op];
+  stat.requests++;
   try {
-    endpoint = await listenOnLoopback(proxy, options.port);
+    const body = await readBody(req);
+    if (!body) {
+      res.writeHead(413, { 'content-length': 0 });
+      return void res.end();
+    }
+    if (await injectFault(proxy, stat, name, body, res)) return;
+    await answerFromDynalite(proxy, req, res, body);
+  } catch {
+    if (proxy.closing.signal.aborted) return void res.destroy();
+    sendError(res, 500, 'InternalServerError', { message: 'local DynamoDB failed to answer' });
+  }
+}
+
+/** Waits out the latency model, then applies the fault plan; true when a fault answered the request. */
+async function injectFault(
+  proxy: Proxy,
+  stat: OperationStats,
+  name: string,
+  body: Buffer,
+  res: ServerResponse,
+): Promise<boolean> {
+  const fault = proxy.plan.fault(name);
+  const wait = proxy.plan.latency();
+  if (wait > 0) await sleep(wait, proxy.closing.signal);
+  if (!fault) return false;
+  stat.faults++;
+  switch (fault.kind) {
+    case 'throttle':
+    case 'throttling':
+      stat.throttled++;
+      sendThrottle(res, fault.kind, name, body);
+      return true;
+    case 'error500':
+      sendError(res, 500, 'InternalServerError', { message: 'Internal server error' });
+      return true;
+    case 'slow':
+      await sleep(fault.delayMs, proxy.closing.signal);
+      return false;
+  }
+}
+
+/** Forwards the request to dynalite and relays its answer (a closing proxy drops the socket instead). */
+async function answerFromDynalite(
+  proxy: Proxy,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+): Promise<void> {
+  const { closing, inFlight } = proxy;
+  if (closing.signal.aborted) return void res.destroy();
+  // Forwarded requests are let finish on close (they take milliseconds): cutting one
+  // mid-request would make dynalite throw from its request handler.
+  const answer = forward(proxy.upstream, req, body);
+  inFlight.add(answer);
+  const done = await answer.finally(() => inFlight.delete(answer));
+  if (closing.signal.aborted || res.destroyed) return void res.destroy();
+  res.writeHead(done.status, { ...done.headers, 'content-length': done.body.length });
+  res.end(done.body);
+}
+
+/** Starts the proxy in front of dynalite; if it cannot listen, dynalite is stopped too. */
+async function startProxy(
+  proxy: Proxy,
+  port: number | undefined,
+): Promise<{ server: Server; endpoint: string }> {
+  try {
+    return await serveOnLoopback((req, res) => handle(proxy, req, res), { port, keepAliveTimeout: 30_000 });
   } catch (err) {
-    await closeServer(db);
+    await closeServer(proxy.upstream.server);
     throw err;
   }
+}
 
-  const clientFor = (url: string) =>
-    new DynamoDBClient({ endpoint: url, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+const clientFor = (url: string) =>
+  new DynamoDBClient({ endpoint: url, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+
+/** Creates the routing-state table on dynalite directly and waits until it is ACTIVE. */
+async function createRoutingTable(direct: DynamoDBClient, name: string): Promise<void> {
+  await direct.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: [
+        { AttributeName: TABLE_KEY.partition, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEY.sort, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEY.partition, AttributeType: 'S' },
+        { AttributeName: TABLE_KEY.sort, AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  // createTableMs is 0, so CREATING ends on dynalite's next timer tick.
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await direct.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await delay(5);
+  }
+  throw new Error(`table ${name} did not become ACTIVE`);
+}
+
+/** Stops the proxy, lets forwarded requests finish, then stops the clients and dynalite. */
+async function shutdown(proxy: Proxy, server: Server, clients: DynamoDBClient[]): Promise<void> {
+  // Pending latency and "slow" delays end now; their requests get their socket closed.
+  proxy.closing.abort();
+  await closeServer(server);
+  await Promise.allSettled([...proxy.inFlight]);
+  proxy.upstream.agent.destroy();
+  for (const client of clients) client.destroy();
+  await closeServer(proxy.upstream.server);
+}
+
+export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
+  const fallbackSeed = options.seed ?? 1;
+  const plan = planFor(options.faults ?? {}, fallbackSeed);
+  const proxy = proxyFor(await startDynalite(), plan);
+  const { server, endpoint } = await startProxy(proxy, options.port);
   const client = clientFor(endpoint);
-  const direct = clientFor(directEndpoint);
+  const direct = clientFor(proxy.upstream.endpoint);
   let closed: Promise<void> | undefined;
-
   return {
     endpoint,
-    directEndpoint,
+    directEndpoint: proxy.upstream.endpoint,
     client,
-    async createRoutingTable(name) {
-      await direct.send(
-        new CreateTableCommand({
-          TableName: name,
-          KeySchema: [
-            { AttributeName: TABLE_KEY.partition, KeyType: 'HASH' },
-            { AttributeName: TABLE_KEY.sort, KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: TABLE_KEY.partition, AttributeType: 'S' },
-            { AttributeName: TABLE_KEY.sort, AttributeType: 'S' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      // createTableMs is 0, so CREATING ends on dynalite's next timer tick.
-      for (let i = 0; i < 100; i++) {
-        const { Table } = await direct.send(new DescribeTableCommand({ TableName: name }));
-        if (Table?.TableStatus === 'ACTIVE') return;
-        await delay(5);
-      }
-      throw new Error(`table ${name} did not become ACTIVE`);
-    },
+    createRoutingTable: (name) => createRoutingTable(direct, name),
     get stats() {
-      return stats;
+      return proxy.stats;
     },
     resetStats() {
-      stats = emptyStats();
+      proxy.stats = emptyStats();
     },
     setFaults(faults) {
-      plan = planFor(faults, fallbackSeed);
+      proxy.plan = planFor(faults, fallbackSeed);
     },
     close() {
-      closed ??= (async () => {
-        // Pending latency and "slow" delays end now; their requests get their socket closed.
-        closing.abort();
-        await closeServer(proxy);
-        await Promise.allSettled([...inFlight]);
-        upstream.agent.destroy();
-        client.destroy();
-        direct.destroy();
-        await closeServer(db);
-      })();
+      closed ??= shutdown(proxy, server, [client, direct]);
       return closed;
     },
   };

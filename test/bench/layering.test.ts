@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -8,8 +8,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Relative imports of a source file (static and dynamic), resolved to repository paths. */
 function importsOf(dir: string, file: string): string[] {
   const text = readFileSync(join(ROOT, dir, file), 'utf8');
+  // Relative to the file's own folder (bench/cold-start/*.ts imports '../stats').
   return [...text.matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)].map((m) =>
-    join(dir, m[1] as string).replace(/\.ts$/, ''),
+    join(dir, dirname(file), m[1] as string).replace(/\.ts$/, ''),
   );
 }
 

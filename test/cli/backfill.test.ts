@@ -1,5 +1,5 @@
 /**
- * `last-agent backfill` (cli/backfill.ts), in-process against the local Connect (the demo
+ * `last-agent backfill` (cli/backfill/), in-process against the local Connect (the demo
  * scenario) and local DynamoDB (dynalite): what it writes, that the filled table routes every
  * demo caller as SearchContacts does, pacing under the quotas, throttling, resuming, usage.
  */
@@ -8,14 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type BackfillHooks,
-  type BackfillProgress,
-  Pacer,
-  formatDuration,
-  progressReporter,
-  runBackfillCommand,
-} from '../../cli/backfill';
+import { type BackfillHooks, runBackfillCommand } from '../../cli/backfill/command';
+import { Pacer } from '../../cli/backfill/pacing';
+import { type BackfillProgress, formatDuration, progressReporter } from '../../cli/backfill/progress';
 import { type Scenario, loadScenarioFile } from '../../local/connect/scenario';
 import { startLocalConnect } from '../../local/connect/server';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';

@@ -1,0 +1,101 @@
+/**
+ * Where waiting callers are: the normal queue (calls that entered at arrival or were moved from
+ * an agent queue, in entry order), the expired preferences (in their original order), and per
+ * agent the calls preferred to them and their agent-queue callers. All are first-in first-out
+ * lists with lazy deletion: a call's `where` says which list it really is in.
+ */
+import type { Agent } from './agents';
+import {
+  type Call,
+  W_ABANDONED,
+  W_AGENT_QUEUE,
+  W_ANSWERED,
+  W_EXPIRED,
+  W_NONE,
+  W_OPEN,
+  W_RESTRICTED,
+  before,
+  isExpired,
+  isInAgentQueue,
+  isOpen,
+  isRestricted,
+  isWaiting,
+} from './calls';
+import { Fifo } from './event-queue';
+import { E_ABANDON, type Timeline } from './timeline';
+
+export class ContactQueues {
+  private readonly open = new Fifo<Call>();
+  private readonly expired = new Fifo<Call>();
+  /** Every caller who had to wait, in arrival order: the oldest still waiting is the front. */
+  private readonly waitingByArrival = new Fifo<Call>();
+  /** Callers waiting now, in any list. */
+  waitingCount = 0;
+
+  constructor(private readonly timeline: Timeline) {}
+
+  /** The call joins the back of the normal queue (`key`: its place), open to any agent. */
+  joinOpen(call: Call, key: number): void {
+    const waiting = call.where !== W_NONE;
+    call.where = W_OPEN;
+    call.key = key;
+    this.open.push(call);
+    if (!waiting) this.startWaiting(call);
+  }
+
+  /** The call waits in the normal queue at its arrival place, for its last agent only. */
+  holdFor(agent: Agent, call: Call): void {
+    call.where = W_RESTRICTED;
+    agent.restricted.push(call);
+  }
+
+  /** The call waits in the agent's own queue. */
+  joinAgentQueue(agent: Agent, call: Call): void {
+    call.where = W_AGENT_QUEUE;
+    agent.agentQueue.push(call);
+  }
+
+  /** A held call is open to any agent, at its original place. */
+  release(call: Call): void {
+    call.where = W_EXPIRED;
+    this.expired.push(call);
+  }
+
+  /** A caller starts waiting: counted, and the hang-up scheduled. */
+  startWaiting(call: Call): void {
+    this.waitingCount++;
+    this.waitingByArrival.push(call);
+    if (call.abandonAt !== Number.POSITIVE_INFINITY) this.timeline.push(call.abandonAt, E_ABANDON, call);
+  }
+
+  /** The call is answered: it leaves whatever list it was waiting in. */
+  answered(call: Call): void {
+    if (call.where !== W_NONE) this.waitingCount--;
+    call.where = W_ANSWERED;
+  }
+
+  /** The caller hangs up; false if no longer waiting (answered already). */
+  abandoned(call: Call): boolean {
+    if (!isWaiting(call)) return false;
+    call.where = W_ABANDONED;
+    this.waitingCount--;
+    return true;
+  }
+
+  /** The caller waiting the longest (from arrival), if any. */
+  oldestWaiting(): Call | undefined {
+    return this.waitingByArrival.front(isWaiting);
+  }
+
+  /** The agent's own queue's oldest contact, else the oldest normal-queue contact it may take. */
+  nextFor(agent: Agent): Call | undefined {
+    const own = agent.agentQueue.front(isInAgentQueue);
+    if (own) return own;
+    let best = this.open.front(isOpen);
+    const expired = this.expired.front(isExpired);
+    if (expired && (!best || before(expired, best))) best = expired;
+    const mine = agent.restricted.front(isRestricted);
+    if (mine && (!best || before(mine, best))) best = mine;
+    return best;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Amazon Connect's routing rules: a contact goes to the agent idle the longest, else waits in the
+ * normal queue; a freed agent takes the oldest contact it is eligible for, its own queue first.
+ */
+import type { Agent, Staff } from './agents';
+import type { Call } from './calls';
+import type { TraceEntry } from './model-options';
+import type { ContactQueues } from './queues';
+import type { Statistics } from './statistics';
+import { E_END, type Timeline } from './timeline';
+
+export class Router {
+  constructor(
+    private readonly timeline: Timeline,
+    private readonly staff: Staff,
+    private readonly queues: ContactQueues,
+    private readonly stats: Statistics,
+    private readonly trace: TraceEntry[] | undefined,
+  ) {}
+
+  /** Any agent: the one idle the longest, or the back of the normal queue. */
+  toNormalQueue(call: Call, key: number): void {
+    const agent = this.staff.longestIdle;
+    if (agent) {
+      this.answer(agent, call);
+      return;
+    }
+    this.queues.joinOpen(call, key);
+  }
+
+  /** Any agent: the one idle the longest, or the call's original place in the normal queue. */
+  reopen(call: Call): void {
+    const agent = this.staff.longestIdle;
+    if (agent) {
+      this.answer(agent, call);
+      return;
+    }
+    this.queues.release(call);
+  }
+
+  answer(agent: Agent, call: Call): void {
+    const t = this.timeline.now;
+    this.queues.answered(call);
+    this.staff.seize(agent, call);
+    const waited = t - call.arrival;
+    const oldest = this.queues.oldestWaiting();
+    const ahead = oldest !== undefined && oldest.arrival < call.arrival;
+    this.stats.answered(call, agent, waited, ahead);
+    this.trace?.push({ t, type: 'answer', call: call.id, agent: agent.index, waited, ahead });
+    this.timeline.push(t + call.handle, E_END, agent);
+  }
+
+  /** A free agent takes the next contact it may take, or becomes idle. */
+  takeNext(agent: Agent): void {
+    const next = this.queues.nextFor(agent);
+    if (next) {
+      this.answer(agent, next);
+      return;
+    }
+    this.staff.makeIdle(agent);
+  }
+
+  abandon(call: Call): void {
+    if (!this.queues.abandoned(call)) return;
+    this.stats.abandoned(call);
+    this.trace?.push({ t: this.timeline.now, type: 'abandon', call: call.id });
+  }
+}
