@@ -4,7 +4,7 @@
  * CommonJS so that nothing but the Lambda bundle itself is loaded before the clock starts.
  *
  *   node cold-child.cjs sample  BUNDLE EVENT_FILE OUT_FILE
- *     require(BUNDLE) (the import Lambda does at init), handler(event) twice: the first
+ *     import(BUNDLE) (the load Lambda does at init), handler(event) twice: the first
  *     invocation is the cold one, the second the same work warm. Writes the times as JSON.
  *   node cold-child.cjs capture SPEC_FILE OUT_FILE
  *     runs one whole decision through a build's bundles (entry bundle → a local
@@ -57,11 +57,27 @@ function refreshDeadlines(value) {
   return out;
 }
 
+/**
+ * What Lambda does at init: its Node.js runtime is itself an ES module (the runtime interface
+ * client's entry, src/index.mjs, in aws/aws-lambda-nodejs-runtime-interface-client) and loads every
+ * handler, CommonJS or ES module, with `await import(path)` (src/function/module-loader.ts,
+ * dynamic-imports.ts), which for an ES module includes finishing its top-level await.
+ */
+async function load(bundle) {
+  return import(require('node:url').pathToFileURL(bundle).href);
+}
+
+/** The ES module loader is running before Lambda loads a handler (the runtime is an ES module): start it untimed. */
+async function startModuleLoader() {
+  await import('node:path');
+}
+
 async function sample(bundle, eventFile, outFile) {
   const { event, name } = JSON.parse(readFileSync(eventFile, 'utf8'));
+  await startModuleLoader();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
-  const mod = require(bundle);
+  const mod = await load(bundle);
   const t1 = performance.now();
   const first = await mod.handler(refreshDeadlines(event), lambdaContext(name));
   const t2 = performance.now();
@@ -120,7 +136,7 @@ async function capture(specFile, outFile) {
   Object.assign(process.env, spec.env);
   for (const [state, placeholder] of Object.entries(tasks)) {
     const entry = spec.functions[placeholder];
-    const mod = require(spec.bundles[entry]);
+    const mod = await load(spec.bundles[entry]);
     handlers[state] = async (input) => {
       inputs[entry] = input;
       return mod.handler(input, lambdaContext(entry));
@@ -165,7 +181,7 @@ async function capture(specFile, outFile) {
   process.env.AWS_ENDPOINT_URL_SFN = endpoint;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = endpoint;
   process.env.AWS_ENDPOINT_URL_SSM = endpoint;
-  const entry = require(spec.bundles[spec.entry]);
+  const entry = await load(spec.bundles[spec.entry]);
   const decision = await entry.handler(spec.event, lambdaContext(spec.entry));
   server.close();
   writeFileSync(outFile, JSON.stringify({ decision, sfnOutput, inputs }));

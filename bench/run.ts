@@ -1,6 +1,5 @@
 import '../local/polyfills';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import type { Scenario } from '../local/connect/scenario';
@@ -20,12 +19,17 @@ import {
   hopMs,
 } from './aws-model';
 import {
+  BASELINE_COMMIT,
+  type BuildConfig,
   CRITICAL_PATH,
   type ColdStartReport,
   type ColdVariant,
+  type FunctionConfig,
   type VariantResult,
   baselineBuild,
+  criticalPathOf,
   currentBuildFromStack,
+  formatCold,
   runColdStart,
 } from './cold-start';
 import { inFlightMs, simpleLastAgent } from './contenders';
@@ -45,10 +49,21 @@ import {
   inDecision,
 } from './latency';
 import type { BenchReport, ContenderResult, DesignResult } from './report';
-import { heapAfterGcMb, mapConcurrent, percentile, round, table } from './stats';
+import { withTempDir } from './resources';
+import {
+  heapAfterGcMb,
+  mapConcurrent,
+  orDash,
+  percentile,
+  round,
+  roundedPercentile,
+  table,
+  timed,
+} from './stats';
 import { latencySvg } from './svg';
 
 export type { BenchReport } from './report';
+export { formatCold } from './cold-start';
 
 export const SIZES: Record<string, Omit<GeneratorOptions, 'seed'>> = {
   small: { agents: 10, customers: 150, calls: 60, meanHistory: 5, historyDays: 21 },
@@ -209,13 +224,14 @@ async function measuredPass(
   await mapConcurrent(calls, o.concurrency, async (call, i) => {
     const order = [...running.slice(i % running.length), ...running.slice(0, i % running.length)];
     for (const r of order) {
-      const started = performance.now();
-      const { value, ctx } = await inDecision(`call ${i} ${call.phone}`, () => r.instance.decide(call));
+      const { value, ms } = await timed(() =>
+        inDecision(`call ${i} ${call.phone}`, () => r.instance.decide(call)),
+      );
       (samples.get(r.contender.name) as Sample[])[i] = {
         call,
-        answer: value,
-        ms: performance.now() - started,
-        connectMs: inFlightMs(ctx.trips),
+        answer: value.value,
+        ms,
+        connectMs: inFlightMs(value.ctx.trips),
       };
     }
   });
@@ -247,22 +263,18 @@ function contenderResult(
       3,
     ),
     apiCallsPerDecision: apiCalls,
-    p50: round(percentile(times, 50)),
-    p95: round(percentile(times, 95)),
-    p99: round(percentile(times, 99)),
-    p50NoLatency: round(
-      percentile(
-        off.map((s) => s.ms),
-        50,
-      ),
+    p50: roundedPercentile(times, 50),
+    p95: roundedPercentile(times, 95),
+    p99: roundedPercentile(times, 99),
+    p50NoLatency: roundedPercentile(
+      off.map((s) => s.ms),
+      50,
     ),
-    p99NoLatency: round(
-      percentile(
-        off.map((s) => s.ms),
-        99,
-      ),
+    p99NoLatency: roundedPercentile(
+      off.map((s) => s.ms),
+      99,
     ),
-    connectP50: round(percentile(connectTimes, 50)),
+    connectP50: roundedPercentile(connectTimes, 50),
     overhead: round(sum(connectTimes) ? sum(times) / sum(connectTimes) : 0, 2),
   };
 }
@@ -282,100 +294,140 @@ export function resolveModels(o: Pick<BenchOptions, 'hops' | 'runtimeInitMs'>): 
   return { hops, cold };
 }
 
-/** Pick and Choose as in-machine states (JSONata/Choice) instead of Lambda Task states. */
-const PURE_STATES = new Set(['Pick Last Agent Contact', 'Choose Route']);
-const PURE_FUNCTIONS = new Set(['pick-last-agent-contact', 'choose-route']);
-
-/** The cold figures the design table uses: the current build at its deployed memory if measured, else at full CPU. */
+/** The cold figures of a build the design table uses: at its deployed memory if measured, else at full CPU. */
 function coldFiguresOf(
   cold: ColdStartReport | undefined,
   deployedMb: number | undefined,
+  build = 'after',
 ): VariantResult | undefined {
-  const after = cold?.variants.filter((v) => v.build === 'after' && !v.label.includes('source maps')) ?? [];
-  return after.find((v) => v.cpuMb === deployedMb) ?? after.find((v) => !v.cpuMb);
+  const variants = cold?.variants.filter((v) => v.build === build) ?? [];
+  return variants.find((v) => v.cpuMb === deployedMb) ?? variants.find((v) => !v.cpuMb);
+}
+
+/** What every design is computed from: the two passes, the models, the measured cold figures. */
+interface DesignInputs {
+  on: Map<string, Sample[]>;
+  off: Map<string, Sample[]>;
+  models: { hops: HopModel; cold: ColdModel };
+  branches: ReturnType<typeof branchOfStates>;
+  /** Measured cold figures by build ("after": this tree, "before": the baseline commit). */
+  builds: Record<string, ColdBuild | undefined>;
+}
+
+/** One build's measured cold start: per function, and the variant it comes from. */
+interface ColdBuild {
+  figures: VariantResult;
+  cold: Record<string, FunctionCold>;
+}
+
+function coldBuild(figures: VariantResult | undefined): ColdBuild | undefined {
+  if (!figures) return undefined;
+  const cold = Object.fromEntries(
+    Object.entries(figures.functions).map(([e, f]) => [e, { penaltyMs: f.penaltyMs }]),
+  );
+  return { figures, cold };
+}
+
+interface DesignSpec {
+  name: string;
+  description: string;
+  /** The contender whose decisions the design reuses. */
+  contender: string;
+  shape: { stateMachine: boolean; extraLambdaHops?: number };
+  /** The functions a decision waits for when all are cold; undefined: the design is not built. */
+  coldPath: (string | string[])[] | undefined;
+  /** Whose cold figures the path takes (default "after"). */
+  coldBuild?: string;
+}
+
+const DESIGNS: DesignSpec[] = [
+  {
+    name: 'simple',
+    description: 'the ten-line Lambda: one function, no state machine',
+    contender: 'simple',
+    shape: { stateMachine: false },
+    coldPath: ['simple'],
+  },
+  {
+    name: 'shipped',
+    description: 'entry Lambda → Express StartSyncExecution → a Lambda per Task state',
+    contender: 'pipeline',
+    shape: { stateMachine: true },
+    coldPath: CRITICAL_PATH,
+  },
+  {
+    name: `shipped before (${BASELINE_COMMIT})`,
+    description:
+      "the baseline commit's design: the route choice in a Lambda of its own (one more hop and cold start), its bundles and entry-function cold start",
+    contender: 'pipeline',
+    shape: { stateMachine: true, extraLambdaHops: 1 },
+    coldPath: criticalPathOf(['choose-route']),
+    coldBuild: 'before',
+  },
+  {
+    name: 'single Lambda',
+    description: 'the same steps in the entry Lambda: no hops, no console graph per decision',
+    contender: 'pipeline',
+    shape: { stateMachine: false },
+    coldPath: undefined,
+  },
+];
+
+/** Every function on the path cold: as the caller waits, and as the entry handler's deadline counts it. */
+function allColdOf(spec: DesignSpec, fullP50: number, d: DesignInputs) {
+  const { coldPath } = spec;
+  const build = d.builds[spec.coldBuild ?? 'after'];
+  if (!build || !coldPath?.every((f) => (Array.isArray(f) ? f : [f]).every((x) => build.cold[x]))) return {};
+  const allCold = fullP50 + allColdExtraMs(coldPath, build.cold, d.models.cold);
+  // Lambda starts the runtime and loads the entry module (its top-level await included) before
+  // the handler, and with it the deadline, starts.
+  const entry = coldPath[0] as string;
+  const allColdFromHandler =
+    allCold - d.models.cold.runtimeInit.ms - (build.figures.functions[entry]?.importMs ?? 0);
+  return { allCold: round(allCold), allColdFromHandler: round(allColdFromHandler) };
+}
+
+function designResult(spec: DesignSpec, d: DesignInputs): DesignResult {
+  const samplesOn = d.on.get(spec.contender) ?? [];
+  const samplesOff = d.off.get(spec.contender) ?? [];
+  const hopsOf = (s: Sample) => {
+    const hops = criticalPathHops(s.answer.trace ?? [], d.branches);
+    return { ...hops, lambdaTasks: hops.lambdaTasks + (spec.shape.extraLambdaHops ?? 0) };
+  };
+  const aws = (s: Sample) => s.ms + hopMs(hopsOf(s), d.models.hops, spec.shape.stateMachine);
+  // Decisions that reach the agent check run the whole path: the case the all-cold figure is for.
+  const full = samplesOn.filter((s) =>
+    s.answer.trace ? s.answer.trace.some((t) => t.state === 'Check Agent Availability') : s.answer.agentId,
+  );
+  return {
+    name: spec.name,
+    description: spec.description,
+    decisions: samplesOn.length,
+    lambdaHops: spec.shape.stateMachine
+      ? percentile(
+          full.map((s) => hopsOf(s).lambdaTasks),
+          50,
+        )
+      : 0,
+    p50: roundedPercentile(samplesOn.map(aws), 50),
+    p99: roundedPercentile(samplesOn.map(aws), 99),
+    p50NoLatency: roundedPercentile(samplesOff.map(aws), 50),
+    ...allColdOf(spec, percentile(full.map(aws), 50), d),
+    coldPath: spec.coldPath
+      ? spec.coldPath.map((f) => (Array.isArray(f) ? `max(${f.join(', ')})` : f)).join(' → ')
+      : 'not built (see docs/performance.md)',
+  };
 }
 
 function designs(
   on: Map<string, Sample[]>,
   off: Map<string, Sample[]>,
   models: { hops: HopModel; cold: ColdModel },
-  coldFigures: VariantResult | undefined,
+  figures: { after: VariantResult | undefined; before: VariantResult | undefined },
 ): DesignResult[] {
   const branches = branchOfStates(JSON.parse(readDefinitionText()));
-  const cold: Record<string, FunctionCold> = Object.fromEntries(
-    Object.entries(coldFigures?.functions ?? {}).map(([e, f]) => [e, { penaltyMs: f.penaltyMs }]),
-  );
-  const make = (
-    name: string,
-    description: string,
-    contender: string,
-    shape: { stateMachine: boolean; asStates?: Set<string> },
-    coldPath: (string | string[])[] | undefined,
-  ): DesignResult => {
-    const samplesOn = on.get(contender) ?? [];
-    const samplesOff = off.get(contender) ?? [];
-    const hopsOf = (s: Sample) => criticalPathHops(s.answer.trace ?? [], branches, shape.asStates);
-    const aws = (s: Sample) => s.ms + hopMs(hopsOf(s), models.hops, shape.stateMachine);
-    // Decisions that reach the agent check run the whole path: the case the all-cold figure is for.
-    const full = samplesOn.filter((s) =>
-      s.answer.trace ? s.answer.trace.some((t) => t.state === 'Check Agent Availability') : s.answer.agentId,
-    );
-    const fullP50 = percentile(full.map(aws), 50);
-    let allCold: number | undefined;
-    let allColdFromHandler: number | undefined;
-    if (coldPath?.every((f) => (Array.isArray(f) ? f : [f]).every((x) => cold[x]))) {
-      allCold = fullP50 + allColdExtraMs(coldPath, cold, models.cold);
-      // Lambda starts the runtime and loads the entry module before the handler (and its deadline) starts.
-      const entry = coldPath[0] as string;
-      allColdFromHandler =
-        allCold - models.cold.runtimeInit.ms - (coldFigures?.functions[entry]?.importMs ?? 0);
-    }
-    return {
-      name,
-      description,
-      decisions: samplesOn.length,
-      lambdaHops: shape.stateMachine
-        ? percentile(
-            full.map((s) => hopsOf(s).lambdaTasks),
-            50,
-          )
-        : 0,
-      p50: round(percentile(samplesOn.map(aws), 50)),
-      p99: round(percentile(samplesOn.map(aws), 99)),
-      p50NoLatency: round(percentile(samplesOff.map(aws), 50)),
-      ...(allCold !== undefined ? { allCold: round(allCold) } : {}),
-      ...(allColdFromHandler !== undefined ? { allColdFromHandler: round(allColdFromHandler) } : {}),
-      coldPath: coldPath
-        ? coldPath.map((f) => (Array.isArray(f) ? `max(${f.join(', ')})` : f)).join(' → ')
-        : 'not built (see docs/performance.md)',
-    };
-  };
-  return [
-    make('simple', 'the ten-line Lambda: one function, no state machine', 'simple', { stateMachine: false }, [
-      'simple',
-    ]),
-    make(
-      'shipped',
-      'entry Lambda → Express StartSyncExecution → a Lambda per Task state',
-      'pipeline',
-      { stateMachine: true },
-      CRITICAL_PATH,
-    ),
-    make(
-      'pick/choose as states',
-      'Pick folded into the search Lambda, Choose as Choice/Pass states: two fewer Lambda hops',
-      'pipeline',
-      { stateMachine: true, asStates: PURE_STATES },
-      CRITICAL_PATH.filter((f) => typeof f !== 'string' || !PURE_FUNCTIONS.has(f)),
-    ),
-    make(
-      'single Lambda',
-      'the same steps in the entry Lambda: no hops, no console graph per decision',
-      'pipeline',
-      { stateMachine: false },
-      undefined,
-    ),
-  ];
+  const builds = { after: coldBuild(figures.after), before: coldBuild(figures.before) };
+  return DESIGNS.map((spec) => designResult(spec, { on, off, models, branches, builds }));
 }
 
 /** One customer whose only agent-handled contact is the oldest of `history` contacts. */
@@ -404,36 +456,46 @@ function historyScenario(base: Scenario, history: number): { scenario: Scenario;
   };
 }
 
-async function scalingRuns(center: GeneratedCenter, o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>) {
-  const log = o.log ?? (() => undefined);
-  log('scaling with history size …');
+/** One contender on one customer's call, five times after a warm-up: the median and the last answer. */
+async function historyRun(c: Contender, scenario: Scenario, call: TruthCall, o: BenchOptions) {
+  const latency = new PairedLatency(o.latency, o.seed);
+  const instance = await c.start(scenario, () => latency);
+  // The same customer's call, repeated: run i draws alike in every row and contender.
+  await inDecision('history warm-up', () => instance.decide(call));
+  const runs = [];
+  let last: Answer = { route: 'DEFAULT' };
+  for (let i = 0; i < 5; i++) {
+    const run = await timed(() => inDecision(`history run ${i}`, () => instance.decide(call)));
+    last = run.value.value;
+    runs.push(run.ms);
+  }
+  await instance.close();
+  return {
+    name: c.name,
+    found: last.agentId === call.agentId,
+    ms: roundedPercentile(runs, 50),
+    ...(last.payloadBytes !== undefined ? { payloadKb: round(last.payloadBytes / 1024) } : {}),
+  };
+}
+
+/** Every contender as one customer's history grows (its agent contact the oldest). */
+async function historyScaling(center: GeneratedCenter, o: BenchOptions) {
   const history = [];
   for (const n of [1, 10, 50, 200, 500]) {
     const { scenario, call } = historyScenario(center.scenario, n);
     const results = [];
-    for (const c of CONTENDERS) {
-      const latency = new PairedLatency(o.latency, o.seed);
-      const instance = await c.start(scenario, () => latency);
-      // The same customer's call, repeated: run i draws alike in every row and contender.
-      await inDecision('history warm-up', () => instance.decide(call));
-      const runs = [];
-      let last: Answer = { route: 'DEFAULT' };
-      for (let i = 0; i < 5; i++) {
-        const t = performance.now();
-        last = (await inDecision(`history run ${i}`, () => instance.decide(call))).value;
-        runs.push(performance.now() - t);
-      }
-      await instance.close();
-      results.push({
-        name: c.name,
-        found: last.agentId === call.agentId,
-        ms: round(percentile(runs, 50)),
-        ...(last.payloadBytes !== undefined ? { payloadKb: round(last.payloadBytes / 1024) } : {}),
-      });
-    }
+    for (const c of CONTENDERS) results.push(await historyRun(c, scenario, call, o));
     history.push({ contactsPerCustomer: n, results });
   }
-  log('scaling with instance size …');
+  return history;
+}
+
+/** The pipeline's decision time and the local Connect's heap as the instance grows. */
+async function instanceScaling(
+  center: GeneratedCenter,
+  o: BenchOptions,
+  size: Omit<GeneratorOptions, 'seed'>,
+) {
   const instance = [];
   for (const customers of [500, 2_000, 6_000]) {
     const big = generateContactCenter({ seed: o.seed, ...size, customers, calls: 40 });
@@ -445,31 +507,57 @@ async function scalingRuns(center: GeneratedCenter, o: BenchOptions, size: Omit<
     attachLatency(session.connectClient, () => latency);
     const times = [];
     for (const [i, call] of big.truth.entries()) {
-      const t = performance.now();
-      await inDecision(`instance call ${i}`, () =>
-        session.decide(connectEventFor({ phone: call.phone, instanceArn: session.instanceArn })),
+      const { ms } = await timed(() =>
+        inDecision(`instance call ${i}`, () =>
+          session.decide(connectEventFor({ phone: call.phone, instanceArn: session.instanceArn })),
+        ),
       );
-      times.push(performance.now() - t);
+      times.push(ms);
     }
     await session.close();
-    instance.push({ contacts: big.scenario.contacts.length, p50: round(percentile(times, 50)), heapMb });
+    instance.push({ contacts: big.scenario.contacts.length, p50: roundedPercentile(times, 50), heapMb });
   }
-  return { history, instance };
+  return instance;
+}
+
+async function scalingRuns(center: GeneratedCenter, o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>) {
+  const log = o.log ?? (() => undefined);
+  log('scaling with history size …');
+  const history = await historyScaling(center, o);
+  log('scaling with instance size …');
+  return { history, instance: await instanceScaling(center, o, size) };
+}
+
+/** The round-1 build, or undefined (and a log line) where the baseline commit is not in the clone. */
+function tryBaselineBuild(
+  work: string,
+  deployed: BuildConfig,
+  log: BenchOptions['log'],
+): BuildConfig | undefined {
+  try {
+    return baselineBuild(work, deployed);
+  } catch (err) {
+    // A shallow clone has no baseline commit: measure the current build alone and say so.
+    log?.(`cold start: no baseline build (${(err as Error).message.split('\n')[0]}); current build only`);
+    return undefined;
+  }
+}
+
+/** Before and after at full CPU, then both at Lambda's CPU share of each memory size. */
+function coldVariants(before: BuildConfig | undefined, memoryMb: number[]): ColdVariant[] {
+  const builds = before ? ['before', 'after'] : ['after'];
+  return [
+    ...builds.map((build) => ({ label: build, build })),
+    ...memoryMb.flatMap((mb) => builds.map((build) => ({ label: `${build} @${mb} MB`, build, cpuMb: mb }))),
+  ];
 }
 
 /** The cold-start benchmark: the round-1 build and the current one, side by side in one run. */
 async function coldRuns(o: BenchOptions): Promise<{ report: ColdStartReport; deployedMb: number }> {
   const cold = o.cold as NonNullable<BenchOptions['cold']>;
-  const work = mkdtempSync(join(tmpdir(), 'last-agent-baseline-'));
-  try {
-    let before: ReturnType<typeof baselineBuild> | undefined;
-    try {
-      before = baselineBuild(work);
-    } catch (err) {
-      // A shallow clone has no baseline commit: measure the current build alone and say so.
-      o.log?.(`cold start: no baseline build (${(err as Error).message.split('\n')[0]}); current build only`);
-    }
+  return withTempDir('last-agent-baseline-', async (work) => {
     const after = await currentBuildFromStack();
+    const before = tryBaselineBuild(work, after, o.log);
     const decide = after.functions.decide;
     if (!decide) throw new Error('the stack has no entry function');
     // The ten-line Lambda, deployed like the entry Lambda, for the "simple" design's cold start.
@@ -477,250 +565,245 @@ async function coldRuns(o: BenchOptions): Promise<{ report: ColdStartReport; dep
       memoryMb: decide.memoryMb,
       env: { NODE_OPTIONS: decide.env.NODE_OPTIONS ?? '' },
     };
-    const deployedMb = decide.memoryMb;
-    const pipelineEntries = Object.keys(after.functions).filter((e) => e !== 'simple');
-    const variants: ColdVariant[] = [
-      ...(before ? [{ label: 'before', build: 'before' }] : []),
-      { label: 'after', build: 'after' },
-    ];
-    if (!(decide.env.NODE_OPTIONS ?? '').includes('--enable-source-maps')) {
-      variants.push({
-        label: 'after, source maps on',
-        build: 'after',
-        nodeOptions: '--enable-source-maps',
-        entries: pipelineEntries,
-      });
-    }
-    if (before) {
-      const beforeMb = before.functions.decide?.memoryMb ?? 512;
-      variants.push({ label: `before @${beforeMb} MB`, build: 'before', cpuMb: beforeMb });
-    }
-    for (const mb of cold.memoryMb ?? [deployedMb]) {
-      variants.push({ label: `after @${mb} MB`, build: 'after', cpuMb: mb });
-    }
     const report = await runColdStart({
       builds: before ? [before, after] : [after],
-      variants,
+      variants: coldVariants(before, cold.memoryMb ?? [decide.memoryMb]),
       samples: cold.samples,
       ...(cold.node ? { node: cold.node } : {}),
       ...(o.log ? { log: o.log } : {}),
     });
-    return { report, deployedMb };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+    return { report, deployedMb: decide.memoryMb };
+  });
+}
+
+/** The run's contact center. Latency is added per logical request by the bench (bench/latency.ts), not by the local Connect. */
+function benchCenter(o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>, log: (line: string) => void) {
+  const center = generateContactCenter({ seed: o.seed, ...size });
+  center.scenario.faults = { seed: o.seed, inject: [] };
+  log(
+    `dataset: ${center.scenario.agents.length} agents, ${center.scenario.contacts.length} contacts, ${center.truth.length} calls`,
+  );
+  return center;
+}
+
+/** Starts every contender, each added to `running` once started (the caller closes them). */
+async function startContenders(running: Running[], scenario: Scenario): Promise<void> {
+  for (const contender of CONTENDERS) {
+    const r: Running = {
+      contender,
+      instance: undefined as unknown as Instance,
+      latency: new PairedLatency(null, 0),
+    };
+    r.instance = await contender.start(scenario, () => r.latency);
+    running.push(r);
   }
+}
+
+/** Connect requests per decision of each contender since `before`; warm-ups are counted by the local Connect too: scaled out. */
+function apiCallsPerDecision(
+  running: Running[],
+  before: Record<string, { requests: number }>[],
+  calls: number,
+  warmups: number,
+): Record<string, number>[] {
+  return running.map((r, i) =>
+    Object.fromEntries(
+      Object.entries(r.instance.stats())
+        .map(([op, v]) => {
+          const per = (v.requests - (before[i]?.[op]?.requests ?? 0)) / (calls + warmups);
+          return [op, round(per, 2)] as const;
+        })
+        .filter(([, v]) => v > 0),
+    ),
+  );
+}
+
+/** The measured passes, latency model on then off; the first also gives the API calls and the pairing check. */
+async function contenderPasses(
+  running: Running[],
+  calls: TruthCall[],
+  o: BenchOptions,
+  log: (line: string) => void,
+) {
+  log(`latency model ${o.latency ? `on (median ${o.latency.median}, p99 ${o.latency.p99} ms)` : 'off'} …`);
+  const before = running.map((r) => structuredClone(r.instance.stats()));
+  const on = await measuredPass(running, calls, o.latency, o, 'on');
+  const apiCalls = apiCallsPerDecision(running, before, calls.length, Math.min(o.warmup ?? 5, calls.length));
+  const pairing = checkPairing(on.latencies);
+  if (!pairing.ok) {
+    throw new PairingError(
+      `latency draws are not paired between contenders: ${JSON.stringify({ mismatches: pairing.mismatches, unkeyed: pairing.unkeyed, conflicts: pairing.conflicts })}`,
+    );
+  }
+  log('latency model off …');
+  const off = await measuredPass(running, calls, null, o, 'off');
+  return { on, off, apiCalls, pairing };
+}
+
+/** The cold-start runs when asked for, with the figures the design table takes from them. */
+async function coldSection(o: BenchOptions, log: (line: string) => void) {
+  let cold: ColdStartReport | undefined;
+  let deployedMb: number | undefined;
+  if (o.cold) {
+    log('cold starts (fresh processes) …');
+    ({ report: cold, deployedMb } = await coldRuns(o));
+  }
+  return {
+    cold,
+    coldFigures: coldFiguresOf(cold, deployedMb),
+    coldFiguresBefore: coldFiguresOf(cold, deployedMb, 'before'),
+  };
+}
+
+interface Measured {
+  center: GeneratedCenter;
+  running: Running[];
+  passes: Awaited<ReturnType<typeof contenderPasses>>;
+  models: { hops: HopModel; cold: ColdModel };
+  cold: ColdStartReport | undefined;
+  coldFigures: VariantResult | undefined;
+  coldFiguresBefore: VariantResult | undefined;
+  indexSource: IndexSourceReport | undefined;
+}
+
+function benchReport(o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>, m: Measured): BenchReport {
+  const { center, passes } = m;
+  return {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    options: {
+      size: o.size,
+      seed: o.seed,
+      concurrency: o.concurrency,
+      latency: o.latency,
+      scaling: o.scaling,
+      deadlineMs: o.deadlineMs ?? 3000,
+      coldSamples: o.cold?.samples ?? 0,
+    },
+    dataset: {
+      agents: center.scenario.agents.length,
+      customers: size.customers,
+      contacts: center.scenario.contacts.length,
+      calls: center.truth.length,
+      callsWithLastAgent: center.truth.filter((t) => t.agentId).length,
+    },
+    contenders: m.running.map((r, i) =>
+      contenderResult(
+        r.contender,
+        passes.on.samples.get(r.contender.name) as Sample[],
+        passes.off.samples.get(r.contender.name) as Sample[],
+        passes.apiCalls[i] ?? {},
+      ),
+    ),
+    pairing: passes.pairing,
+    model: {
+      ...m.models,
+      ...(m.coldFigures ? { coldFigures: `cold-start variant "${m.coldFigures.label}"` } : {}),
+    },
+    designs: designs(passes.on.samples, passes.off.samples, m.models, {
+      after: m.coldFigures,
+      before: m.coldFiguresBefore,
+    }),
+    ...(m.cold ? { cold: m.cold } : {}),
+    ...(m.indexSource ? { indexSource: m.indexSource } : {}),
+  };
+}
+
+/** results.json, the chart, and the generated data itself: a scenario any local Connect loads, and its ground truth. */
+function writeOutputs(outDir: string, report: BenchReport, center: GeneratedCenter): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, 'latency-recall.svg'), latencySvg(report));
+  writeFileSync(join(outDir, 'scenario.json'), JSON.stringify(center.scenario));
+  writeFileSync(join(outDir, 'truth.json'), `${JSON.stringify(center.truth, null, 1)}\n`);
 }
 
 export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
   const log = o.log ?? (() => undefined);
   const size = SIZES[o.size];
   if (!size) throw new Error(`unknown size ${o.size}; use ${Object.keys(SIZES).join(', ')}`);
-  const center = generateContactCenter({ seed: o.seed, ...size });
-  // Latency is added per logical request by the bench (bench/latency.ts), not by the local Connect.
-  center.scenario.faults = { seed: o.seed, inject: [] };
-  log(
-    `dataset: ${center.scenario.agents.length} agents, ${center.scenario.contacts.length} contacts, ${center.truth.length} calls`,
-  );
+  const center = benchCenter(o, size, log);
   const models = resolveModels(o);
-
   const running: Running[] = [];
   try {
-    for (const contender of CONTENDERS) {
-      const r: Running = {
-        contender,
-        instance: undefined as unknown as Instance,
-        latency: new PairedLatency(null, 0),
-      };
-      r.instance = await contender.start(center.scenario, () => r.latency);
-      running.push(r);
-    }
-    log(`latency model ${o.latency ? `on (median ${o.latency.median}, p99 ${o.latency.p99} ms)` : 'off'} …`);
-    const before = running.map((r) => structuredClone(r.instance.stats()));
-    const on = await measuredPass(running, center.truth, o.latency, o, 'on');
-    const apiCalls = running.map((r, i) =>
-      Object.fromEntries(
-        Object.entries(r.instance.stats())
-          .map(([op, v]) => {
-            const warmups = Math.min(o.warmup ?? 5, center.truth.length);
-            const calls = center.truth.length;
-            // Warm-up decisions are counted by the local Connect too: scale them out.
-            const per = (v.requests - (before[i]?.[op]?.requests ?? 0)) / (calls + warmups);
-            return [op, round(per, 2)] as const;
-          })
-          .filter(([, v]) => v > 0),
-      ),
-    );
-    const pairing = checkPairing(on.latencies);
-    if (!pairing.ok) {
-      throw new PairingError(
-        `latency draws are not paired between contenders: ${JSON.stringify({ mismatches: pairing.mismatches, unkeyed: pairing.unkeyed, conflicts: pairing.conflicts })}`,
-      );
-    }
-    log('latency model off …');
-    const off = await measuredPass(running, center.truth, null, o, 'off');
-
-    let indexSource: IndexSourceReport | undefined;
-    if (o.index) {
-      indexSource = await runIndexSource({
-        scenario: center.scenario,
-        calls: center.truth,
-        seed: o.seed,
-        latency: o.latency,
-        concurrency: o.concurrency,
-        log,
-      });
-    }
-
-    let cold: ColdStartReport | undefined;
-    let deployedMb: number | undefined;
-    if (o.cold) {
-      log('cold starts (fresh processes) …');
-      ({ report: cold, deployedMb } = await coldRuns(o));
-    }
-    const coldFigures = coldFiguresOf(cold, deployedMb);
-
-    const report: BenchReport = {
-      generatedAt: new Date().toISOString(),
-      node: process.version,
-      options: {
-        size: o.size,
-        seed: o.seed,
-        concurrency: o.concurrency,
-        latency: o.latency,
-        scaling: o.scaling,
-        deadlineMs: o.deadlineMs ?? 3000,
-        coldSamples: o.cold?.samples ?? 0,
-      },
-      dataset: {
-        agents: center.scenario.agents.length,
-        customers: size.customers,
-        contacts: center.scenario.contacts.length,
-        calls: center.truth.length,
-        callsWithLastAgent: center.truth.filter((t) => t.agentId).length,
-      },
-      contenders: running.map((r, i) =>
-        contenderResult(
-          r.contender,
-          on.samples.get(r.contender.name) as Sample[],
-          off.samples.get(r.contender.name) as Sample[],
-          apiCalls[i] ?? {},
-        ),
-      ),
-      pairing,
-      model: {
-        ...models,
-        ...(coldFigures ? { coldFigures: `cold-start variant "${coldFigures.label}"` } : {}),
-      },
-      designs: designs(on.samples, off.samples, models, coldFigures),
-      ...(cold ? { cold } : {}),
-      ...(indexSource ? { indexSource } : {}),
-    };
+    await startContenders(running, center.scenario);
+    const passes = await contenderPasses(running, center.truth, o, log);
+    const indexSource = o.index
+      ? await runIndexSource({
+          scenario: center.scenario,
+          calls: center.truth,
+          seed: o.seed,
+          latency: o.latency,
+          concurrency: o.concurrency,
+          log,
+        })
+      : undefined;
+    const cold = await coldSection(o, log);
+    const report = benchReport(o, size, { center, running, passes, models, ...cold, indexSource });
     if (o.scaling) report.scaling = await scalingRuns(center, o, size);
-
-    if (o.outDir) {
-      mkdirSync(o.outDir, { recursive: true });
-      writeFileSync(join(o.outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-      writeFileSync(join(o.outDir, 'latency-recall.svg'), latencySvg(report));
-      // The generated data itself: a scenario any local Connect loads, and its ground truth.
-      writeFileSync(join(o.outDir, 'scenario.json'), JSON.stringify(center.scenario));
-      writeFileSync(join(o.outDir, 'truth.json'), `${JSON.stringify(center.truth, null, 1)}\n`);
-    }
+    if (o.outDir) writeOutputs(o.outDir, report, center);
     return report;
   } finally {
     await Promise.all(running.map((r) => r.instance.close()));
   }
 }
 
-const ms = (v: number | undefined) => (v === undefined ? '—' : String(v));
+// ---------------------------------------------------------------------------------------------
+// The report as text
 
-/** The cold-start table: per function and over the critical path, every variant side by side. */
-export function formatCold(c: ColdStartReport): string {
-  const entries = [...new Set(c.variants.flatMap((v) => Object.keys(v.functions)))];
-  const head = [
-    `Cold start: fresh ${c.node} process per sample, ${c.samples} samples, median (p90) of import + first invocation in ms,`,
-    `first ${c.tls ? 'TLS ' : ''}round trips to local endpoints included; CPU limit: ${c.cpuLimit}; baseline ${c.baselineCommit}`,
-  ];
-  const rows = entries.map((e) => [
-    e,
-    ...c.variants.map((v) => {
-      const f = v.functions[e];
-      return f ? `${f.coldMs} (${f.coldP90})` : '—';
-    }),
-  ]);
-  rows.push(['critical path (sum)', ...c.variants.map((v) => ms(v.criticalPathMs))]);
-  const sizes = entries.map((e) => [
-    e,
-    ...[...new Set(c.variants.map((v) => v.build))].map((b) => {
-      const f = c.variants.find((v) => v.build === b && v.functions[e])?.functions[e];
-      return f ? `${f.bundleKb} / ${f.mapKb}` : '—';
-    }),
-    ...c.variants.map((v) => ms(v.functions[e]?.cpuMs)),
-  ]);
-  const builds = [...new Set(c.variants.map((v) => v.build))];
-  const baseline = c.variants.find((v) => v.label === 'before')?.criticalPathMs;
-  const current = c.variants.find((v) => v.label === 'after')?.criticalPathMs;
-  const lines = [
-    ...head,
-    table(['function', ...c.variants.map((v) => v.label)], rows),
-    '',
-    table(
-      ['function', ...builds.map((b) => `${b} bundle/map KB`), ...c.variants.map((v) => `CPU ms ${v.label}`)],
-      sizes,
-    ),
-  ];
-  if (baseline && current)
-    lines.push(
-      '',
-      `Critical path, same CPU: ${baseline} → ${current} ms (${round((1 - current / baseline) * 100)}% less)`,
-    );
-  for (const n of c.notes) lines.push(`note: ${n}`);
-  return lines.join('\n');
-}
-
-export function formatReport(r: BenchReport): string {
-  const lines = [
+function datasetLines(r: BenchReport): string[] {
+  return [
     `Dataset: ${r.dataset.agents} agents, ${r.dataset.contacts} contacts, ${r.dataset.calls} calls (${r.dataset.callsWithLastAgent} with a last agent in the window)`,
     `Latency model: ${r.options.latency ? `median ${r.options.latency.median} ms, p99 ${r.options.latency.p99} ms per Connect call, paired per call and operation` : 'off'}; concurrency ${r.options.concurrency}; order rotated per call; Node ${r.node}`,
-    '',
-    table(
-      [
-        'contender',
-        'precision',
-        'recall',
-        'to last agent',
-        'to right agent',
-        'API calls/decision',
-        'p50 ms',
-        'p95 ms',
-        'p99 ms',
-        'p50 no latency',
-        'Connect p50',
-        'overhead',
-      ],
-      r.contenders.map((c) => [
-        c.name,
-        c.precision.toFixed(3),
-        c.recall.toFixed(3),
-        `${(c.routedToLastAgent * 100).toFixed(1)}%`,
-        `${(c.routedToRightAgent * 100).toFixed(1)}%`,
-        Object.entries(c.apiCallsPerDecision)
-          .map(([op, n]) => `${op.replace(/^Get|^Search/, '')} ${n}`)
-          .join(', '),
-        c.p50,
-        c.p95,
-        c.p99,
-        c.p50NoLatency,
-        c.connectP50,
-        `${c.overhead}x`,
-      ]),
-    ),
-    '',
-    `Pairing check: ${r.pairing.ok ? 'passed' : 'FAILED'}: draws shared by contenders per operation ${Object.entries(
-      r.pairing.shared,
-    )
-      .map(([op, n]) => `${op} ${n}`)
-      .join(', ')}; mismatches ${r.pairing.mismatches.length}`,
-    '',
+  ];
+}
+
+function contenderTable(r: BenchReport): string {
+  return table(
+    [
+      'contender',
+      'precision',
+      'recall',
+      'to last agent',
+      'to right agent',
+      'API calls/decision',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'p50 no latency',
+      'Connect p50',
+      'overhead',
+    ],
+    r.contenders.map((c) => [
+      c.name,
+      c.precision.toFixed(3),
+      c.recall.toFixed(3),
+      `${(c.routedToLastAgent * 100).toFixed(1)}%`,
+      `${(c.routedToRightAgent * 100).toFixed(1)}%`,
+      Object.entries(c.apiCallsPerDecision)
+        .map(([op, n]) => `${op.replace(/^Get|^Search/, '')} ${n}`)
+        .join(', '),
+      c.p50,
+      c.p95,
+      c.p99,
+      c.p50NoLatency,
+      c.connectP50,
+      `${c.overhead}x`,
+    ]),
+  );
+}
+
+function pairingLine(r: BenchReport): string {
+  return `Pairing check: ${r.pairing.ok ? 'passed' : 'FAILED'}: draws shared by contenders per operation ${Object.entries(
+    r.pairing.shared,
+  )
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ')}; mismatches ${r.pairing.mismatches.length}`;
+}
+
+/** The AWS-shaped design table and the model figures it rests on. */
+function designSection(r: BenchReport): string[] {
+  return [
     `AWS-shaped (measured decision + hop model${r.model.coldFigures ? ` + cold model from the ${r.model.coldFigures}` : ''}; budget ${r.options.deadlineMs} ms):`,
     table(
       [
@@ -739,8 +822,8 @@ export function formatReport(r: BenchReport): string {
         d.p50,
         d.p99,
         d.p50NoLatency,
-        ms(d.allCold),
-        ms(d.allColdFromHandler),
+        orDash(d.allCold),
+        orDash(d.allColdFromHandler),
         d.allColdFromHandler !== undefined
           ? `${round((d.allColdFromHandler / r.options.deadlineMs) * 100)}%`
           : '—',
@@ -751,29 +834,35 @@ export function formatReport(r: BenchReport): string {
     `  other state ${r.model.hops.otherState.ms} ms: ${r.model.hops.otherState.source}`,
     `  runtime start-up per cold function ${r.model.cold.runtimeInit.ms} ms: ${r.model.cold.runtimeInit.source}`,
   ];
+}
+
+function scalingSection(r: BenchReport, scaling: NonNullable<BenchReport['scaling']>): string[] {
+  return [
+    '',
+    'Scaling with history (one customer, the agent contact is the oldest):',
+    table(
+      ['contacts/customer', ...r.contenders.map((c) => `${c.name} ms (found, max payload)`)],
+      scaling.history.map((h) => [
+        h.contactsPerCustomer,
+        ...h.results.map(
+          (x) =>
+            `${x.ms} (${x.found ? 'yes' : 'no'}${x.payloadKb !== undefined ? `, ${x.payloadKb} KB` : ''})`,
+        ),
+      ]),
+    ),
+    '',
+    'Scaling with instance size (pipeline):',
+    table(
+      ['contacts', 'p50 ms', 'heap MB'],
+      scaling.instance.map((i) => [i.contacts, i.p50, i.heapMb]),
+    ),
+  ];
+}
+
+export function formatReport(r: BenchReport): string {
+  const lines = [...datasetLines(r), '', contenderTable(r), '', pairingLine(r), '', ...designSection(r)];
   if (r.cold) lines.push('', formatCold(r.cold));
   if (r.indexSource) lines.push('', formatIndexSource(r.indexSource));
-  if (r.scaling) {
-    lines.push('', 'Scaling with history (one customer, the agent contact is the oldest):');
-    lines.push(
-      table(
-        ['contacts/customer', ...r.contenders.map((c) => `${c.name} ms (found, max payload)`)],
-        r.scaling.history.map((h) => [
-          h.contactsPerCustomer,
-          ...h.results.map(
-            (x) =>
-              `${x.ms} (${x.found ? 'yes' : 'no'}${x.payloadKb !== undefined ? `, ${x.payloadKb} KB` : ''})`,
-          ),
-        ]),
-      ),
-    );
-    lines.push('', 'Scaling with instance size (pipeline):');
-    lines.push(
-      table(
-        ['contacts', 'p50 ms', 'heap MB'],
-        r.scaling.instance.map((i) => [i.contacts, i.p50, i.heapMb]),
-      ),
-    );
-  }
+  if (r.scaling) lines.push(...scalingSection(r, r.scaling));
   return lines.join('\n');
 }

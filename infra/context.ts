@@ -80,12 +80,22 @@ const DeployContext = z.object({
   agentWaitSeconds: z.coerce.number().int().min(20).max(600).default(60),
   /**
    * Opt-in for quiet centers: keep N initialised environments of every function on the decision
-   * path (the entry Lambda and the five steps), so a call after a quiet spell does not wait for
+   * path (the entry Lambda and the four steps), so a call after a quiet spell does not wait for
    * cold starts (docs/performance.md). Cost at the stack's 1,769 MB, Arm, US East (N. Virginia),
    * $0.0000033334 per GB-second provisioned: about $15.13 per function and unit of N a month,
-   * $90.80 a month for N=1 on all six, plus a lower duration rate while serving. 0 (default): off.
+   * $75.67 a month for N=1 on all five, plus a lower duration rate while serving. 0 (default): off.
    */
   provisionedConcurrency: z.coerce.number().int().min(0).max(100).default(0),
+  /**
+   * Powertools Tracer on the decision path: an X-Ray subsegment per AWS SDK call inside each
+   * function's trace. Off by default, compiled out of the bundles (esbuild define): it adds its
+   * X-Ray SDK to every bundle and its load to every cold start (docs/performance.md). Lambda's and
+   * Step Functions' own X-Ray tracing is on either way.
+   */
+  powertoolsTracer: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Queue priority for returning callers: off, priority:N or age:SECONDS (docs/agent-context.md). */
   returningCallerPriority: z
     .string()

@@ -19,6 +19,9 @@ export interface LastAgentRoutingStackProps extends StackProps {
   settings: DeployContext;
 }
 
+/** Retention, removal policy and optional KMS key shared by every log group of the stack. */
+type LogGroupSettings = Pick<logs.LogGroupProps, 'retention' | 'removalPolicy' | 'encryptionKey'>;
+
 /**
  * The Connect permissions each step needs, from AWS's own references:
  * - SearchContacts acts on the instance. Its Service Authorization Reference entry lists
@@ -53,7 +56,7 @@ export const CONNECT_ACCESS: Partial<Record<TaskPlaceholder, { actions: string[]
   };
 
 export { BUNDLING, MEMORY_MB, bundlingFor } from './constructs/step-function';
-import { StepFunction } from './constructs/step-function';
+import { type KeySecretStore, StepFunction } from './constructs/step-function';
 
 export class LastAgentRoutingStack extends Stack {
   readonly entryFunction: NodejsFunction;
@@ -72,48 +75,82 @@ export class LastAgentRoutingStack extends Stack {
   constructor(scope: Construct, id: string, props: LastAgentRoutingStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const { config } = settings;
-    const { instanceArn } = settings;
-    const instance = Arn.split(instanceArn, ArnFormat.SLASH_RESOURCE_NAME);
-    const retention = settings.logRetentionDays as logs.RetentionDays;
+    const logGroupProps = this.logGroupProps(settings);
+
+    this.stepFunctions = this.createStepFunctions(settings, logGroupProps);
+    const stepTargets = this.invokeTargetsOf(this.stepFunctions, settings);
+    this.grantConnectAccess(settings.instanceArn);
+    this.stateMachine = this.createStateMachine(settings, logGroupProps, stepTargets);
+    this.entryFunction = this.createEntryFunction(settings, logGroupProps);
+    this.grantKeySecret(settings);
+
+    const entryTarget = this.invokeTarget(this.entryFunction, settings);
+    this.invokeTargets = { entry: entryTarget, steps: stepTargets };
+    const integration = this.connectIntegration(settings.instanceArn, entryTarget);
+    addContactFlows(this, settings, entryTarget, integration);
+
+    if (settings.config.source !== 'search')
+      this.routingState = this.createRoutingState(settings, logGroupProps);
+    this.observability(settings);
+    this.addNagSuppressions(settings.instanceArn);
+  }
+
+  /** Retention, removal and the optional KMS key of every log group the stack creates. */
+  private logGroupProps(settings: DeployContext): LogGroupSettings {
     const logKey = settings.logKmsKeyArn
       ? kms.Key.fromKeyArn(this, 'LogEncryptionKey', settings.logKmsKeyArn)
       : undefined;
-    const logGroupProps = {
-      retention,
+    return {
+      retention: settings.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
       ...(logKey ? { encryptionKey: logKey } : {}),
     };
+  }
 
-    this.stepFunctions = Object.fromEntries(
+  /** One function per task of the state machine, keyed by its definition placeholder. */
+  private createStepFunctions(
+    settings: DeployContext,
+    logGroupProps: LogGroupSettings,
+  ): Record<TaskPlaceholder, NodejsFunction> {
+    return Object.fromEntries(
       Object.entries(TASK_FUNCTIONS).map(([placeholder, entry]) => {
         const name = placeholder.replace(/FunctionArn$/, 'Function');
         const step = new StepFunction(this, name, {
           entry,
           environment: settings.pipelineEnv,
           logGroup: logGroupProps,
-          routingState: config.source !== 'search',
+          bundle: { routingState: settings.config.source !== 'search', tracer: settings.powertoolsTracer },
         });
         return [placeholder, step.function];
       }),
     ) as Record<TaskPlaceholder, NodejsFunction>;
+  }
 
-    // Opt-in for quiet centers (-c provisionedConcurrency=N): N initialised environments of every
-    // function on the decision path, behind a "live" alias that the state machine and Connect
-    // call (Connect invokes an alias by its qualified ARN: AWS Contact Center blog, "Invoke an
-    // AWS Lambda Function Alias from Amazon Connect"). Cost: infra/context.ts, docs/performance.md.
-    const invokeTarget = (fn: NodejsFunction): lambda.IFunction =>
-      settings.provisionedConcurrency > 0
-        ? new lambda.Alias(fn, 'Live', {
-            aliasName: 'live',
-            version: fn.currentVersion,
-            provisionedConcurrentExecutions: settings.provisionedConcurrency,
-          })
-        : fn;
-    const stepTargets = Object.fromEntries(
-      Object.entries(this.stepFunctions).map(([placeholder, fn]) => [placeholder, invokeTarget(fn)]),
+  // Opt-in for quiet centers (-c provisionedConcurrency=N): N initialised environments of every
+  // function on the decision path, behind a "live" alias that the state machine and Connect
+  // call (Connect invokes an alias by its qualified ARN: AWS Contact Center blog, "Invoke an
+  // AWS Lambda Function Alias from Amazon Connect"). Cost: infra/context.ts, docs/performance.md.
+  private invokeTarget(fn: NodejsFunction, settings: DeployContext): lambda.IFunction {
+    return settings.provisionedConcurrency > 0
+      ? new lambda.Alias(fn, 'Live', {
+          aliasName: 'live',
+          version: fn.currentVersion,
+          provisionedConcurrentExecutions: settings.provisionedConcurrency,
+        })
+      : fn;
+  }
+
+  private invokeTargetsOf(
+    functions: Record<TaskPlaceholder, NodejsFunction>,
+    settings: DeployContext,
+  ): Record<TaskPlaceholder, lambda.IFunction> {
+    return Object.fromEntries(
+      Object.entries(functions).map(([placeholder, fn]) => [placeholder, this.invokeTarget(fn, settings)]),
     ) as Record<TaskPlaceholder, lambda.IFunction>;
+  }
 
+  /** The Connect permissions of CONNECT_ACCESS, scoped to the instance. */
+  private grantConnectAccess(instanceArn: string): void {
     for (const [placeholder, statements] of Object.entries(CONNECT_ACCESS)) {
       for (const { actions, resources } of statements) {
         this.stepFunctions[placeholder as TaskPlaceholder].addToRolePolicy(
@@ -121,7 +158,14 @@ export class LastAgentRoutingStack extends Stack {
         );
       }
     }
+  }
 
+  /** The express state machine of the decision, with its log group and invoke permissions. */
+  private createStateMachine(
+    settings: DeployContext,
+    logGroupProps: LogGroupSettings,
+    stepTargets: Record<TaskPlaceholder, lambda.IFunction>,
+  ): sfn.StateMachine {
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       // The /aws/vendedlogs/ prefix keeps the resource policy small; ALL + execution data is
       // what draws each express execution as a graph with inputs/outputs in the console.
@@ -131,8 +175,8 @@ export class LastAgentRoutingStack extends Stack {
     // Execution data (each state's input and output) is what the console draws; the state input
     // carries the customer key, so it is logged only when keys are hashed. With E.164 keys it is
     // off: no raw caller number in CloudWatch, at the price of graphs without inputs/outputs.
-    const hashedKeys = config.keyMode === 'hmac-sha256';
-    this.stateMachine = new sfn.StateMachine(this, 'DecisionStateMachine', {
+    const hashedKeys = settings.config.keyMode === 'hmac-sha256';
+    const stateMachine = new sfn.StateMachine(this, 'DecisionStateMachine', {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromFile(DEFINITION_PATH),
       definitionSubstitutions: Object.fromEntries(
@@ -143,21 +187,32 @@ export class LastAgentRoutingStack extends Stack {
       timeout: Duration.seconds(8),
     });
     // The definition calls exact ARNs (the function, or its alias), so no "<arn>:*" wildcard is needed.
-    this.stateMachine.addToRolePolicy(
+    stateMachine.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: Object.values(stepTargets).map((fn) => fn.functionArn),
       }),
     );
+    return stateMachine;
+  }
 
-    this.entryFunction = new StepFunction(this, 'DecideFunction', {
+  /** The entry Lambda Connect calls; it starts the state machine synchronously. */
+  private createEntryFunction(settings: DeployContext, logGroupProps: LogGroupSettings): NodejsFunction {
+    const entryFunction = new StepFunction(this, 'DecideFunction', {
       entry: 'decide',
       // Connect waits at most 8 s for the flow's Lambda; the decision budget is smaller.
       timeout: Duration.seconds(8),
       environment: { ...settings.pipelineEnv, STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
       logGroup: logGroupProps,
+      bundle: { keySecretStore: keySecretStoreOf(settings), tracer: settings.powertoolsTracer },
     }).function;
-    this.stateMachine.grantStartSyncExecution(this.entryFunction);
+    this.stateMachine.grantStartSyncExecution(entryFunction);
+    return entryFunction;
+  }
+
+  /** The HMAC key of hashed customer keys: created here, an SSM parameter, or a given secret. */
+  private grantKeySecret(settings: DeployContext): void {
+    const { config } = settings;
     if (settings.createKeySecret) {
       // Kept when the stack is deleted: every stored customer key was made with it, so a new
       // secret would make all history unfindable. Not rotated for the same reason.
@@ -186,95 +241,54 @@ export class LastAgentRoutingStack extends Stack {
         this.entryFunction,
       );
     }
+  }
 
-    const entryTarget = invokeTarget(this.entryFunction);
-    this.invokeTargets = { entry: entryTarget, steps: stepTargets };
+  /** Lets this instance, and only it, invoke the entry Lambda. */
+  private connectIntegration(
+    instanceArn: string,
+    entryTarget: lambda.IFunction,
+  ): connect.CfnIntegrationAssociation {
     // Connect may invoke the entry Lambda only from this instance.
     entryTarget.addPermission('ConnectInvoke', {
       principal: new iam.ServicePrincipal('connect.amazonaws.com'),
       sourceArn: instanceArn,
-      sourceAccount: instance.account,
+      sourceAccount: Arn.split(instanceArn, ArnFormat.SLASH_RESOURCE_NAME).account,
     });
-    const integration = new connect.CfnIntegrationAssociation(this, 'LambdaIntegration', {
+    return new connect.CfnIntegrationAssociation(this, 'LambdaIntegration', {
       instanceId: instanceArn,
       integrationType: 'LAMBDA_FUNCTION',
       integrationArn: entryTarget.functionArn,
     });
+  }
 
-    // agent-queue mode: the wait in the agent's queue is bounded by a customer-queue flow that
-    // moves the caller to the normal queue after agentWaitSeconds.
-    const agentWaitFlow =
-      settings.routingMode === 'agent-queue'
-        ? new connect.CfnContactFlow(this, 'AgentWaitQueueFlow', {
-            instanceArn,
-            name: `${settings.flowName} - agent wait`,
-            type: 'CUSTOMER_QUEUE',
-            description: `Waits at most ${settings.agentWaitSeconds} s for the last agent, then the normal queue`,
-            content: this.toJsonString(
-              buildAgentWaitQueueFlow({
-                defaultQueueArn: settings.defaultQueueArn,
-                maxWaitSeconds: settings.agentWaitSeconds,
-              }),
-            ),
-          })
-        : undefined;
-    // Both modes: the agent-whisper flow tells the agent about a returning caller
-    // (docs/agent-context.md); the main flow sets it for returning callers only.
-    const whisperFlow = new connect.CfnContactFlow(this, 'AgentWhisperFlow', {
-      instanceArn,
-      name: `${settings.flowName} - agent whisper`,
-      type: 'AGENT_WHISPER',
-      description: 'Tells the agent a returning caller is coming, and when they last spoke',
-      content: this.toJsonString(buildAgentWhisperFlow({ contextAttributes: settings.contextAttributes })),
+  /** The event-fed routing state (LAST_AGENT_SOURCE index or index-then-search). */
+  private createRoutingState(settings: DeployContext, logGroupProps: LogGroupSettings): RoutingState {
+    const routingState = new RoutingState(this, 'RoutingState', {
+      instanceArn: settings.instanceArn,
+      environment: settings.pipelineEnv,
+      logGroup: logGroupProps,
+      searchFunction: this.stepFunctions.SearchContactsFunctionArn,
+      availabilityFunction: this.stepFunctions.CheckAgentAvailabilityFunctionArn,
+      ...(settings.agentEventStreamArn ? { agentEventStreamArn: settings.agentEventStreamArn } : {}),
+      ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     });
-    const flow = buildContactFlow({
-      lambdaArn: entryTarget.functionArn,
-      defaultQueueArn: settings.defaultQueueArn,
-      mode: settings.routingMode,
-      preferredAgentSeconds: settings.preferredAgentSeconds,
-      attributeKey: config.attributeKey,
-      lambdaTimeoutSeconds: 8,
-      keyMode: config.keyMode,
-      ...(agentWaitFlow ? { agentWaitQueueFlowArn: agentWaitFlow.attrContactFlowArn } : {}),
-      agentWhisperFlowArn: whisperFlow.attrContactFlowArn,
-      contextAttributes: settings.contextAttributes,
-      returningCallerPriority: settings.returningCallerPriority,
-    });
-    const contactFlow = new connect.CfnContactFlow(this, 'ContactFlow', {
-      instanceArn,
-      name: settings.flowName,
-      type: 'CONTACT_FLOW',
-      description: `Returning-caller routing (${settings.routingMode})`,
-      content: this.toJsonString(flow),
-    });
-    // Connect validates the flow's Lambda reference on import: the association must exist first.
-    contactFlow.node.addDependency(integration);
-
-    if (config.source !== 'search') {
-      this.routingState = new RoutingState(this, 'RoutingState', {
-        instanceArn,
-        environment: settings.pipelineEnv,
-        logGroup: logGroupProps,
-        searchFunction: this.stepFunctions.SearchContactsFunctionArn,
-        availabilityFunction: this.stepFunctions.CheckAgentAvailabilityFunctionArn,
-        ...(settings.agentEventStreamArn ? { agentEventStreamArn: settings.agentEventStreamArn } : {}),
-        ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
-      });
-      // Every function loads the whole configuration at cold start, and LAST_AGENT_TABLE_NAME is
-      // required with this source: all of them get the name, only the two readers get access.
-      for (const fn of [this.entryFunction, ...Object.values(this.stepFunctions)]) {
-        fn.addEnvironment(TABLE_NAME_VARIABLE, this.routingState.table.tableName);
-      }
+    // Every function loads the whole configuration at cold start, and LAST_AGENT_TABLE_NAME is
+    // required with this source: all of them get the name, only the two readers get access.
+    for (const fn of [this.entryFunction, ...Object.values(this.stepFunctions)]) {
+      fn.addEnvironment(TABLE_NAME_VARIABLE, routingState.table.tableName);
     }
+    return routingState;
+  }
 
+  /** The decisions' alarms and dashboard (failures, entry-Lambda errors, p99 near the deadline). */
+  private observability(settings: DeployContext): void {
     new DecisionAlarms(this, 'Operability', {
       stateMachine: this.stateMachine,
       entryFunction: this.entryFunction,
-      deadlineMs: config.deadlineMs,
+      deadlineMs: settings.config.deadlineMs,
       failureAlarmPercent: settings.failureAlarmPercent,
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     });
-    this.addNagSuppressions(instanceArn);
   }
 
   /** cdk-nag (AwsSolutions) findings accepted on purpose, each with its reason. */
@@ -317,4 +331,73 @@ export class LastAgentRoutingStack extends Stack {
       `CloudWatch Logs delivery APIs (CreateLogDelivery, …) and X-Ray take no resource. ${xray}`,
     );
   }
+}
+
+/** The sample flows: agent wait (agent-queue mode), agent whisper, and the inbound flow. */
+function addContactFlows(
+  stack: Stack,
+  settings: DeployContext,
+  entryTarget: lambda.IFunction,
+  integration: connect.CfnIntegrationAssociation,
+): void {
+  const { instanceArn } = settings;
+  // agent-queue mode: the wait in the agent's queue is bounded by a customer-queue flow that
+  // moves the caller to the normal queue after agentWaitSeconds.
+  const agentWaitFlow =
+    settings.routingMode === 'agent-queue'
+      ? new connect.CfnContactFlow(stack, 'AgentWaitQueueFlow', {
+          instanceArn,
+          name: `${settings.flowName} - agent wait`,
+          type: 'CUSTOMER_QUEUE',
+          description: `Waits at most ${settings.agentWaitSeconds} s for the last agent, then the normal queue`,
+          content: stack.toJsonString(
+            buildAgentWaitQueueFlow({
+              defaultQueueArn: settings.defaultQueueArn,
+              maxWaitSeconds: settings.agentWaitSeconds,
+            }),
+          ),
+        })
+      : undefined;
+  // Both modes: the agent-whisper flow tells the agent about a returning caller
+  // (docs/agent-context.md); the main flow sets it for returning callers only.
+  const whisperFlow = new connect.CfnContactFlow(stack, 'AgentWhisperFlow', {
+    instanceArn,
+    name: `${settings.flowName} - agent whisper`,
+    type: 'AGENT_WHISPER',
+    description: 'Tells the agent a returning caller is coming, and when they last spoke',
+    content: stack.toJsonString(buildAgentWhisperFlow({ contextAttributes: settings.contextAttributes })),
+  });
+  const flow = buildContactFlow({
+    lambdaArn: entryTarget.functionArn,
+    defaultQueueArn: settings.defaultQueueArn,
+    mode: settings.routingMode,
+    preferredAgentSeconds: settings.preferredAgentSeconds,
+    attributeKey: settings.config.attributeKey,
+    lambdaTimeoutSeconds: 8,
+    keyMode: settings.config.keyMode,
+    ...(agentWaitFlow ? { agentWaitQueueFlowArn: agentWaitFlow.attrContactFlowArn } : {}),
+    agentWhisperFlowArn: whisperFlow.attrContactFlowArn,
+    contextAttributes: settings.contextAttributes,
+    returningCallerPriority: settings.returningCallerPriority,
+  });
+  const contactFlow = new connect.CfnContactFlow(stack, 'ContactFlow', {
+    instanceArn,
+    name: settings.flowName,
+    type: 'CONTACT_FLOW',
+    description: `Returning-caller routing (${settings.routingMode})`,
+    content: stack.toJsonString(flow),
+  });
+  // Connect validates the flow's Lambda reference on import: the association must exist first.
+  contactFlow.node.addDependency(integration);
+}
+
+/**
+ * The secret store the entry function reads at cold start (steps/decide.ts: a parameter first,
+ * else a secret), so its bundle carries that store's client only.
+ */
+export function keySecretStoreOf(settings: DeployContext): KeySecretStore {
+  const { config } = settings;
+  if (config.keyMode !== 'hmac-sha256') return 'none';
+  if (config.keySecretParameter) return 'parameter';
+  return settings.createKeySecret || config.keySecretArn ? 'secrets-manager' : 'none';
 }

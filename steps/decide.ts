@@ -1,3 +1,4 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { Deadline } from './lib/connect/deadline';
 import { ConnectThrottledError, LookupTimeoutError } from './lib/connect/errors';
@@ -10,16 +11,21 @@ import {
   defaultDecision,
   toFlowResponse,
 } from './lib/decision/decision';
+import { routeFrom } from './lib/decision/route';
 import type { PipelineInput } from './lib/decision/schemas';
 import { type Config, loadConfig, runtimeEnv } from './lib/runtime/config';
 import { readKeySecret } from './lib/runtime/key-secret';
 import { type Logger, createLogger } from './lib/runtime/logger';
 import { decisionMetrics } from './lib/runtime/metrics';
-import { createSfnExecutor } from './lib/runtime/sfn-executor';
+import { type PipelineResult, createSfnExecutor } from './lib/runtime/sfn-executor';
 import { lazyInit } from './lib/runtime/step';
+import { traced } from './lib/runtime/tracing';
 
-/** Runs the state machine for one call. AWS: StartSyncExecution; locally: the in-process runner. */
-export type Executor = (input: PipelineInput, deadline: Deadline) => Promise<Decision>;
+/**
+ * Runs the state machine for one call. AWS: StartSyncExecution; locally: the in-process runner.
+ * It answers a decision the machine made, or the inputs of the route choice (`routeFrom`).
+ */
+export type Executor = (input: PipelineInput, deadline: Deadline) => Promise<PipelineResult>;
 
 export interface DecideDeps {
   config: Config;
@@ -70,8 +76,11 @@ export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResp
   const context = { customerKey: input.customerKey, instanceArn };
   try {
     const pipelineInput = { ...input, deadlineAt: deadline.at - ANSWER_MARGIN_MS };
-    const decision = await withDeadline(deps.execute(pipelineInput, deadline), deadline);
-    return respond(deps, started, decision, context, log);
+    const { output, executionArn } = await withDeadline(deps.execute(pipelineInput, deadline), deadline);
+    // The route choice runs here, on inputs the execution shows in the console; the decision
+    // line carries the execution's ARN, so the two are read side by side.
+    const decision = routeFrom(output, deps.config);
+    return respond(deps, started, decision, context, executionArn ? log.child({ executionArn }) : log);
   } catch (err) {
     const reason = reasonFor(err);
     log.warn('lookup failed, routing normally', { reason, error: err });
@@ -143,11 +152,22 @@ const lambdaDeps = lazyInit(async (): Promise<DecideDeps> => {
   return {
     config,
     logger: createLogger(),
-    execute: createSfnExecutor(env.stateMachineArn),
+    execute: createSfnExecutor(env.stateMachineArn, await traced(new SFNClient({ maxAttempts: 1 }))),
     clock: Date.now,
     now: () => new Date(),
   };
 });
+
+/**
+ * In Lambda the cold start runs in the init phase: Lambda finishes an ES module's top-level await
+ * before the first invocation (Lambda developer guide, "Define Lambda function handler in
+ * Node.js", section "Node.js initialization"; AWS Compute Blog, "Using Node.js ES modules and
+ * top-level await in AWS Lambda"), so the first caller's decision budget no longer pays for the
+ * configuration, the key secret read and the SDK's first use. A failure here is left to the
+ * handler, which tries again and answers CONFIG_ERROR. Elsewhere (tests, the local tools) this
+ * module starts nothing on import.
+ */
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) await lambdaDeps().catch(() => undefined);
 
 /** Lambda entry. A configuration error still answers the flow (DEFAULT) and is logged loudly. */
 export async function handler(event: unknown, context?: Context): Promise<FlowResponse> {

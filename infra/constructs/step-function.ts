@@ -9,6 +9,20 @@ import { Construct } from 'constructs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
+ * Packages replaced in every bundle. The SDK's default credential chain becomes the environment
+ * provider alone: in Lambda the chain answers from the environment anyway, and the rest of it
+ * (SSO, ini files, web identity, metadata endpoints, with their STS/SSO clients) was about 90 KB
+ * of each bundle that never ran (steps/lib/runtime/lambda-credentials.ts has the evidence).
+ */
+export const BUNDLE_ALIAS: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': './steps/lib/runtime/lambda-credentials.ts',
+};
+
+/** `require` inside an ES module bundle, for the CommonJS dependencies that call it. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __lastAgentRequire } from 'node:module';const require = __lastAgentRequire(import.meta.url);";
+
+/**
  * esbuild settings of every function (bench/cold-start.ts bundles with these to measure what
  * deploys). Only the SDK clients the code imports are bundled (tree-shaken), not the whole SDK.
  */
@@ -19,22 +33,60 @@ export const BUNDLING = {
   sourceMap: true,
   sourcesContent: false,
   target: 'node22',
-  format: OutputFormat.CJS,
+  // ES modules: the entry function finishes its cold start with a top-level await in Lambda's
+  // init phase (steps/decide.ts). The banner gives CommonJS dependencies a `require` for Node's
+  // built-in modules, which an ES module bundle does not have.
+  format: OutputFormat.ESM,
+  banner: ESM_REQUIRE_BANNER,
   externalModules: [],
   // ES module entry points let esbuild drop the SDK commands the code never sends.
   mainFields: ['module', 'main'],
+  // Relative to the project root, where CDK runs esbuild (locally and in its Docker image).
+  esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIAS).map(([from, to]) => [`--alias:${from}`, to])),
 } satisfies BundlingOptions;
 
 /** The flag the steps test before loading the routing-state code (steps/lib/routing-state/modules.ts). */
 export const INDEX_BUNDLE_FLAG = 'process.env.LAST_AGENT_BUNDLE_INDEX';
 
+/** The flag the entry function tests before loading a secret store's client (steps/lib/runtime/key-secret.ts). */
+export const KEY_SECRET_BUNDLE_FLAG = 'process.env.LAST_AGENT_BUNDLE_KEY_SECRET';
+
+/** The flag that compiles Powertools Tracer in (steps/lib/runtime/tracing.ts). */
+export const TRACER_BUNDLE_FLAG = 'process.env.LAST_AGENT_BUNDLE_TRACER';
+
+/** Where the deployment keeps the HMAC key secret, if the entry function reads one. */
+export type KeySecretStore = 'secrets-manager' | 'parameter' | 'none';
+
+/** What a deployment compiles into a function's bundle. */
+export interface BundleFlags {
+  /** The function reads the routing-state table (LAST_AGENT_SOURCE index or index-then-search). */
+  routingState?: boolean;
+  /** The secret store the function reads the key secret from (the entry function in hashed-key mode). */
+  keySecretStore?: KeySecretStore;
+  /** Powertools Tracer around the SDK clients (`-c powertoolsTracer=true`). */
+  tracer?: boolean;
+}
+
 /**
  * The bundling of a deployment: with `routingState` false (LAST_AGENT_SOURCE=search) the flag is
  * defined "false", esbuild drops the routing-state branches, and the bundles carry no DynamoDB
- * client (a cold start measured 20 ms slower with it, though never evaluated).
+ * client (a cold start measured 20 ms slower with it, though never evaluated). `keySecretStore`
+ * keeps only the secret store the deployment reads (the SSM client alone is 224 KB); `tracer`
+ * compiles Powertools Tracer in (off by default: steps/lib/runtime/tracing.ts says why).
  */
-export function bundlingFor(routingState: boolean) {
-  return { ...BUNDLING, define: { [INDEX_BUNDLE_FLAG]: JSON.stringify(String(routingState)) } };
+export function bundlingFor({
+  routingState = false,
+  keySecretStore = 'none',
+  tracer = false,
+}: BundleFlags = {}) {
+  return {
+    ...BUNDLING,
+    define: {
+      [INDEX_BUNDLE_FLAG]: JSON.stringify(String(routingState)),
+      [KEY_SECRET_BUNDLE_FLAG]: JSON.stringify(keySecretStore),
+      [TRACER_BUNDLE_FLAG]: JSON.stringify(String(tracer)),
+    },
+  };
 }
 
 /**
@@ -64,11 +116,11 @@ export interface StepFunctionProps {
    */
   memorySize?: number;
   /**
-   * Whether the deployment reads the routing-state table (LAST_AGENT_SOURCE index or
-   * index-then-search): otherwise its code is left out of the bundle (`bundlingFor`).
-   * @default false
+   * What the deployment compiles in (`bundlingFor`): the routing-state code, a secret store's
+   * client, Powertools Tracer. What is off is left out of the bundle.
+   * @default {} (search source, no key secret, no Tracer)
    */
-  routingState?: boolean;
+  bundle?: BundleFlags;
 }
 
 /**
@@ -97,7 +149,7 @@ export class StepFunction extends Construct {
       // 111 ms over the critical path (npm run bench, docs/performance.md). The maps still
       // ship, to decode a trace.
       environment: props.environment,
-      bundling: bundlingFor(props.routingState ?? false),
+      bundling: bundlingFor(props.bundle),
     });
   }
 }

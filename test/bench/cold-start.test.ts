@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BASELINE_BUNDLING, type BuildConfig, runColdStart } from '../../bench/cold-start';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/step-function';
 import { TASK_FUNCTIONS } from '../../statemachine/definition';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,7 +12,8 @@ describe('cold-start harness (correctness only, no timing assertions)', () => {
     const build: BuildConfig = {
       name: 'current',
       srcRoot: ROOT,
-      bundling: { ...BASELINE_BUNDLING, sourceMap: false },
+      // As the stack bundles the current tree: ES modules (the entry function's top-level await).
+      bundling: { ...BASELINE_BUNDLING, format: 'esm', banner: ESM_REQUIRE_BANNER, sourceMap: false },
       hashedKeys: false,
       functions: Object.fromEntries(
         ['decide', ...Object.values(TASK_FUNCTIONS)].map((e) => [e, { memoryMb: 1024, env }]),

@@ -55,6 +55,13 @@ describe('deployment context', () => {
     );
   });
 
+  it('compiles Powertools Tracer in only when asked, with true or false', () => {
+    const base = { instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN };
+    expect(parseDeployContext(ctx(base)).powertoolsTracer).toBe(false);
+    expect(parseDeployContext(ctx({ ...base, powertoolsTracer: 'true' })).powertoolsTracer).toBe(true);
+    expect(() => parseDeployContext(ctx({ ...base, powertoolsTracer: 'yes' }))).toThrow(/powertoolsTracer/);
+  });
+
   it('accepts a retention CloudWatch Logs allows', () => {
     const settings = parseDeployContext(
       ctx({ instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN, logRetentionDays: '90' }),

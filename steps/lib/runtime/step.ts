@@ -6,6 +6,7 @@ import { InvalidStepInputError } from '../connect/errors';
 import type { ReferenceData } from '../connect/reference-data';
 import { type Config, loadConfig } from './config';
 import { type Logger, createLogger } from './logger';
+import { traced } from './tracing';
 
 /** What every step needs, passed explicitly so tests and the local runtime inject their own. */
 export interface StepDeps {
@@ -118,7 +119,9 @@ export function lambdaHandler(step: Step, clients: StepClients = {}): (event: un
     const config = loadConfig();
     return {
       config,
-      connect: clients.connect ? clients.connect() : unavailable<ConnectClient>('Connect client'),
+      connect: clients.connect
+        ? await traced(clients.connect())
+        : unavailable<ConnectClient>('Connect client'),
       logger: createLogger(),
       clock: Date.now,
       reference: clients.reference
@@ -126,7 +129,7 @@ export function lambdaHandler(step: Step, clients: StepClients = {}): (event: un
         : unavailable<ReferenceData>('reference data'),
       dynamo:
         clients.dynamo && config.source !== 'search'
-          ? await clients.dynamo()
+          ? await traced(await clients.dynamo())
           : unavailable<DynamoDBDocumentClient>('routing-state table (LAST_AGENT_SOURCE is search)'),
     };
   });

@@ -115,4 +115,38 @@ describe('key secret from SSM', () => {
     expect((await call()).reason).toBe('CONFIG_ERROR');
     expect((await call()).reason).toBe('NO_RECENT_CONTACT');
   });
+
+  it('in Lambda, reads the secret in the init phase: importing the module finishes the cold start', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+    const call = await coldEntryLambda({ AWS_LAMBDA_FUNCTION_NAME: 'decide' });
+
+    // Read before the first invocation, so the first caller's budget does not pay for it.
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+    expect((await call()).customerKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+
+  it('outside Lambda, importing the module starts nothing', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+    await coldEntryLambda();
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
+  });
+
+  it('in Lambda, a failed init-phase read is retried by the first invocation', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejectsOnce(new Error('AccessDenied'))
+      .resolves({ Parameter: { Value: 'a-long-enough-secret' } });
+    const call = await coldEntryLambda({ AWS_LAMBDA_FUNCTION_NAME: 'decide' });
+
+    expect((await call()).reason).toBe('NO_RECENT_CONTACT');
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
+  it('a bundle built for another secret store says so instead of loading a client it lacks', async () => {
+    vi.stubEnv('LAST_AGENT_BUNDLE_KEY_SECRET', 'secrets-manager');
+    await expect(readKeySecret({ parameter: '/last-agent/key' })).rejects.toThrow(/without the SSM/);
+    vi.stubEnv('LAST_AGENT_BUNDLE_KEY_SECRET', 'none');
+    await expect(readKeySecret({ secretArn: SECRET_ARN })).rejects.toThrow(/without the Secrets Manager/);
+  });
 });
