@@ -44,7 +44,12 @@ import {
   resumeFrom,
   writeCheckpoint,
 } from './checkpoint';
-import { type ContactOutcome, ContactWriter, type WrittenContact } from './contacts';
+import {
+  type ContactOutcome,
+  ContactWriter,
+  type ContactWriterOptions,
+  type WrittenContact,
+} from './contacts';
 import { BACKOFF_BASE_MS, type Operation, PacedConnect, isInvalidRequest } from './pacing';
 import { type BackfillProgress, estimate } from './progress';
 
@@ -52,13 +57,8 @@ const DAY_MS = 86_400_000;
 /** SearchContacts MaxResults: @range(1, 100). */
 const PAGE_SIZE = 100;
 
-export interface BackfillOptions {
-  connect: ConnectClient;
-  dynamo: DynamoDBDocumentClient;
-  instanceId: string;
-  table: string;
-  lookbackDays: number;
-  attributeKey: string;
+/** What the contact writer takes (connect, dynamo, instance, table, lookback, key, onWrite), and the run's own. */
+export interface BackfillOptions extends ContactWriterOptions {
   channels: readonly Channel[];
   searchRps: number;
   attributesRps: number;
@@ -69,7 +69,6 @@ export interface BackfillOptions {
   /** Aborting stops the backfill after the current contact, with the checkpoint saved. */
   signal?: AbortSignal | undefined;
   progress?: ((p: BackfillProgress) => void) | undefined;
-  onWrite?: ((w: WrittenContact) => void) | undefined;
   /** Called as each Connect request is sent, with the time its pacer released it (performance.now). */
   onCall?: ((operation: Operation, releasedAt: number) => void) | undefined;
   /** Called after each page, once the checkpoint is saved. */
