@@ -278,16 +278,37 @@ function crossReferenceProblem(s: Scenario): string | undefined {
     const dup = firstDuplicate([...ids]);
     if (dup !== undefined) return `duplicate ${what} ${dup}`;
   }
-  const statuses = new Set(agentStatusesOf(s).map((x) => x.name));
-  const profiles = new Set(routingProfilesOf(s).map((p) => p.id));
-  for (const a of s.agents) {
-    if (!statuses.has(a.status)) return `agent ${a.id}: status "${a.status}" is not one of agentStatuses`;
-    if (a.nextStatus && !statuses.has(a.nextStatus))
-      return `agent ${a.id}: nextStatus "${a.nextStatus}" is not one of agentStatuses`;
-    if (a.routingProfileId && !profiles.has(a.routingProfileId))
-      return `agent ${a.id}: routingProfileId ${a.routingProfileId} is not one of routingProfiles`;
-  }
-  return undefined;
+  const lists = {
+    'agent status': new Set(agentStatusesOf(s).map((x) => x.name)),
+    'routing profile': new Set(routingProfilesOf(s).map((p) => p.id)),
+    queue: new Set(s.queues.map((q) => q.id)),
+    agent: new Set(s.agents.map((a) => a.id)),
+    contact: new Set(s.contacts.map((c) => c.id)),
+  };
+  // Every field that names a member of another list. Not here: an agent's `contacts` (contacts
+  // in progress, not yet in the history) and `demo` calls' ids (the new calls themselves).
+  const refs: (readonly [path: string, id: string | undefined, list: keyof typeof lists])[] = [
+    ...s.agents.flatMap((a, i) => [
+      [`agents[${i}].status`, a.status, 'agent status'] as const,
+      [`agents[${i}].nextStatus`, a.nextStatus, 'agent status'] as const,
+      [`agents[${i}].routingProfileId`, a.routingProfileId, 'routing profile'] as const,
+    ]),
+    ...(s.routingProfiles ?? []).flatMap((p, i) =>
+      p.queueIds.map((q, j) => [`routingProfiles[${i}].queueIds[${j}]`, q, 'queue'] as const),
+    ),
+    ...s.contacts.flatMap((c, i) => [
+      [`contacts[${i}].agentId`, c.agentId, 'agent'] as const,
+      [`contacts[${i}].queueId`, c.queueId, 'queue'] as const,
+      [`contacts[${i}].initialContactId`, c.initialContactId, 'contact'] as const,
+      [`contacts[${i}].previousContactId`, c.previousContactId, 'contact'] as const,
+    ]),
+  ];
+  const broken = refs
+    .filter(([, id, list]) => id !== undefined && !lists[list].has(id))
+    .map(([path, id, list]) => `${path} "${id}" names no ${list}`);
+  if (broken.length === 0) return undefined;
+  const more = broken.length > 5 ? `; and ${broken.length - 5} more` : '';
+  return `${broken.slice(0, 5).join('; ')}${more}`;
 }
 
 export function loadScenarioFile(path: string): Scenario {

@@ -9,6 +9,7 @@ import {
   SortOrder,
   SortableFieldName,
 } from '@aws-sdk/client-connect';
+import { z } from 'zod';
 import { BodyError, closeServer, readJsonObject, sendJson, serveOnLoopback, sleep } from '../http';
 import { type FaultPlan, planFaults } from './faults';
 import {
@@ -78,13 +79,87 @@ const LIMITS = {
  */
 export const SEARCH_MAX_RANGE_SECONDS = 8 * 7 * 86_400;
 
-const TIME_RANGE_TYPES = new Set<string>(Object.values(SearchContactsTimeRangeType));
-const SORT_FIELDS = new Set<string>(Object.values(SortableFieldName));
-const SORT_ORDERS = new Set<string>(Object.values(SortOrder));
-const MATCH_TYPES = new Set<string>(Object.values(SearchContactsMatchType));
-const CHANNELS = new Set<string>(Object.values(Channel));
-const INITIATION_METHODS = new Set<string>(Object.values(ContactInitiationMethod));
 const STATUS_TYPES = new Set<string>(Object.values(AgentStatusType));
+
+/*
+ * Request bodies, shaped as the SDK's model declares them (SearchContactsRequest and
+ * GetCurrentUserDataRequest in @aws-sdk/client-connect's models): every member's type, the
+ * enums, and the LIMITS above. Objects are strict: a member outside the model, or one of the
+ * model's members the local Connect does not implement (SearchCriteria.ContactAnalysis,
+ * Filters.ContactFilter, …), is refused rather than ignored, since ignoring a filter changes
+ * the answer. An optional member sent as null counts as absent.
+ */
+const ids = (min: number, max: number) => z.array(z.string()).min(min).max(max).nullish();
+const SearchContactsBody = z.strictObject({
+  InstanceId: z.string().min(1).max(LIMITS.instanceIdLength),
+  TimeRange: z.strictObject({
+    Type: z.enum(SearchContactsTimeRangeType),
+    /** Epoch seconds, as the SDK serializes timestamps in restJson1 bodies. */
+    StartTime: z.number(),
+    EndTime: z.number(),
+  }),
+  SearchCriteria: z
+    .strictObject({
+      AgentIds: ids(0, LIMITS.searchIds),
+      Channels: z.array(z.enum(Channel)).nullish(),
+      InitiationMethods: z.array(z.enum(ContactInitiationMethod)).nullish(),
+      QueueIds: ids(0, LIMITS.searchIds),
+      SearchableContactAttributes: z
+        .strictObject({
+          Criteria: z
+            .array(
+              z.strictObject({
+                Key: z.string().min(1).max(LIMITS.attributeKeyLength),
+                Values: z
+                  .array(z.string().max(LIMITS.attributeValueLength))
+                  .min(1)
+                  .max(LIMITS.attributeValues),
+              }),
+            )
+            .min(1)
+            .max(LIMITS.attributeCriteria),
+          MatchType: z.enum(SearchContactsMatchType).nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+  MaxResults: z.number().int().min(1).max(LIMITS.searchMaxResults).nullish(),
+  NextToken: z.string().nullish(),
+  /** Optional, but when given both members are required (Smithy @required on Sort). */
+  Sort: z.strictObject({ FieldName: z.enum(SortableFieldName), Order: z.enum(SortOrder) }).nullish(),
+});
+type SearchContactsBody = z.infer<typeof SearchContactsBody>;
+
+const GetCurrentUserDataBody = z.strictObject({
+  Filters: z.strictObject({
+    Agents: ids(1, LIMITS.userDataFilterItems),
+    Queues: ids(1, LIMITS.userDataFilterItems),
+    RoutingProfiles: ids(1, LIMITS.userDataFilterItems),
+    UserHierarchyGroups: ids(1, 1),
+  }),
+  MaxResults: z.number().int().min(1).max(LIMITS.listMaxResults).nullish(),
+  NextToken: z.string().nullish(),
+});
+type GetCurrentUserDataBody = z.infer<typeof GetCurrentUserDataBody>;
+
+/** Operations whose input is all in the path and query string (GET): the body must be empty. */
+const NoBody = z.strictObject({});
+
+/** A body's first problems, each with the path of the member at fault ("SearchCriteria.QueueIds[0]"). */
+function bodyProblem(op: Operation, error: z.ZodError): string {
+  const pathOf = (path: PropertyKey[]) =>
+    path.reduce<string>(
+      (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)),
+      '',
+    );
+  const problems = error.issues.slice(0, 3).map((i) => {
+    const at = pathOf(i.path);
+    if (i.code !== 'unrecognized_keys') return `${at || 'the body'}: ${i.message}`;
+    const fields = i.keys.map((k) => (at ? `${at}.${k}` : k)).join(', ');
+    return `${fields}: unknown member, or one the local Connect does not implement`;
+  });
+  return `${op} request body is invalid: ${problems.join('; ')}`;
+}
 
 /** Scenario fields behind each time-range type and sortable field. */
 const CONTACT_FIELDS: Record<string, keyof ScenarioContact> = {
@@ -186,14 +261,7 @@ function contactSummary(store: Store, c: ScenarioContact): Json {
   };
 }
 
-const asArray = (v: unknown, what: string): string[] | undefined => {
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-    throw invalid(`${what} must be a list of strings`);
-  return v as string[];
-};
-
-function queryHash(body: Json): string {
+function queryHash(body: SearchContactsBody): string {
   const { NextToken: _ignored, ...rest } = body;
   return createHash('sha256').update(JSON.stringify(rest)).digest('base64url').slice(0, 16);
 }
@@ -202,11 +270,6 @@ function oneOf(value: unknown, allowed: Set<string>, what: string): string {
   if (typeof value !== 'string' || !allowed.has(value))
     throw invalid(`${what} ${String(value)} is not one of ${[...allowed].join(', ')}`);
   return value;
-}
-
-function maxItems(list: string[] | undefined, max: number, what: string): string[] | undefined {
-  if (list && list.length > max) throw invalid(`${what} accepts at most ${max} items`);
-  return list;
 }
 
 function intInRange(value: unknown, min: number, max: number, what: string, fallback: number): number {
@@ -218,31 +281,19 @@ function intInRange(value: unknown, min: number, max: number, what: string, fall
 }
 
 /** The contacts a searchable-attribute filter keeps: found through the index, never by scanning. */
-function attributeFilter(store: Store, attrs: unknown): ScenarioContact[] | undefined {
-  if (attrs === undefined || attrs === null) return undefined;
-  const { Criteria: list, MatchType } = attrs as { Criteria?: unknown; MatchType?: unknown };
-  if (!Array.isArray(list) || list.length === 0)
-    throw invalid('SearchableContactAttributes.Criteria is required');
-  if (list.length > LIMITS.attributeCriteria)
-    throw invalid(`SearchableContactAttributes.Criteria accepts at most ${LIMITS.attributeCriteria} items`);
-  const matchType =
-    MatchType === undefined
-      ? 'MATCH_ALL'
-      : oneOf(MatchType, MATCH_TYPES, 'SearchableContactAttributes.MatchType');
-  const sets = list.map((c: { Key?: unknown; Values?: unknown }) => {
-    if (typeof c?.Key !== 'string' || c.Key.length < 1 || c.Key.length > LIMITS.attributeKeyLength)
-      throw invalid(`a searchable attribute Key must have 1 to ${LIMITS.attributeKeyLength} characters`);
-    const values = asArray(c.Values, 'SearchableContactAttributes.Criteria.Values') ?? [];
-    if (values.length === 0 || values.length > LIMITS.attributeValues)
-      throw invalid(`each searchable attribute criterion takes 1 to ${LIMITS.attributeValues} Values`);
-    if (values.some((v) => v.length > LIMITS.attributeValueLength))
-      throw invalid(`a searchable attribute value has at most ${LIMITS.attributeValueLength} characters`);
+function attributeFilter(
+  store: Store,
+  attrs: NonNullable<SearchContactsBody['SearchCriteria']>['SearchableContactAttributes'],
+): ScenarioContact[] | undefined {
+  if (!attrs) return undefined;
+  const sets = attrs.Criteria.map((c) => {
     if (!store.scenario.searchableAttributeKeys.includes(c.Key)) {
       throw invalid(`contact attribute key ${c.Key} is not configured as searchable`);
     }
-    return new Set(values.flatMap((v) => store.byAttribute.get(`${c.Key}\u0000${v}`) ?? []));
+    return new Set(c.Values.flatMap((v) => store.byAttribute.get(`${c.Key}\u0000${v}`) ?? []));
   });
   // MATCH_ALL / MATCH_EXACT: every criterion; MATCH_ANY: at least one; MATCH_NONE: none.
+  const matchType = attrs.MatchType ?? 'MATCH_ALL';
   if (matchType === 'MATCH_ANY') return [...new Set(sets.flatMap((set) => [...set]))];
   if (matchType === 'MATCH_NONE')
     return [...store.byId.values()].filter((c) => sets.every((set) => !set.has(c)));
@@ -250,41 +301,24 @@ function attributeFilter(store: Store, attrs: unknown): ScenarioContact[] | unde
   return [...(first ?? [])].filter((c) => others.every((set) => set.has(c)));
 }
 
-function searchContacts(store: Store, body: Json): Json {
-  if (typeof body.InstanceId !== 'string' || body.InstanceId.length > LIMITS.instanceIdLength)
-    throw invalid('InstanceId is required (1-100 characters)');
+function searchContacts(store: Store, body: SearchContactsBody): Json {
   checkInstance(store, body.InstanceId);
-  const range = body.TimeRange as { Type?: unknown; StartTime?: unknown; EndTime?: unknown } | undefined;
-  if (!range || typeof range !== 'object') throw invalid('TimeRange is required');
-  const rangeType = oneOf(range.Type, TIME_RANGE_TYPES, 'TimeRange.Type');
-  if (typeof range.StartTime !== 'number' || typeof range.EndTime !== 'number') {
-    throw invalid('TimeRange.StartTime and TimeRange.EndTime are required timestamps');
-  }
+  const range = body.TimeRange;
   if (range.StartTime >= range.EndTime) throw invalid('TimeRange.StartTime must be before TimeRange.EndTime');
   if (range.EndTime - range.StartTime > SEARCH_MAX_RANGE_SECONDS)
     throw invalid('TimeRange can span at most 8 weeks');
-  const max = intInRange(body.MaxResults, 1, LIMITS.searchMaxResults, 'MaxResults', LIMITS.searchMaxResults);
-  const criteria = (body.SearchCriteria ?? {}) as Json;
-  const channels = asArray(criteria.Channels, 'SearchCriteria.Channels');
-  for (const c of channels ?? []) oneOf(c, CHANNELS, 'SearchCriteria.Channels item');
-  const queueIds = maxItems(
-    asArray(criteria.QueueIds, 'SearchCriteria.QueueIds'),
-    LIMITS.searchIds,
-    'QueueIds',
-  );
-  const agentIds = maxItems(
-    asArray(criteria.AgentIds, 'SearchCriteria.AgentIds'),
-    LIMITS.searchIds,
-    'AgentIds',
-  );
-  const methods = asArray(criteria.InitiationMethods, 'SearchCriteria.InitiationMethods');
-  for (const m of methods ?? []) oneOf(m, INITIATION_METHODS, 'SearchCriteria.InitiationMethods item');
+  const max = body.MaxResults ?? LIMITS.searchMaxResults;
+  const criteria = body.SearchCriteria ?? {};
+  const channels = criteria.Channels ?? undefined;
+  const queueIds = criteria.QueueIds ?? undefined;
+  const agentIds = criteria.AgentIds ?? undefined;
+  const methods: string[] | undefined = criteria.InitiationMethods ?? undefined;
   const pool = attributeFilter(store, criteria.SearchableContactAttributes) ?? [...store.byId.values()];
 
-  const field = CONTACT_FIELDS[rangeType] as keyof ScenarioContact;
+  const field = CONTACT_FIELDS[range.Type] as keyof ScenarioContact;
   const inRange = (c: ScenarioContact) => {
     const t = epoch(c[field] as string | undefined);
-    return t !== undefined && t >= (range.StartTime as number) && t <= (range.EndTime as number);
+    return t !== undefined && t >= range.StartTime && t <= range.EndTime;
   };
   const matches = pool.filter(
     (c) =>
@@ -295,12 +329,9 @@ function searchContacts(store: Store, body: Json): Json {
       (!methods || methods.includes(c.initiationMethod)),
   );
 
-  // Sort is optional, but when given both members are required (Smithy @required on Sort).
-  const sort = (body.Sort ?? { FieldName: 'INITIATION_TIMESTAMP', Order: 'DESCENDING' }) as Json;
-  const sortField = CONTACT_FIELDS[
-    oneOf(sort.FieldName, SORT_FIELDS, 'Sort.FieldName')
-  ] as keyof ScenarioContact;
-  const dir = oneOf(sort.Order, SORT_ORDERS, 'Sort.Order') === 'ASCENDING' ? 1 : -1;
+  const sort = body.Sort ?? { FieldName: 'INITIATION_TIMESTAMP', Order: 'DESCENDING' };
+  const sortField = CONTACT_FIELDS[sort.FieldName] as keyof ScenarioContact;
+  const dir = sort.Order === 'ASCENDING' ? 1 : -1;
   const sortKey = (c: ScenarioContact): number | string => {
     const v = c[sortField] as string | undefined;
     if (sortField === 'channel' || sortField === 'initiationMethod') return v ?? '';
@@ -314,9 +345,9 @@ function searchContacts(store: Store, body: Json): Json {
 
   const hash = queryHash(body);
   let offset = 0;
-  if (body.NextToken !== undefined) {
+  if (body.NextToken != null) {
     try {
-      const token = JSON.parse(Buffer.from(String(body.NextToken), 'base64url').toString('utf8'));
+      const token = JSON.parse(Buffer.from(body.NextToken, 'base64url').toString('utf8'));
       if (token.q !== hash || !Number.isInteger(token.o) || token.o < 0) throw new Error('mismatch');
       offset = token.o;
     } catch {
@@ -356,28 +387,16 @@ function statusArn(store: Store, status: ScenarioAgentStatus): string {
   return `${store.instanceArn}/agent-state/${status.id}`;
 }
 
-function getCurrentUserData(store: Store, body: Json): Json {
-  const filters = body.Filters as Json | undefined;
-  if (!filters || typeof filters !== 'object') throw invalid('Filters is required');
-  const agents = asArray(filters.Agents, 'Filters.Agents');
-  const queues = asArray(filters.Queues, 'Filters.Queues');
-  const profiles = asArray(filters.RoutingProfiles, 'Filters.RoutingProfiles');
-  const groups = asArray(filters.UserHierarchyGroups, 'Filters.UserHierarchyGroups');
+function getCurrentUserData(store: Store, body: GetCurrentUserDataBody): Json {
+  const agents = body.Filters.Agents ?? undefined;
+  const queues = body.Filters.Queues ?? undefined;
+  const profiles = body.Filters.RoutingProfiles ?? undefined;
+  const groups = body.Filters.UserHierarchyGroups ?? undefined;
   // The model's documentation of Filters: "A maximum of one filter can be passed from queues,
   // routing profiles, agents, and user hierarchy groups."
   const given = [agents, queues, profiles, groups].filter((f) => f !== undefined);
   if (given.length !== 1)
     throw invalid('Filters must name exactly one of Agents, Queues, RoutingProfiles or UserHierarchyGroups');
-  for (const [list, what] of [
-    [agents, 'Filters.Agents'],
-    [queues, 'Filters.Queues'],
-    [profiles, 'Filters.RoutingProfiles'],
-  ] as const) {
-    if (list && (list.length < 1 || list.length > LIMITS.userDataFilterItems))
-      throw invalid(`${what} takes 1 to ${LIMITS.userDataFilterItems} items`);
-  }
-  if (groups && groups.length !== 1) throw invalid('Filters.UserHierarchyGroups takes exactly 1 item');
-  intInRange(body.MaxResults, 1, LIMITS.listMaxResults, 'MaxResults', LIMITS.listMaxResults);
   const { instanceArn } = store;
   // The filter accepts ids or ARNs.
   const idOf = (v: string) => v.slice(v.lastIndexOf('/') + 1);
@@ -559,82 +578,82 @@ function checkInstance(store: Store, id: unknown): void {
   if (id !== store.scenario.instance.id) throw notFound(`Instance ${String(id)} not found`);
 }
 
-interface Route {
+interface Route<Body = unknown> {
   op: Operation;
   method: string;
   /** Path parameters; for every route but SearchContacts the first one is the instance id. */
   pattern: RegExp;
-  handle: (store: Store, params: string[], body: Json, query: URLSearchParams) => Json;
+  /** The shape of the request body, checked before the operation runs. */
+  body: z.ZodType<Body>;
+  handle: (store: Store, params: string[], body: Body, query: URLSearchParams) => Json;
 }
+
+/** A route whose handler takes the body its schema produces. */
+const route = <Body>(r: Route<Body>) => r as unknown as Route;
+/** A route whose input is all in the path and query string. */
+const getRoute = (r: Omit<Route<object>, 'method' | 'body'>) => route({ ...r, method: 'GET', body: NoBody });
 
 /** HTTP bindings as in the SDK's shipped model (its schemas' http traits). */
 const ROUTES: Route[] = [
-  {
+  route({
     op: 'SearchContacts',
     method: 'POST',
     pattern: /^\/search-contacts$/,
+    body: SearchContactsBody,
     handle: (s, _p, b) => searchContacts(s, b),
-  },
-  {
+  }),
+  route({
     op: 'GetCurrentUserData',
     method: 'POST',
     pattern: /^\/metrics\/userdata\/([^/]+)$/,
+    body: GetCurrentUserDataBody,
     handle: (s, _p, b) => getCurrentUserData(s, b),
-  },
-  {
+  }),
+  getRoute({
     op: 'DescribeContact',
-    method: 'GET',
     pattern: /^\/contacts\/([^/]+)\/([^/]+)$/,
     handle: (s, p) => describeContact(s, p[1] ?? ''),
-  },
-  {
+  }),
+  getRoute({
     op: 'GetContactAttributes',
-    method: 'GET',
     pattern: /^\/contact\/attributes\/([^/]+)\/([^/]+)$/,
     handle: (s, p) => getContactAttributes(s, p[1] ?? ''),
-  },
-  {
+  }),
+  getRoute({
     op: 'DescribeUser',
-    method: 'GET',
     pattern: /^\/users\/([^/]+)\/([^/]+)$/,
     handle: (s, p) => describeUser(s, p[1] ?? ''),
-  },
-  {
+  }),
+  getRoute({
     op: 'ListAgentStatuses',
-    method: 'GET',
     pattern: /^\/agent-status\/([^/]+)$/,
     handle: (s, _p, _b, q) => listAgentStatuses(s, q),
-  },
-  {
+  }),
+  getRoute({
     op: 'DescribeAgentStatus',
-    method: 'GET',
     pattern: /^\/agent-status\/([^/]+)\/([^/]+)$/,
     handle: (s, p) => describeAgentStatus(s, p[1] ?? ''),
-  },
-  {
+  }),
+  getRoute({
     op: 'ListRoutingProfileQueues',
-    method: 'GET',
     pattern: /^\/routing-profiles\/([^/]+)\/([^/]+)\/queues$/,
     handle: (s, p, _b, q) => listRoutingProfileQueues(s, p[1] ?? '', q),
-  },
-  {
+  }),
+  getRoute({
     op: 'DescribeRoutingProfile',
-    method: 'GET',
     pattern: /^\/routing-profiles\/([^/]+)\/([^/]+)$/,
     handle: (s, p) => describeRoutingProfile(s, p[1] ?? ''),
-  },
-  {
+  }),
+  getRoute({
     op: 'DescribeQueue',
-    method: 'GET',
     pattern: /^\/queues\/([^/]+)\/([^/]+)$/,
     handle: (s, p) => describeQueue(s, p[1] ?? ''),
-  },
-  {
+  }),
+  getRoute({
     op: 'ListLambdaFunctions',
-    method: 'GET',
     pattern: /^\/instance\/([^/]+)\/lambda-functions$/,
     handle: (s, _p, _b, q) => listLambdaFunctions(s, q),
-  },
+  }),
 ];
 
 /** The logical identity of a request for the latency model: who or what it asks about. */
@@ -724,12 +743,21 @@ async function handle(
       stat.throttled++;
       return sendError(res, new ConnectHttpError(429, 'ThrottlingException', 'Rate exceeded'));
     }
-    const wait = plan.latency(route.op, latencyKey(route.op, path, body));
+    const input = route.body.safeParse(body);
+    const key = input.success ? latencyKey(route.op, path, input.data as Json) : path;
+    const wait = plan.latency(route.op, key);
     if (wait > 0) await sleep(wait, closing);
     if (fault?.kind === 'malformed') return send(res, 200, '{"Contacts": [ {"Id": ');
+    if (!input.success) {
+      throw invalid(
+        route.body === NoBody
+          ? `${route.op} takes no request body: its input travels in the path and query string`
+          : bodyProblem(route.op, input.error),
+      );
+    }
     const params = route.pattern.exec(path)?.slice(1) ?? [];
     if (route.op !== 'SearchContacts') checkInstance(store, params[0]);
-    send(res, 200, JSON.stringify(route.handle(store, params, body, url.searchParams)));
+    send(res, 200, JSON.stringify(route.handle(store, params, input.data, url.searchParams)));
   } catch (err) {
     if (closing.aborted) return void res.destroy();
     if (err instanceof ConnectHttpError) return sendError(res, err);

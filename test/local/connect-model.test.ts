@@ -265,13 +265,13 @@ describe('scenario files', () => {
     ['a duplicate agent id', { agents: [...DEMO.agents, DEMO.agents[0]] }, /duplicate agent/],
     [
       'an agent on a status the scenario does not list',
-      { agents: [{ ...agent('alice'), status: 'Napping' }] },
-      /status "Napping" is not one of agentStatuses/,
+      { agents: DEMO.agents.map((a, i) => (i === 0 ? { ...a, status: 'Napping' } : a)) },
+      /agents\[0\]\.status "Napping" names no agent status/,
     ],
     [
       'an agent in an unknown routing profile',
-      { agents: [{ ...agent('alice'), routingProfileId: 'nope' }] },
-      /routingProfileId nope/,
+      { agents: DEMO.agents.map((a, i) => (i === 0 ? { ...a, routingProfileId: 'nope' } : a)) },
+      /agents\[0\]\.routingProfileId "nope" names no routing profile/,
     ],
   ])('%s is an error naming it', (_label, overrides, message) => {
     expect(() => demoScenario(overrides as never)).toThrow(message);
