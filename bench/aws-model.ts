@@ -9,10 +9,7 @@
  * (`npm run bench -- --hop-task-ms N --hop-start-ms N --hop-state-ms N --runtime-init-ms N`).
  */
 
-export interface Figure {
-  ms: number;
-  source: string;
-}
+export type Figure = { ms: number; source: string };
 
 export interface HopModel {
   /** StartSyncExecution from the entry Lambda: request, execution start, result back (excluding the states). */
@@ -60,11 +57,7 @@ export const DEFAULT_COLD: ColdModel = {
 /** Lambda gives a function CPU in proportion to memory; 1,769 MB is one vCPU (Lambda developer guide, "Configuring Lambda function memory"). */
 export const MB_PER_VCPU = 1769;
 
-export interface TraceStep {
-  state: string;
-  type: string;
-  status?: string;
-}
+export type TraceStep = { state: string; type: string; status?: string };
 
 /**
  * Where each state of an ASL document runs: the Parallel branch it belongs to (by index), or
@@ -135,6 +128,18 @@ export function hopMs(hops: Pick<Hops, 'lambdaTasks' | 'otherStates'>, model: Ho
   return model.startSync.ms + hops.lambdaTasks * model.lambdaTask.ms + hops.otherStates * model.otherState.ms;
 }
 
+/** The hop model with the command line's overrides, each override labelled as such. */
+export function resolveModels(o: { hops?: Partial<Record<keyof HopModel, number>>; runtimeInitMs?: number }) {
+  const override = (ms: number) => ({ ms, source: 'set on the command line' });
+  const hops: HopModel = { ...DEFAULT_HOPS };
+  for (const [k, v] of Object.entries(o.hops ?? {}) as [keyof HopModel, number | undefined][]) {
+    if (v !== undefined) hops[k] = override(v);
+  }
+  const cold: ColdModel =
+    o.runtimeInitMs !== undefined ? { runtimeInit: override(o.runtimeInitMs) } : { ...DEFAULT_COLD };
+  return { hops, cold };
+}
+
 export interface FunctionCold {
   /** Measured import + first invocation minus the same invocation warm (median, ms). */
   penaltyMs: number;
@@ -142,7 +147,7 @@ export interface FunctionCold {
 
 /**
  * Extra time of a decision whose functions are all cold: each function on the serial critical
- * path adds Lambda's runtime start-up and its own measured cold penalty. `parallel` groups
+ * path adds Lambda's runtime start-up and its own measured cold penalty. An inner list groups
  * functions that start side by side (the slowest counts).
  */
 export function allColdExtraMs(

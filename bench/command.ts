@@ -30,8 +30,8 @@ function progressLog(json: boolean | undefined): ((line: string) => void) | unde
 // ---------------------------------------------------------------------------------------------
 // load
 
-function loadArgs(args: string[]) {
-  return parseArgs({
+export async function runLoadCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
     args,
     options: {
       calls: { type: 'string' },
@@ -45,11 +45,7 @@ function loadArgs(args: string[]) {
       json: { type: 'boolean', default: false },
     },
     strict: true,
-  }).values;
-}
-
-export async function runLoadCommand(args: string[]): Promise<number> {
-  const values = loadArgs(args);
+  });
   const quotas = values.quotas ?? 'connect-defaults';
   try {
     parseQuotas(quotas);

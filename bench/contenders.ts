@@ -1,8 +1,5 @@
-import {
-  type ConnectClient,
-  GetCurrentUserDataCommand,
-  SearchContactsCommand,
-} from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
+import { GetCurrentUserDataCommand, SearchContactsCommand } from '@aws-sdk/client-connect';
 
 /**
  * "The ten-line Lambda": one SearchContacts call (MaxResults 10, newest first by initiation
@@ -40,21 +37,4 @@ export async function simpleLastAgent(
   } catch {
     return { route: 'DEFAULT' };
   }
-}
-
-/** Time with at least one Connect call in flight: the Connect share of the critical path. */
-export function inFlightMs(intervals: [number, number][]): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const [s, e] of sorted) {
-    if (s > end) {
-      total += e - s;
-      end = e;
-    } else if (e > end) {
-      total += e - end;
-      end = e;
-    }
-  }
-  return total;
 }

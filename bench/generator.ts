@@ -1,10 +1,6 @@
 import { seededRandom } from '../local/connect/faults';
-import {
-  type Scenario,
-  type ScenarioAgent,
-  type ScenarioContact,
-  parseScenario,
-} from '../local/connect/scenario';
+import type { Scenario, ScenarioAgent, ScenarioContact } from '../local/connect/scenario';
+import { parseScenario } from '../local/connect/scenario';
 import { classifyAgent } from '../steps/check-agent-availability';
 import { normaliseCaller } from '../steps/lib/decision/caller';
 import type { AgentAvailability } from '../steps/lib/decision/schemas';
@@ -37,12 +33,10 @@ export interface TruthCall {
   lastContactId?: string;
 }
 
-export interface GeneratedCenter {
-  scenario: Scenario;
-  truth: TruthCall[];
-}
+export type GeneratedCenter = { scenario: Scenario; truth: TruthCall[] };
 
 const NOW = '2026-11-20T10:00:00.000Z';
+const CONFIG = loadConfig({});
 const LOOKBACK_DAYS = 7;
 /** Every generated contact (transfer legs and talk included) has ended before "now". */
 const MIN_AGE_MS = 50 * 60_000;
@@ -96,11 +90,7 @@ function uuidFrom(r: Random): string {
 }
 
 /** The random draws of one center: the generator, and a random agent or queue. */
-interface Draws {
-  r: Random;
-  agent(): ScenarioAgent;
-  queue(): string;
-}
+type Draws = { r: Random; agent(): ScenarioAgent; queue(): string };
 
 function makeAgents(count: number, r: Random): ScenarioAgent[] {
   return Array.from({ length: count }, (_, i) => {
@@ -221,48 +211,23 @@ function contactsByPhone(contacts: ScenarioContact[]): Map<string, ScenarioConta
 
 /** The agent's state as the availability step classifies it (Connect's statuses plus CUSTOM ones: Break, Lunch). */
 function agentStateOf(agent: ScenarioAgent | undefined, config: Config): AgentAvailability['status'] {
-  const free = agent
-    ? Math.max(
-        0,
-        (agent.slots.VOICE?.max ?? 0) - Math.max(agent.slots.VOICE?.active ?? 0, agent.contacts.length),
-      )
-    : 0;
-  return classifyAgent(
-    agent
-      ? {
-          User: { Id: agent.id },
-          Status: { StatusName: agent.status },
-          AvailableSlotsByChannel: { VOICE: free },
-        }
-      : undefined,
-    'VOICE',
-    undefined,
-    config,
-  ).status;
+  if (!agent) return classifyAgent(undefined, 'VOICE', undefined, config).status;
+  const voice = agent.slots.VOICE;
+  const free = Math.max(0, (voice?.max ?? 0) - Math.max(voice?.active ?? 0, agent.contacts.length));
+  const status = { StatusName: agent.status };
+  const user = { User: { Id: agent.id }, Status: status, AvailableSlotsByChannel: { VOICE: free } };
+  return classifyAgent(user, 'VOICE', undefined, config).status;
 }
 
 /** The ground truth of a call: the agent of the caller's latest agent-handled contact within the lookback window. */
-function truthOf(
-  phone: string,
-  history: ScenarioContact[],
-  agents: ScenarioAgent[],
-  now: number,
-  config: Config,
-): TruthCall {
+function truthOf(phone: string, history: ScenarioContact[], agents: ScenarioAgent[], now: number): TruthCall {
+  const connected = (c: ScenarioContact) => Date.parse(c.connectedToAgentTimestamp ?? '');
   const windowStart = now - LOOKBACK_DAYS * 86_400_000;
-  const handled = history
-    .filter(
-      (c) =>
-        c.agentId && c.connectedToAgentTimestamp && Date.parse(c.connectedToAgentTimestamp) >= windowStart,
-    )
-    .sort(
-      (a, b) =>
-        Date.parse(b.connectedToAgentTimestamp as string) - Date.parse(a.connectedToAgentTimestamp as string),
-    );
-  const last = handled[0];
+  const handled = history.filter((c) => c.agentId && connected(c) >= windowStart);
+  const last = handled.sort((a, b) => connected(b) - connected(a))[0];
   if (!last?.agentId) return { phone };
   const agent = agents.find((a) => a.id === last.agentId);
-  return { phone, agentId: last.agentId, agentState: agentStateOf(agent, config), lastContactId: last.id };
+  return { phone, agentId: last.agentId, agentState: agentStateOf(agent, CONFIG), lastContactId: last.id };
 }
 
 /** Most calls come from customers with history; some are first-time callers. */
@@ -288,9 +253,8 @@ export function generateContactCenter(o: GeneratorOptions): GeneratedCenter {
   };
   const contacts = customers.flatMap((phone) => historyOf(phone, o, now, d));
   const byPhone = contactsByPhone(contacts);
-  const config = loadConfig({});
   const truth = placeCalls(o.calls, customers, byPhone, r).map((phone) =>
-    truthOf(phone, byPhone.get(phone) ?? [], agents, now, config),
+    truthOf(phone, byPhone.get(phone) ?? [], agents, now),
   );
   const scenario = parseScenario({
     name: `synthetic-${o.seed}`,

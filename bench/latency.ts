@@ -19,23 +19,13 @@ export interface DecisionContext {
 export const decisionContext = new AsyncLocalStorage<DecisionContext>();
 
 /** Runs one decision as the logical request `key`. */
-export async function inDecision<T>(
-  key: string,
-  run: () => Promise<T>,
-): Promise<{ value: T; ctx: DecisionContext }> {
+export async function inDecision<T>(key: string, run: () => Promise<T>) {
   const ctx: DecisionContext = { key, trips: [], occurrences: new Map() };
   const value = await decisionContext.run(ctx, run);
   return { value, ctx };
 }
 
-export interface LatencyModel {
-  median: number;
-  p99: number;
-}
-
-/** A draw's identity: logical request + operation + occurrence within the request. */
-export const drawKey = (request: string, operation: string, occurrence: number) =>
-  `${request}\u0000${operation}\u0000${occurrence}`;
+export type LatencyModel = { median: number; p99: number };
 
 /**
  * Connect latency paired per logical request: the n-th call of an operation in the decision for
@@ -45,7 +35,7 @@ export const drawKey = (request: string, operation: string, occurrence: number) 
  * different agents, or about the same agent for different callers, draw differently.)
  */
 export class PairedLatency {
-  /** Every draw this contender saw: drawKey → ms. */
+  /** Every draw this contender saw: draw key → ms. */
   readonly draws = new Map<string, number>();
   /** Requests made outside any decision (would be unpaired). */
   unkeyed = 0;
@@ -69,7 +59,8 @@ export class PairedLatency {
     }
     const n = (ctx.occurrences.get(operation) ?? 0) + 1;
     ctx.occurrences.set(operation, n);
-    const key = drawKey(ctx.key, operation, n);
+    // A draw's identity: logical request + operation + occurrence within the request.
+    const key = `${ctx.key}\u0000${operation}\u0000${n}`;
     const ms = this.model ? this.sample(key) : 0;
     const seen = this.draws.get(key);
     if (seen !== undefined && seen !== ms) this.conflicts++;
@@ -98,6 +89,17 @@ export function attachLatency(client: ConnectClient, latency: () => PairedLatenc
     },
     { step: 'initialize', name: 'benchPairedLatency', priority: 'high' },
   );
+}
+
+/** Time with at least one Connect call in flight (a decision's `trips`): the Connect share of its critical path. */
+export function inFlightMs(intervals: [number, number][]): number {
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [s, e] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (e > end) total += e - Math.max(s, end);
+    end = Math.max(end, e);
+  }
+  return total;
 }
 
 export interface PairingCheck {
@@ -140,4 +142,15 @@ export function checkPairing(contenders: Record<string, PairedLatency>): Pairing
 
 export class PairingError extends Error {
   override readonly name = 'PairingError';
+}
+
+/** The pairing check of a measured pass, thrown as a PairingError when it fails. */
+export function assertPaired(contenders: Record<string, PairedLatency>): PairingCheck {
+  const pairing = checkPairing(contenders);
+  const { ok, mismatches, unkeyed, conflicts } = pairing;
+  if (!ok)
+    throw new PairingError(
+      `latency draws are not paired between contenders: ${JSON.stringify({ mismatches, unkeyed, conflicts })}`,
+    );
+  return pairing;
 }

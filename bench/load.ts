@@ -1,7 +1,7 @@
 import '../local/polyfills';
 import { parseQuotas } from '../local/connect/faults';
 import { readRequests, writeRequests } from '../local/dynamodb/server';
-import { connectEventFor } from '../local/session';
+import { type LocalSession, connectEventFor } from '../local/session';
 import type { Reason } from '../steps/lib/decision/decision';
 import { type GeneratedCenter, generateContactCenter } from './generator';
 import {
@@ -12,7 +12,7 @@ import {
   buildIndex,
   startSourceSession,
 } from './index-source';
-import { mapConcurrent, percentile, round, table } from './stats';
+import { figures, mapConcurrent, percentile, round, secondsSince } from './stats';
 
 export interface LoadOptions {
   calls: number;
@@ -56,15 +56,10 @@ export interface LoadReport {
   dynamoLatency?: { median: number; p99: number };
 }
 
+/** The bench's default contact center, with the run's calls; quotas and latency in the local Connect. */
 function centerFor(o: Omit<LoadOptions, 'source'>): GeneratedCenter {
-  const center = generateContactCenter({
-    seed: o.seed,
-    agents: 50,
-    customers: 2_000,
-    calls: o.calls,
-    meanHistory: 8,
-    historyDays: 21,
-  });
+  const size = { agents: 50, customers: 2_000, meanHistory: 8, historyDays: 21 };
+  const center = generateContactCenter({ seed: o.seed, ...size, calls: o.calls });
   const throttle = parseQuotas(o.quotas);
   center.scenario.faults = {
     seed: o.seed,
@@ -87,18 +82,13 @@ export async function runLoad(
 ): Promise<LoadReport> {
   const source = o.source ?? 'search';
   const center = shared.center ?? centerFor(o);
-  const build =
-    source === 'search'
-      ? undefined
-      : (shared.index ??
-        (await buildIndex(
-          center.scenario,
-          center.truth.map((c) => c.phone),
-        )));
+  const phones = center.truth.map((c) => c.phone);
+  const index =
+    source === 'search' ? undefined : (shared.index ?? (await buildIndex(center.scenario, phones)));
   const dynamoLatency = source !== 'search' && o.latency ? DYNAMO_LATENCY : undefined;
   const session = await startSourceSession(center.scenario, source, {
     env: { LAST_AGENT_DEADLINE_MS: String(o.deadlineMs) },
-    ...(build ? { index: build } : {}),
+    ...(index ? { index } : {}),
     dynamoLatency: dynamoLatency ?? null,
     seed: o.seed,
   });
@@ -115,51 +105,19 @@ export async function runLoad(
         const { decision } = await session.decide(
           connectEventFor({ phone: call.phone, instanceArn: session.instanceArn }),
         );
-        return { reason: decision.reason, ms: performance.now() - t };
+        return { reason: decision.reason as string | undefined, ms: performance.now() - t };
       } catch {
         return { reason: undefined, ms: performance.now() - t };
       }
     });
-    const wall = (performance.now() - started) / 1000;
-    const answered = results.filter((r) => r.reason);
-    const times = answered.map((r) => r.ms);
-    const byReason: Record<string, number> = {};
-    for (const r of answered) byReason[r.reason as string] = (byReason[r.reason as string] ?? 0) + 1;
-    const unanswered = results.length - answered.length + unhandled;
-    const share = (reasons: readonly string[], extra = 0) =>
-      round(
-        ((reasons.reduce((n, r) => n + (byReason[r] ?? 0), 0) + extra) / Math.max(1, results.length)) * 100,
-        2,
-      );
-    const stats = session.connect.stats;
-    const dynamo = session.dynamo?.server.stats;
-    const per = (n: number) => round(n / Math.max(1, results.length), 3);
+    const wall = secondsSince(started);
     return {
       options: o,
       source,
-      answered: answered.length,
-      inBudget: answered.filter((r) => r.ms <= o.deadlineMs).length,
-      unanswered,
-      byReason,
-      throttledPercent: share(THROTTLED),
-      failedPercent: share(FAILED, unanswered),
-      p50: round(percentile(times, 50)),
-      p99: round(percentile(times, 99)),
-      max: round(Math.max(0, ...times)),
+      ...answers(o, results, unhandled),
       wallSeconds: round(wall, 2),
       decisionsPerSecond: round(results.length / wall),
-      connect: Object.fromEntries(
-        Object.entries(stats)
-          .filter(([, v]) => v.requests > 0)
-          .map(([op, v]) => [op, { requests: v.requests, throttled: v.throttled }]),
-      ),
-      connectPerDecision: {
-        SearchContacts: per(stats.SearchContacts.requests),
-        GetCurrentUserData: per(stats.GetCurrentUserData.requests),
-      },
-      ...(dynamo
-        ? { dynamoPerDecision: { reads: per(readRequests(dynamo)), writes: per(writeRequests(dynamo)) } }
-        : {}),
+      ...requestsPerDecision(session, results.length),
       ...(dynamoLatency ? { dynamoLatency } : {}),
     };
   } finally {
@@ -168,25 +126,64 @@ export async function runLoad(
   }
 }
 
+/** How the calls were answered: counts, reasons, shares and times. */
+function answers(o: LoadOptions, results: { reason: string | undefined; ms: number }[], unhandled: number) {
+  const answered = results.filter((r) => r.reason);
+  const times = answered.map((r) => r.ms);
+  const byReason: Record<string, number> = {};
+  for (const r of answered) byReason[r.reason as string] = (byReason[r.reason as string] ?? 0) + 1;
+  const unanswered = results.length - answered.length + unhandled;
+  const calls = (reasons: readonly string[]) => reasons.reduce((n, r) => n + (byReason[r] ?? 0), 0);
+  const share = (reasons: readonly string[], extra = 0) =>
+    round(((calls(reasons) + extra) / Math.max(1, results.length)) * 100, 2);
+  return {
+    answered: answered.length,
+    inBudget: answered.filter((r) => r.ms <= o.deadlineMs).length,
+    unanswered,
+    byReason,
+    throttledPercent: share(THROTTLED),
+    failedPercent: share(FAILED, unanswered),
+    p50: round(percentile(times, 50)),
+    p99: round(percentile(times, 99)),
+    max: round(Math.max(0, ...times)),
+  };
+}
+
+/** Connect (and, for index sources, DynamoDB) requests, as the local servers counted them. */
+function requestsPerDecision(session: LocalSession, calls: number) {
+  const stats = session.connect.stats;
+  const dynamo = session.dynamo?.server.stats;
+  const per = (n: number) => round(n / Math.max(1, calls), 3);
+  return {
+    connect: Object.fromEntries(
+      Object.entries(stats)
+        .filter(([, v]) => v.requests > 0)
+        .map(([op, v]) => [op, { requests: v.requests, throttled: v.throttled }]),
+    ),
+    connectPerDecision: {
+      SearchContacts: per(stats.SearchContacts.requests),
+      GetCurrentUserData: per(stats.GetCurrentUserData.requests),
+    },
+    ...(dynamo
+      ? { dynamoPerDecision: { reads: per(readRequests(dynamo)), writes: per(writeRequests(dynamo)) } }
+      : {}),
+  };
+}
+
 /** `--source all`: every source in turn on the same calls; the index is built once. */
 export const LOAD_SOURCES = [...ROUTING_SOURCES, 'all'] as const;
-export type LoadSource = (typeof LOAD_SOURCES)[number];
 
 export async function runLoadSources(
   o: Omit<LoadOptions, 'source'>,
-  source: LoadSource,
+  source: (typeof LOAD_SOURCES)[number],
   log: (line: string) => void = () => undefined,
 ): Promise<LoadReport[]> {
   const sources = source === 'all' ? ROUTING_SOURCES : [source];
   const center = centerFor(o);
   let index: IndexBuild | undefined;
   if (sources.some((s) => s !== 'search')) {
-    index = await buildIndex(
-      center.scenario,
-      center.truth.map((c) => c.phone),
-      undefined,
-      log,
-    );
+    const phones = center.truth.map((c) => c.phone);
+    index = await buildIndex(center.scenario, phones, undefined, log);
     log(
       `index built in ${index.seconds} s (${index.contacts} contacts, ${index.contactEvents} contact events)`,
     );
@@ -208,56 +205,46 @@ export function formatLoad(input: LoadReport | LoadReport[]): string {
   if (!first) return '';
   const o = first.options;
   const dyn = reports.find((r) => r.dynamoLatency)?.dynamoLatency;
-  const head = reports.map((r) => r.source);
-  const row = (name: string, f: (r: LoadReport) => string | number) => [name, ...reports.map(f)];
+  const total = (reason: string) => reports.reduce((n, r) => n + (r.byReason[reason] ?? 0), 0);
   const reasons = [...new Set(reports.flatMap((r) => Object.keys(r.byReason)))].sort(
-    (a, b) =>
-      reports.reduce((n, r) => n + (r.byReason[b] ?? 0), 0) -
-      reports.reduce((n, r) => n + (r.byReason[a] ?? 0), 0),
+    (a, b) => total(b) - total(a),
   );
   const operations = [...new Set(reports.flatMap((r) => Object.keys(r.connect)))];
+  const bySource = (corner: string, rows: [string, (r: LoadReport) => string | number][]) =>
+    figures(corner, reports, (r) => r.source, rows);
   return [
     `Load: ${o.calls} calls at concurrency ${o.concurrency}, quotas ${o.quotas}, latency ${o.latency ? `median ${o.latency.median} / p99 ${o.latency.p99} ms` : 'off'}${dyn ? ` (DynamoDB median ${dyn.median} / p99 ${dyn.p99} ms, assumed)` : ''}, budget ${o.deadlineMs} ms`,
     '',
-    table(
-      ['source', ...head],
-      [
-        row('calls', () => o.calls),
-        row('answered', (r) => r.answered),
-        row('within budget', (r) => r.inBudget),
-        row('unanswered', (r) => r.unanswered),
-        row('throttled', (r) => pct(r.throttledPercent)),
-        row('failed', (r) => pct(r.failedPercent)),
-        row('decisions/s', (r) => r.decisionsPerSecond),
-        row('p50 ms', (r) => r.p50),
-        row('p99 ms', (r) => r.p99),
-        row('max ms', (r) => r.max),
-        row('SearchContacts / decision', (r) => r.connectPerDecision.SearchContacts),
-        row('GetCurrentUserData / decision', (r) => r.connectPerDecision.GetCurrentUserData),
-        row('DynamoDB reads / decision', (r) => r.dynamoPerDecision?.reads ?? '—'),
-        row('DynamoDB writes / decision', (r) => r.dynamoPerDecision?.writes ?? '—'),
-      ],
-    ),
+    bySource('source', [
+      ['calls', () => o.calls],
+      ['answered', (r) => r.answered],
+      ['within budget', (r) => r.inBudget],
+      ['unanswered', (r) => r.unanswered],
+      ['throttled', (r) => pct(r.throttledPercent)],
+      ['failed', (r) => pct(r.failedPercent)],
+      ['decisions/s', (r) => r.decisionsPerSecond],
+      ['p50 ms', (r) => r.p50],
+      ['p99 ms', (r) => r.p99],
+      ['max ms', (r) => r.max],
+      ['SearchContacts / decision', (r) => r.connectPerDecision.SearchContacts],
+      ['GetCurrentUserData / decision', (r) => r.connectPerDecision.GetCurrentUserData],
+      ['DynamoDB reads / decision', (r) => r.dynamoPerDecision?.reads ?? '—'],
+      ['DynamoDB writes / decision', (r) => r.dynamoPerDecision?.writes ?? '—'],
+    ]),
     '',
-    table(
-      ['reason', ...head],
+    bySource(
+      'reason',
       reasons.map((k) => [
         k,
-        ...reports.map((r) => {
-          const v = r.byReason[k] ?? 0;
-          return `${v} (${((v / o.calls) * 100).toFixed(1)}%)`;
-        }),
+        (r) => `${r.byReason[k] ?? 0} (${(((r.byReason[k] ?? 0) / o.calls) * 100).toFixed(1)}%)`,
       ]),
     ),
     '',
-    table(
-      ['Connect operation (requests / throttled)', ...head],
+    bySource(
+      'Connect operation (requests / throttled)',
       (operations.length ? operations : ['(none)']).map((op) => [
         op,
-        ...reports.map((r) => {
-          const v = r.connect[op];
-          return v ? `${v.requests} / ${v.throttled}` : '0';
-        }),
+        (r) => (r.connect[op] ? `${r.connect[op].requests} / ${r.connect[op].throttled}` : '0'),
       ]),
     ),
   ].join('\n');

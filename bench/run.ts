@@ -6,64 +6,18 @@ import type { Scenario } from '../local/connect/scenario';
 import { startLocalConnect } from '../local/connect/server';
 import { connectEventFor, startLocalSession } from '../local/session';
 import { readDefinitionText } from '../statemachine/definition';
-import {
-  type ColdModel,
-  DEFAULT_COLD,
-  DEFAULT_HOPS,
-  type FunctionCold,
-  type HopModel,
-  type TraceStep,
-  allColdExtraMs,
-  branchOfStates,
-  criticalPathHops,
-  hopMs,
-} from './aws-model';
-import {
-  BASELINE_COMMIT,
-  type BuildConfig,
-  CRITICAL_PATH,
-  type ColdStartReport,
-  type ColdVariant,
-  type FunctionConfig,
-  type VariantResult,
-  baselineBuild,
-  criticalPathOf,
-  currentBuildFromStack,
-  formatCold,
-  runColdStart,
-} from './cold-start';
-import { inFlightMs, simpleLastAgent } from './contenders';
-import {
-  type GeneratedCenter,
-  type GeneratorOptions,
-  type TruthCall,
-  generateContactCenter,
-} from './generator';
-import { type IndexSourceReport, formatIndexSource, runIndexSource } from './index-source';
-import {
-  type LatencyModel,
-  PairedLatency,
-  PairingError,
-  attachLatency,
-  checkPairing,
-  inDecision,
-} from './latency';
-import type { BenchReport, ContenderResult, DesignResult } from './report';
-import { withTempDir } from './resources';
-import {
-  heapAfterGcMb,
-  mapConcurrent,
-  orDash,
-  percentile,
-  round,
-  roundedPercentile,
-  table,
-  timed,
-} from './stats';
+import type { ColdModel, HopModel, TraceStep } from './aws-model';
+import { allColdExtraMs, branchOfStates, criticalPathHops, hopMs, resolveModels } from './aws-model';
+import type { ColdBenchOptions, VariantResult } from './cold-start';
+import { BASELINE_COMMIT, CRITICAL_PATH, coldBench, criticalPathOf, formatCold } from './cold-start';
+import { simpleLastAgent } from './contenders';
+import { type GeneratorOptions, type TruthCall, generateContactCenter } from './generator';
+import { formatIndexSource, runIndexSource } from './index-source';
+import type { LatencyModel } from './latency';
+import { PairedLatency, assertPaired, attachLatency, inDecision, inFlightMs } from './latency';
+import type { BenchReport, DesignResult } from './report';
+import { columns, heapAfterGcMb, mapConcurrent, percentile, round, roundedPercentile, timed } from './stats';
 import { latencySvg } from './svg';
-
-export type { BenchReport } from './report';
-export { formatCold } from './cold-start';
 
 export const SIZES: Record<string, Omit<GeneratorOptions, 'seed'>> = {
   small: { agents: 10, customers: 150, calls: 60, meanHistory: 5, historyDays: 21 },
@@ -81,13 +35,7 @@ export interface BenchOptions {
   /** The "Routing-state source" section (bench/index-source.ts): search vs index vs index-then-search. */
   index?: boolean;
   /** Cold-start benchmark (fresh processes per sample); null skips it. */
-  cold: {
-    samples: number;
-    /** Memory sizes (MB) at whose CPU share the current build is also measured; default: the stack's. */
-    memoryMb?: number[];
-    /** Node binary for the samples (default: Node 22 from the npm cache, else this Node). */
-    node?: string;
-  } | null;
+  cold: ColdBenchOptions | null;
   /** Overrides of the hop model (ms). */
   hops?: Partial<Record<keyof HopModel, number>>;
   /** Override of Lambda's runtime start-up per cold function (ms). */
@@ -99,6 +47,9 @@ export interface BenchOptions {
   outDir?: string;
   log?: (line: string) => void;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scenario: the contenders, each deciding the generated calls against its own local Connect
 
 interface Answer {
   agentId?: string;
@@ -133,13 +84,8 @@ const pipeline = (name: string, env: Record<string, string>, description: string
         );
         // Largest state payload of the decision: what Step Functions carries (limit 256 KB).
         const payloadBytes = Math.max(0, ...trace.map((t) => JSON.stringify(t.output ?? null).length));
-        return {
-          ...(decision.agentId ? { agentId: decision.agentId } : {}),
-          route: decision.route,
-          reason: decision.reason,
-          payloadBytes,
-          trace,
-        };
+        const { agentId, route, reason } = decision;
+        return { ...(agentId ? { agentId } : {}), route, reason, payloadBytes, trace };
       },
       stats: () => session.connect.stats,
       close: () => session.close(),
@@ -147,7 +93,7 @@ const pipeline = (name: string, env: Record<string, string>, description: string
   },
 });
 
-export const CONTENDERS: Contender[] = [
+const CONTENDERS: Contender[] = [
   {
     name: 'simple',
     description:
@@ -184,31 +130,19 @@ export const CONTENDERS: Contender[] = [
   ),
 ];
 
-interface Sample {
-  call: TruthCall;
-  answer: Answer;
-  ms: number;
-  connectMs: number;
-}
+type Sample = { call: TruthCall; answer: Answer; ms: number; connectMs: number };
+type Running = { contender: Contender; instance: Instance; latency: PairedLatency };
 
-interface Running {
-  contender: Contender;
-  instance: Instance;
-  latency: PairedLatency;
-}
+// ---------------------------------------------------------------------------------------------
+// Measure: the passes with the latency model on and off
 
 /**
  * One measured pass: every contender warms up again, then each call is decided by every
  * contender, in an order that rotates call by call (no contender always goes first), each
  * decision as the same logical request so that the latency draws pair up.
  */
-async function measuredPass(
-  running: Running[],
-  calls: TruthCall[],
-  model: LatencyModel | null,
-  o: BenchOptions,
-  label: string,
-): Promise<{ samples: Map<string, Sample[]>; latencies: Record<string, PairedLatency> }> {
+async function measuredPass(running: Running[], calls: TruthCall[], o: BenchOptions, label: 'on' | 'off') {
+  const model = label === 'on' ? o.latency : null;
   const latencies: Record<string, PairedLatency> = {};
   for (const r of running) {
     r.latency = new PairedLatency(model, o.seed);
@@ -227,27 +161,45 @@ async function measuredPass(
       const { value, ms } = await timed(() =>
         inDecision(`call ${i} ${call.phone}`, () => r.instance.decide(call)),
       );
-      (samples.get(r.contender.name) as Sample[])[i] = {
-        call,
-        answer: value.value,
-        ms,
-        connectMs: inFlightMs(value.ctx.trips),
-      };
+      const sample = { call, answer: value.value, ms, connectMs: inFlightMs(value.ctx.trips) };
+      (samples.get(r.contender.name) as Sample[])[i] = sample;
     }
   });
   return { samples, latencies };
 }
 
-function contenderResult(
-  c: Contender,
-  on: Sample[],
-  off: Sample[],
-  apiCalls: Record<string, number>,
-): ContenderResult {
+/** The passes, latency model on then off; the first also gives the API calls and the pairing check. */
+async function contenderPasses(running: Running[], calls: TruthCall[], o: BenchOptions) {
+  o.log?.(
+    `latency model ${o.latency ? `on (median ${o.latency.median}, p99 ${o.latency.p99} ms)` : 'off'} …`,
+  );
+  const before = running.map((r) => structuredClone(r.instance.stats()));
+  const on = await measuredPass(running, calls, o, 'on');
+  // Connect requests per decision since `before`; warm-ups are counted by the local Connect too: scaled out.
+  const decisions = calls.length + Math.min(o.warmup ?? 5, calls.length);
+  const apiCalls = running.map((r, i) =>
+    Object.fromEntries(
+      Object.entries(r.instance.stats())
+        .map(
+          ([op, v]) => [op, round((v.requests - (before[i]?.[op]?.requests ?? 0)) / decisions, 2)] as const,
+        )
+        .filter(([, v]) => v > 0),
+    ),
+  );
+  const pairing = assertPaired(on.latencies);
+  o.log?.('latency model off …');
+  const off = await measuredPass(running, calls, o, 'off');
+  return { on: on.samples, off: off.samples, apiCalls, pairing };
+}
+
+function contenderResult(c: Contender, on: Sample[], off: Sample[], api: Record<string, number>) {
   const predicted = on.filter((s) => s.answer.agentId);
   const correct = predicted.filter((s) => s.answer.agentId === s.call.agentId);
   const withTruth = on.filter((s) => s.call.agentId);
+  const toLast = on.filter((s) => s.answer.route === 'LAST_AGENT');
+  const toRight = toLast.filter((s) => s.answer.agentId === s.call.agentId);
   const times = on.map((s) => s.ms);
+  const offTimes = off.map((s) => s.ms);
   const connectTimes = on.map((s) => s.connectMs);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
@@ -256,53 +208,21 @@ function contenderResult(
     calls: on.length,
     precision: round(predicted.length ? correct.length / predicted.length : 1, 3),
     recall: round(withTruth.length ? correct.length / withTruth.length : 1, 3),
-    routedToLastAgent: round(on.filter((s) => s.answer.route === 'LAST_AGENT').length / on.length, 3),
-    routedToRightAgent: round(
-      on.filter((s) => s.answer.route === 'LAST_AGENT' && s.answer.agentId === s.call.agentId).length /
-        on.length,
-      3,
-    ),
-    apiCallsPerDecision: apiCalls,
+    routedToLastAgent: round(toLast.length / on.length, 3),
+    routedToRightAgent: round(toRight.length / on.length, 3),
+    apiCallsPerDecision: api,
     p50: roundedPercentile(times, 50),
     p95: roundedPercentile(times, 95),
     p99: roundedPercentile(times, 99),
-    p50NoLatency: roundedPercentile(
-      off.map((s) => s.ms),
-      50,
-    ),
-    p99NoLatency: roundedPercentile(
-      off.map((s) => s.ms),
-      99,
-    ),
+    p50NoLatency: roundedPercentile(offTimes, 50),
+    p99NoLatency: roundedPercentile(offTimes, 99),
     connectP50: roundedPercentile(connectTimes, 50),
     overhead: round(sum(connectTimes) ? sum(times) / sum(connectTimes) : 0, 2),
   };
 }
 
-/** The hop model with the command line's overrides, each override labelled as such. */
-export function resolveModels(o: Pick<BenchOptions, 'hops' | 'runtimeInitMs'>): {
-  hops: HopModel;
-  cold: ColdModel;
-} {
-  const override = (ms: number) => ({ ms, source: 'set on the command line' });
-  const hops: HopModel = { ...DEFAULT_HOPS };
-  for (const [k, v] of Object.entries(o.hops ?? {}) as [keyof HopModel, number | undefined][]) {
-    if (v !== undefined) hops[k] = override(v);
-  }
-  const cold: ColdModel =
-    o.runtimeInitMs !== undefined ? { runtimeInit: override(o.runtimeInitMs) } : { ...DEFAULT_COLD };
-  return { hops, cold };
-}
-
-/** The cold figures of a build the design table uses: at its deployed memory if measured, else at full CPU. */
-function coldFiguresOf(
-  cold: ColdStartReport | undefined,
-  deployedMb: number | undefined,
-  build = 'after',
-): VariantResult | undefined {
-  const variants = cold?.variants.filter((v) => v.build === build) ?? [];
-  return variants.find((v) => v.cpuMb === deployedMb) ?? variants.find((v) => !v.cpuMb);
-}
+// ---------------------------------------------------------------------------------------------
+// Designs: the measured decisions as they would run in AWS (hop model, measured cold starts)
 
 /** What every design is computed from: the two passes, the models, the measured cold figures. */
 interface DesignInputs {
@@ -311,21 +231,7 @@ interface DesignInputs {
   models: { hops: HopModel; cold: ColdModel };
   branches: ReturnType<typeof branchOfStates>;
   /** Measured cold figures by build ("after": this tree, "before": the baseline commit). */
-  builds: Record<string, ColdBuild | undefined>;
-}
-
-/** One build's measured cold start: per function, and the variant it comes from. */
-interface ColdBuild {
-  figures: VariantResult;
-  cold: Record<string, FunctionCold>;
-}
-
-function coldBuild(figures: VariantResult | undefined): ColdBuild | undefined {
-  if (!figures) return undefined;
-  const cold = Object.fromEntries(
-    Object.entries(figures.functions).map(([e, f]) => [e, { penaltyMs: f.penaltyMs }]),
-  );
-  return { figures, cold };
+  builds: Record<string, VariantResult | undefined>;
 }
 
 interface DesignSpec {
@@ -376,14 +282,13 @@ const DESIGNS: DesignSpec[] = [
 /** Every function on the path cold: as the caller waits, and as the entry handler's deadline counts it. */
 function allColdOf(spec: DesignSpec, fullP50: number, d: DesignInputs) {
   const { coldPath } = spec;
-  const build = d.builds[spec.coldBuild ?? 'after'];
-  if (!build || !coldPath?.every((f) => (Array.isArray(f) ? f : [f]).every((x) => build.cold[x]))) return {};
-  const allCold = fullP50 + allColdExtraMs(coldPath, build.cold, d.models.cold);
+  const figures = d.builds[spec.coldBuild ?? 'after'];
+  if (!figures || !coldPath?.flat().every((f) => figures.functions[f])) return {};
+  const allCold = fullP50 + allColdExtraMs(coldPath, figures.functions, d.models.cold);
   // Lambda starts the runtime and loads the entry module (its top-level await included) before
   // the handler, and with it the deadline, starts.
-  const entry = coldPath[0] as string;
-  const allColdFromHandler =
-    allCold - d.models.cold.runtimeInit.ms - (build.figures.functions[entry]?.importMs ?? 0);
+  const entryImportMs = figures.functions[coldPath[0] as string]?.importMs ?? 0;
+  const allColdFromHandler = allCold - d.models.cold.runtimeInit.ms - entryImportMs;
   return { allCold: round(allCold), allColdFromHandler: round(allColdFromHandler) };
 }
 
@@ -399,16 +304,12 @@ function designResult(spec: DesignSpec, d: DesignInputs): DesignResult {
   const full = samplesOn.filter((s) =>
     s.answer.trace ? s.answer.trace.some((t) => t.state === 'Check Agent Availability') : s.answer.agentId,
   );
+  const hopCounts = full.map((s) => hopsOf(s).lambdaTasks);
   return {
     name: spec.name,
     description: spec.description,
     decisions: samplesOn.length,
-    lambdaHops: spec.shape.stateMachine
-      ? percentile(
-          full.map((s) => hopsOf(s).lambdaTasks),
-          50,
-        )
-      : 0,
+    lambdaHops: spec.shape.stateMachine ? percentile(hopCounts, 50) : 0,
     p50: roundedPercentile(samplesOn.map(aws), 50),
     p99: roundedPercentile(samplesOn.map(aws), 99),
     p50NoLatency: roundedPercentile(samplesOff.map(aws), 50),
@@ -419,34 +320,24 @@ function designResult(spec: DesignSpec, d: DesignInputs): DesignResult {
   };
 }
 
-function designs(
-  on: Map<string, Sample[]>,
-  off: Map<string, Sample[]>,
-  models: { hops: HopModel; cold: ColdModel },
-  figures: { after: VariantResult | undefined; before: VariantResult | undefined },
-): DesignResult[] {
-  const branches = branchOfStates(JSON.parse(readDefinitionText()));
-  const builds = { after: coldBuild(figures.after), before: coldBuild(figures.before) };
-  return DESIGNS.map((spec) => designResult(spec, { on, off, models, branches, builds }));
-}
+// ---------------------------------------------------------------------------------------------
+// Scaling: with one customer's history, and with the instance
 
 /** One customer whose only agent-handled contact is the oldest of `history` contacts. */
 function historyScenario(base: Scenario, history: number): { scenario: Scenario; call: TruthCall } {
   const phone = '+14155550177';
   const now = Date.parse(base.now);
+  const iso = (ms: number) => new Date(ms).toISOString();
   const agent = base.agents.find((a) => a.status === 'Available') ?? base.agents[0];
   const contacts = Array.from({ length: history }, (_, i) => {
     const start = now - (i + 1) * ((6 * 86_400_000) / (history + 1));
-    const handled = i === history - 1;
     return {
       id: `hist-${history}-${i}`,
       channel: 'VOICE' as const,
       initiationMethod: 'INBOUND',
-      initiationTimestamp: new Date(start).toISOString(),
-      disconnectTimestamp: new Date(start + 600_000).toISOString(),
-      ...(handled
-        ? { agentId: agent?.id, connectedToAgentTimestamp: new Date(start + 30_000).toISOString() }
-        : {}),
+      initiationTimestamp: iso(start),
+      disconnectTimestamp: iso(start + 600_000),
+      ...(i === history - 1 ? { agentId: agent?.id, connectedToAgentTimestamp: iso(start + 30_000) } : {}),
       attributes: { CustomerPhoneNumber: phone },
     };
   });
@@ -478,28 +369,12 @@ async function historyRun(c: Contender, scenario: Scenario, call: TruthCall, o: 
   };
 }
 
-/** Every contender as one customer's history grows (its agent contact the oldest). */
-async function historyScaling(center: GeneratedCenter, o: BenchOptions) {
-  const history = [];
-  for (const n of [1, 10, 50, 200, 500]) {
-    const { scenario, call } = historyScenario(center.scenario, n);
-    const results = [];
-    for (const c of CONTENDERS) results.push(await historyRun(c, scenario, call, o));
-    history.push({ contactsPerCustomer: n, results });
-  }
-  return history;
-}
-
 /** The pipeline's decision time and the local Connect's heap as the instance grows. */
-async function instanceScaling(
-  center: GeneratedCenter,
-  o: BenchOptions,
-  size: Omit<GeneratorOptions, 'seed'>,
-) {
+async function instanceScaling(base: Scenario, o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>) {
   const instance = [];
   for (const customers of [500, 2_000, 6_000]) {
     const big = generateContactCenter({ seed: o.seed, ...size, customers, calls: 40 });
-    big.scenario.faults = center.scenario.faults;
+    big.scenario.faults = base.faults;
     const heapBefore = heapAfterGcMb();
     const session = await startLocalSession({ scenario: big.scenario, env: {} });
     const heapMb = round(heapAfterGcMb() - heapBefore);
@@ -520,154 +395,76 @@ async function instanceScaling(
   return instance;
 }
 
-async function scalingRuns(center: GeneratedCenter, o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>) {
-  const log = o.log ?? (() => undefined);
-  log('scaling with history size …');
-  const history = await historyScaling(center, o);
-  log('scaling with instance size …');
-  return { history, instance: await instanceScaling(center, o, size) };
-}
-
-/** The round-1 build, or undefined (and a log line) where the baseline commit is not in the clone. */
-function tryBaselineBuild(
-  work: string,
-  deployed: BuildConfig,
-  log: BenchOptions['log'],
-): BuildConfig | undefined {
-  try {
-    return baselineBuild(work, deployed);
-  } catch (err) {
-    // A shallow clone has no baseline commit: measure the current build alone and say so.
-    log?.(`cold start: no baseline build (${(err as Error).message.split('\n')[0]}); current build only`);
-    return undefined;
+/** Every contender as one customer's history grows (its agent contact the oldest), then the instance. */
+async function scalingRuns(base: Scenario, o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>) {
+  o.log?.('scaling with history size …');
+  const history = [];
+  for (const n of [1, 10, 50, 200, 500]) {
+    const { scenario, call } = historyScenario(base, n);
+    const results = [];
+    for (const c of CONTENDERS) results.push(await historyRun(c, scenario, call, o));
+    history.push({ contactsPerCustomer: n, results });
   }
+  o.log?.('scaling with instance size …');
+  return { history, instance: await instanceScaling(base, o, size) };
 }
 
-/** Before and after at full CPU, then both at Lambda's CPU share of each memory size. */
-function coldVariants(before: BuildConfig | undefined, memoryMb: number[]): ColdVariant[] {
-  const builds = before ? ['before', 'after'] : ['after'];
-  return [
-    ...builds.map((build) => ({ label: build, build })),
-    ...memoryMb.flatMap((mb) => builds.map((build) => ({ label: `${build} @${mb} MB`, build, cpuMb: mb }))),
-  ];
-}
+// ---------------------------------------------------------------------------------------------
+// The run
 
-/** The cold-start benchmark: the round-1 build and the current one, side by side in one run. */
-async function coldRuns(o: BenchOptions): Promise<{ report: ColdStartReport; deployedMb: number }> {
-  const cold = o.cold as NonNullable<BenchOptions['cold']>;
-  return withTempDir('last-agent-baseline-', async (work) => {
-    const after = await currentBuildFromStack();
-    const before = tryBaselineBuild(work, after, o.log);
-    const decide = after.functions.decide;
-    if (!decide) throw new Error('the stack has no entry function');
-    // The ten-line Lambda, deployed like the entry Lambda, for the "simple" design's cold start.
-    after.functions.simple = {
-      memoryMb: decide.memoryMb,
-      env: { NODE_OPTIONS: decide.env.NODE_OPTIONS ?? '' },
-    };
-    const report = await runColdStart({
-      builds: before ? [before, after] : [after],
-      variants: coldVariants(before, cold.memoryMb ?? [decide.memoryMb]),
-      samples: cold.samples,
-      ...(cold.node ? { node: cold.node } : {}),
-      ...(o.log ? { log: o.log } : {}),
-    });
-    return { report, deployedMb: decide.memoryMb };
-  });
-}
-
-/** The run's contact center. Latency is added per logical request by the bench (bench/latency.ts), not by the local Connect. */
-function benchCenter(o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>, log: (line: string) => void) {
+export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
+  const log = o.log ?? (() => undefined);
+  const size = SIZES[o.size];
+  if (!size) throw new Error(`unknown size ${o.size}; use ${Object.keys(SIZES).join(', ')}`);
+  // Latency is added per logical request by the bench (bench/latency.ts), not by the local Connect.
   const center = generateContactCenter({ seed: o.seed, ...size });
   center.scenario.faults = { seed: o.seed, inject: [] };
-  log(
-    `dataset: ${center.scenario.agents.length} agents, ${center.scenario.contacts.length} contacts, ${center.truth.length} calls`,
-  );
-  return center;
-}
-
-/** Starts every contender, each added to `running` once started (the caller closes them). */
-async function startContenders(running: Running[], scenario: Scenario): Promise<void> {
-  for (const contender of CONTENDERS) {
-    const r: Running = {
-      contender,
-      instance: undefined as unknown as Instance,
-      latency: new PairedLatency(null, 0),
-    };
-    r.instance = await contender.start(scenario, () => r.latency);
-    running.push(r);
+  const { scenario, truth } = center;
+  const { agents, contacts } = scenario;
+  log(`dataset: ${agents.length} agents, ${contacts.length} contacts, ${truth.length} calls`);
+  const running: Running[] = [];
+  try {
+    for (const contender of CONTENDERS) {
+      const r = { contender, latency: new PairedLatency(null, 0) } as Running;
+      r.instance = await contender.start(scenario, () => r.latency);
+      running.push(r);
+    }
+    const passes = await contenderPasses(running, truth, o);
+    const { concurrency, latency, seed } = o;
+    const indexSource = o.index
+      ? await runIndexSource({ scenario, calls: truth, seed, latency, concurrency, log })
+      : undefined;
+    if (o.cold) log('cold starts (fresh processes) …');
+    const cold = o.cold ? await coldBench(o.cold, o.log) : undefined;
+    const report = benchReport(o, size, center, running, passes, cold);
+    if (cold) report.cold = cold.report;
+    if (indexSource) report.indexSource = indexSource;
+    if (o.scaling) report.scaling = await scalingRuns(scenario, o, size);
+    if (o.outDir) {
+      // results.json, the chart, and the generated data: a scenario any local Connect loads, and its truth.
+      mkdirSync(o.outDir, { recursive: true });
+      writeFileSync(join(o.outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(join(o.outDir, 'latency-recall.svg'), latencySvg(report));
+      writeFileSync(join(o.outDir, 'scenario.json'), JSON.stringify(scenario));
+      writeFileSync(join(o.outDir, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
+    }
+    return report;
+  } finally {
+    await Promise.all(running.map((r) => r.instance.close()));
   }
 }
 
-/** Connect requests per decision of each contender since `before`; warm-ups are counted by the local Connect too: scaled out. */
-function apiCallsPerDecision(
-  running: Running[],
-  before: Record<string, { requests: number }>[],
-  calls: number,
-  warmups: number,
-): Record<string, number>[] {
-  return running.map((r, i) =>
-    Object.fromEntries(
-      Object.entries(r.instance.stats())
-        .map(([op, v]) => {
-          const per = (v.requests - (before[i]?.[op]?.requests ?? 0)) / (calls + warmups);
-          return [op, round(per, 2)] as const;
-        })
-        .filter(([, v]) => v > 0),
-    ),
-  );
-}
-
-/** The measured passes, latency model on then off; the first also gives the API calls and the pairing check. */
-async function contenderPasses(
-  running: Running[],
-  calls: TruthCall[],
+function benchReport(
   o: BenchOptions,
-  log: (line: string) => void,
-) {
-  log(`latency model ${o.latency ? `on (median ${o.latency.median}, p99 ${o.latency.p99} ms)` : 'off'} …`);
-  const before = running.map((r) => structuredClone(r.instance.stats()));
-  const on = await measuredPass(running, calls, o.latency, o, 'on');
-  const apiCalls = apiCallsPerDecision(running, before, calls.length, Math.min(o.warmup ?? 5, calls.length));
-  const pairing = checkPairing(on.latencies);
-  if (!pairing.ok) {
-    throw new PairingError(
-      `latency draws are not paired between contenders: ${JSON.stringify({ mismatches: pairing.mismatches, unkeyed: pairing.unkeyed, conflicts: pairing.conflicts })}`,
-    );
-  }
-  log('latency model off …');
-  const off = await measuredPass(running, calls, null, o, 'off');
-  return { on, off, apiCalls, pairing };
-}
-
-/** The cold-start runs when asked for, with the figures the design table takes from them. */
-async function coldSection(o: BenchOptions, log: (line: string) => void) {
-  let cold: ColdStartReport | undefined;
-  let deployedMb: number | undefined;
-  if (o.cold) {
-    log('cold starts (fresh processes) …');
-    ({ report: cold, deployedMb } = await coldRuns(o));
-  }
-  return {
-    cold,
-    coldFigures: coldFiguresOf(cold, deployedMb),
-    coldFiguresBefore: coldFiguresOf(cold, deployedMb, 'before'),
-  };
-}
-
-interface Measured {
-  center: GeneratedCenter;
-  running: Running[];
-  passes: Awaited<ReturnType<typeof contenderPasses>>;
-  models: { hops: HopModel; cold: ColdModel };
-  cold: ColdStartReport | undefined;
-  coldFigures: VariantResult | undefined;
-  coldFiguresBefore: VariantResult | undefined;
-  indexSource: IndexSourceReport | undefined;
-}
-
-function benchReport(o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>, m: Measured): BenchReport {
-  const { center, passes } = m;
+  size: Omit<GeneratorOptions, 'seed'>,
+  { scenario, truth }: ReturnType<typeof generateContactCenter>,
+  running: Running[],
+  passes: Awaited<ReturnType<typeof contenderPasses>>,
+  cold: Awaited<ReturnType<typeof coldBench>> | undefined,
+): BenchReport {
+  const models = resolveModels(o);
+  const branches = branchOfStates(JSON.parse(readDefinitionText()));
+  const inputs = { ...passes, models, branches, builds: { after: cold?.after, before: cold?.before } };
   return {
     generatedAt: new Date().toISOString(),
     node: process.version,
@@ -681,186 +478,98 @@ function benchReport(o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>, m: M
       coldSamples: o.cold?.samples ?? 0,
     },
     dataset: {
-      agents: center.scenario.agents.length,
+      agents: scenario.agents.length,
       customers: size.customers,
-      contacts: center.scenario.contacts.length,
-      calls: center.truth.length,
-      callsWithLastAgent: center.truth.filter((t) => t.agentId).length,
+      contacts: scenario.contacts.length,
+      calls: truth.length,
+      callsWithLastAgent: truth.filter((t) => t.agentId).length,
     },
-    contenders: m.running.map((r, i) =>
-      contenderResult(
-        r.contender,
-        passes.on.samples.get(r.contender.name) as Sample[],
-        passes.off.samples.get(r.contender.name) as Sample[],
-        passes.apiCalls[i] ?? {},
-      ),
+    contenders: running.map(({ contender: c }, i) =>
+      contenderResult(c, passes.on.get(c.name) ?? [], passes.off.get(c.name) ?? [], passes.apiCalls[i] ?? {}),
     ),
     pairing: passes.pairing,
-    model: {
-      ...m.models,
-      ...(m.coldFigures ? { coldFigures: `cold-start variant "${m.coldFigures.label}"` } : {}),
-    },
-    designs: designs(passes.on.samples, passes.off.samples, m.models, {
-      after: m.coldFigures,
-      before: m.coldFiguresBefore,
-    }),
-    ...(m.cold ? { cold: m.cold } : {}),
-    ...(m.indexSource ? { indexSource: m.indexSource } : {}),
+    model: { ...models, ...(cold?.after ? { coldFigures: `cold-start variant "${cold.after.label}"` } : {}) },
+    designs: DESIGNS.map((spec) => designResult(spec, inputs)),
   };
 }
 
-/** results.json, the chart, and the generated data itself: a scenario any local Connect loads, and its ground truth. */
-function writeOutputs(outDir: string, report: BenchReport, center: GeneratedCenter): void {
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, 'latency-recall.svg'), latencySvg(report));
-  writeFileSync(join(outDir, 'scenario.json'), JSON.stringify(center.scenario));
-  writeFileSync(join(outDir, 'truth.json'), `${JSON.stringify(center.truth, null, 1)}\n`);
-}
-
-export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
-  const log = o.log ?? (() => undefined);
-  const size = SIZES[o.size];
-  if (!size) throw new Error(`unknown size ${o.size}; use ${Object.keys(SIZES).join(', ')}`);
-  const center = benchCenter(o, size, log);
-  const models = resolveModels(o);
-  const running: Running[] = [];
-  try {
-    await startContenders(running, center.scenario);
-    const passes = await contenderPasses(running, center.truth, o, log);
-    const indexSource = o.index
-      ? await runIndexSource({
-          scenario: center.scenario,
-          calls: center.truth,
-          seed: o.seed,
-          latency: o.latency,
-          concurrency: o.concurrency,
-          log,
-        })
-      : undefined;
-    const cold = await coldSection(o, log);
-    const report = benchReport(o, size, { center, running, passes, models, ...cold, indexSource });
-    if (o.scaling) report.scaling = await scalingRuns(center, o, size);
-    if (o.outDir) writeOutputs(o.outDir, report, center);
-    return report;
-  } finally {
-    await Promise.all(running.map((r) => r.instance.close()));
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
-// The report as text
-
-function datasetLines(r: BenchReport): string[] {
-  return [
-    `Dataset: ${r.dataset.agents} agents, ${r.dataset.contacts} contacts, ${r.dataset.calls} calls (${r.dataset.callsWithLastAgent} with a last agent in the window)`,
-    `Latency model: ${r.options.latency ? `median ${r.options.latency.median} ms, p99 ${r.options.latency.p99} ms per Connect call, paired per call and operation` : 'off'}; concurrency ${r.options.concurrency}; order rotated per call; Node ${r.node}`,
-  ];
-}
-
-function contenderTable(r: BenchReport): string {
-  return table(
-    [
-      'contender',
-      'precision',
-      'recall',
-      'to last agent',
-      'to right agent',
-      'API calls/decision',
-      'p50 ms',
-      'p95 ms',
-      'p99 ms',
-      'p50 no latency',
-      'Connect p50',
-      'overhead',
-    ],
-    r.contenders.map((c) => [
-      c.name,
-      c.precision.toFixed(3),
-      c.recall.toFixed(3),
-      `${(c.routedToLastAgent * 100).toFixed(1)}%`,
-      `${(c.routedToRightAgent * 100).toFixed(1)}%`,
-      Object.entries(c.apiCallsPerDecision)
-        .map(([op, n]) => `${op.replace(/^Get|^Search/, '')} ${n}`)
-        .join(', '),
-      c.p50,
-      c.p95,
-      c.p99,
-      c.p50NoLatency,
-      c.connectP50,
-      `${c.overhead}x`,
-    ]),
-  );
-}
-
-function pairingLine(r: BenchReport): string {
-  return `Pairing check: ${r.pairing.ok ? 'passed' : 'FAILED'}: draws shared by contenders per operation ${Object.entries(
-    r.pairing.shared,
-  )
-    .map(([op, n]) => `${op} ${n}`)
-    .join(', ')}; mismatches ${r.pairing.mismatches.length}`;
-}
+// Table
 
 /** The AWS-shaped design table and the model figures it rests on. */
 function designSection(r: BenchReport): string[] {
+  const { hops, cold, coldFigures } = r.model;
+  const ofBudget = (ms: number) => round((ms / r.options.deadlineMs) * 100);
   return [
-    `AWS-shaped (measured decision + hop model${r.model.coldFigures ? ` + cold model from the ${r.model.coldFigures}` : ''}; budget ${r.options.deadlineMs} ms):`,
-    table(
-      [
-        'design',
-        'Lambda hops',
-        'warm p50',
-        'warm p99',
-        'p50 no latency',
-        'all-cold (caller)',
-        'all-cold (deadline clock)',
-        'of budget',
-      ],
-      r.designs.map((d) => [
-        d.name,
-        d.lambdaHops,
-        d.p50,
-        d.p99,
-        d.p50NoLatency,
-        orDash(d.allCold),
-        orDash(d.allColdFromHandler),
-        d.allColdFromHandler !== undefined
-          ? `${round((d.allColdFromHandler / r.options.deadlineMs) * 100)}%`
-          : '—',
-      ]),
-    ),
-    `  StartSyncExecution ${r.model.hops.startSync.ms} ms: ${r.model.hops.startSync.source}`,
-    `  Lambda Task state ${r.model.hops.lambdaTask.ms} ms: ${r.model.hops.lambdaTask.source}`,
-    `  other state ${r.model.hops.otherState.ms} ms: ${r.model.hops.otherState.source}`,
-    `  runtime start-up per cold function ${r.model.cold.runtimeInit.ms} ms: ${r.model.cold.runtimeInit.source}`,
+    `AWS-shaped (measured decision + hop model${coldFigures ? ` + cold model from the ${coldFigures}` : ''}; budget ${r.options.deadlineMs} ms):`,
+    columns(r.designs, [
+      ['design', (d) => d.name],
+      ['Lambda hops', (d) => d.lambdaHops],
+      ['warm p50', (d) => d.p50],
+      ['warm p99', (d) => d.p99],
+      ['p50 no latency', (d) => d.p50NoLatency],
+      ['all-cold (caller)', (d) => d.allCold ?? '—'],
+      ['all-cold (deadline clock)', (d) => d.allColdFromHandler ?? '—'],
+      ['of budget', (d) => (d.allColdFromHandler === undefined ? '—' : `${ofBudget(d.allColdFromHandler)}%`)],
+    ]),
+    `  StartSyncExecution ${hops.startSync.ms} ms: ${hops.startSync.source}`,
+    `  Lambda Task state ${hops.lambdaTask.ms} ms: ${hops.lambdaTask.source}`,
+    `  other state ${hops.otherState.ms} ms: ${hops.otherState.source}`,
+    `  runtime start-up per cold function ${cold.runtimeInit.ms} ms: ${cold.runtimeInit.source}`,
   ];
 }
 
 function scalingSection(r: BenchReport, scaling: NonNullable<BenchReport['scaling']>): string[] {
+  type Row = (typeof scaling.history)[number];
+  const result = (i: number) => (h: Row) => {
+    const x = h.results[i];
+    return x
+      ? `${x.ms} (${x.found ? 'yes' : 'no'}${x.payloadKb !== undefined ? `, ${x.payloadKb} KB` : ''})`
+      : '';
+  };
+  const byContender = r.contenders.map((c, i) => [`${c.name} ms (found, max payload)`, result(i)] as const);
   return [
     '',
     'Scaling with history (one customer, the agent contact is the oldest):',
-    table(
-      ['contacts/customer', ...r.contenders.map((c) => `${c.name} ms (found, max payload)`)],
-      scaling.history.map((h) => [
-        h.contactsPerCustomer,
-        ...h.results.map(
-          (x) =>
-            `${x.ms} (${x.found ? 'yes' : 'no'}${x.payloadKb !== undefined ? `, ${x.payloadKb} KB` : ''})`,
-        ),
-      ]),
-    ),
+    columns(scaling.history, [['contacts/customer', (h) => h.contactsPerCustomer], ...byContender]),
     '',
     'Scaling with instance size (pipeline):',
-    table(
-      ['contacts', 'p50 ms', 'heap MB'],
-      scaling.instance.map((i) => [i.contacts, i.p50, i.heapMb]),
-    ),
+    columns(scaling.instance, [
+      ['contacts', (i) => i.contacts],
+      ['p50 ms', (i) => i.p50],
+      ['heap MB', (i) => i.heapMb],
+    ]),
   ];
 }
 
 export function formatReport(r: BenchReport): string {
-  const lines = [...datasetLines(r), '', contenderTable(r), '', pairingLine(r), '', ...designSection(r)];
+  const { dataset: d, options: o, pairing } = r;
+  const shared = Object.entries(pairing.shared).map(([op, n]) => `${op} ${n}`);
+  const api = (calls: Record<string, number>) =>
+    Object.entries(calls).map(([op, n]) => `${op.replace(/^Get|^Search/, '')} ${n}`);
+  const lines = [
+    `Dataset: ${d.agents} agents, ${d.contacts} contacts, ${d.calls} calls (${d.callsWithLastAgent} with a last agent in the window)`,
+    `Latency model: ${o.latency ? `median ${o.latency.median} ms, p99 ${o.latency.p99} ms per Connect call, paired per call and operation` : 'off'}; concurrency ${o.concurrency}; order rotated per call; Node ${r.node}`,
+    '',
+    columns(r.contenders, [
+      ['contender', (c) => c.name],
+      ['precision', (c) => c.precision.toFixed(3)],
+      ['recall', (c) => c.recall.toFixed(3)],
+      ['to last agent', (c) => `${(c.routedToLastAgent * 100).toFixed(1)}%`],
+      ['to right agent', (c) => `${(c.routedToRightAgent * 100).toFixed(1)}%`],
+      ['API calls/decision', (c) => api(c.apiCallsPerDecision).join(', ')],
+      ['p50 ms', (c) => c.p50],
+      ['p95 ms', (c) => c.p95],
+      ['p99 ms', (c) => c.p99],
+      ['p50 no latency', (c) => c.p50NoLatency],
+      ['Connect p50', (c) => c.connectP50],
+      ['overhead', (c) => `${c.overhead}x`],
+    ]),
+    '',
+    `Pairing check: ${pairing.ok ? 'passed' : 'FAILED'}: draws shared by contenders per operation ${shared.join(', ')}; mismatches ${pairing.mismatches.length}`,
+    '',
+    ...designSection(r),
+  ];
   if (r.cold) lines.push('', formatCold(r.cold));
   if (r.indexSource) lines.push('', formatIndexSource(r.indexSource));
   if (r.scaling) lines.push(...scalingSection(r, r.scaling));

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -53,9 +56,6 @@ export async function mapConcurrent<T, R>(
   return results;
 }
 
-/** A figure for a table, or a dash where there is none. */
-export const orDash = (v: number | string | undefined) => (v === undefined ? '—' : String(v));
-
 /** A plain-text table with aligned columns. */
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
@@ -63,6 +63,22 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const line = (r: string[]) =>
     r.map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** A column (or a row) of a table: its header, and its cell for a row (or for an item). */
+type Column<T> = readonly [header: string, cell: (row: T) => string | number];
+
+/** A table given column by column. */
+export function columns<T>(rows: T[], cols: Column<T>[]): string {
+  const headers = cols.map(([header]) => header);
+  const cells = rows.map((row) => cols.map(([, cell]) => cell(row)));
+  return table(headers, cells);
+}
+
+/** A table with one column per item and one row per figure. */
+export function figures<T>(corner: string, items: T[], head: (item: T) => string, rows: Column<T>[]): string {
+  const cells = rows.map(([name, cell]) => [name, ...items.map(cell)]);
+  return table([corner, ...items.map(head)], cells);
 }
 
 let collect: (() => void) | undefined;
@@ -75,4 +91,14 @@ export function heapAfterGcMb(): number {
   }
   collect();
   return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/** Runs `use` with a fresh temporary directory, removed afterwards whatever happens. */
+export async function withTempDir<T>(prefix: string, use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

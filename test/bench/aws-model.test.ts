@@ -8,9 +8,9 @@ import {
   criticalPathHops,
   hopMs,
   provisionedMonthlyUsd,
+  resolveModels,
 } from '../../bench/aws-model';
 import { CRITICAL_PATH, criticalPathOf, criticalPathSum } from '../../bench/cold-start';
-import { resolveModels } from '../../bench/run';
 import { readDefinitionText } from '../../statemachine/definition';
 
 const branches = branchOfStates(JSON.parse(readDefinitionText()));

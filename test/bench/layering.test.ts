@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Relative imports of a source file (static and dynamic), resolved to repository paths. */
 function importsOf(dir: string, file: string): string[] {
   const text = readFileSync(join(ROOT, dir, file), 'utf8');
-  // Relative to the file's own folder (bench/cold-start/*.ts imports '../stats').
+  // Relative to the file's own folder (a file in a subfolder would import '../stats').
   return [...text.matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)].map((m) =>
     join(dir, dirname(file), m[1] as string).replace(/\.ts$/, ''),
   );
