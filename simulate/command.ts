@@ -1,17 +1,36 @@
 /**
  * `last-agent simulate --config FILE [--json] [--out DIR]`: runs the policy simulator.
- * Exit code 2 on a usage or configuration error (one message on stderr), 0 otherwise.
+ * Exit code 2 on a usage or configuration error (one message on stderr), 0 otherwise. Everything
+ * that can be checked is checked before the run: the configuration, the size of the run
+ * (budget.ts) and the --out directory. On a terminal, a run longer than a few seconds shows its
+ * progress on stderr (progress.ts), unless --json is given.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { constants, accessSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runSizeProblem } from './budget';
 import { SimulationConfigError, loadSimulationConfig } from './config';
+import { ProgressLine, type ProgressStream } from './progress';
 import { chartSvg, formatTable, reportJson } from './report';
 import { runSimulation } from './run';
 
 export const SIMULATE_USAGE = 'last-agent simulate --config FILE [--json] [--out DIR]';
 
-export async function runSimulateCommand(args: string[]): Promise<number> {
+const OUT_FILES = ['simulation.json', 'continuity-vs-wait.svg'] as const;
+
+/** Where the command writes its messages and progress, and its clock: the process's, or fakes in tests. */
+export interface SimulateIo {
+  stderr?: ProgressStream;
+  clock?: () => number;
+}
+
+export async function runSimulateCommand(args: string[], io: SimulateIo = {}): Promise<number> {
+  const stderr = io.stderr ?? process.stderr;
+  const clock = io.clock ?? performance.now.bind(performance);
+  const usageError = (message: string) => {
+    stderr.write(`last-agent simulate: ${message}\nusage: ${SIMULATE_USAGE}\n`);
+    return 2;
+  };
   let values: { config?: string | undefined; json?: boolean | undefined; out?: string | undefined };
   try {
     ({ values } = parseArgs({
@@ -35,16 +54,21 @@ export async function runSimulateCommand(args: string[]): Promise<number> {
     config = loadSimulationConfig(values.config);
   } catch (err) {
     if (err instanceof SimulationConfigError) {
-      process.stderr.write(`last-agent simulate: ${err.message}\n`);
+      stderr.write(`last-agent simulate: ${err.message}\n`);
       return 2;
     }
     throw err;
   }
+  const tooLarge = runSizeProblem(config);
+  if (tooLarge) return usageError(tooLarge);
+  const outProblem = values.out === undefined ? null : prepareOutDir(values.out);
+  if (outProblem) return usageError(outProblem);
 
-  const report = runSimulation(config);
+  const progress = !values.json && stderr.isTTY ? new ProgressLine(stderr, { clock }) : undefined;
+  const report = runSimulation(config, clock, progress && ((d, t, f) => progress.update(d, t, f)));
+  progress?.finish();
   const json = reportJson(report);
   if (values.out) {
-    mkdirSync(values.out, { recursive: true });
     writeFileSync(join(values.out, 'simulation.json'), `${JSON.stringify(json, null, 2)}\n`);
     writeFileSync(join(values.out, 'continuity-vs-wait.svg'), chartSvg(report));
   }
@@ -58,7 +82,36 @@ export async function runSimulateCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-function usageError(message: string): number {
-  process.stderr.write(`last-agent simulate: ${message}\nusage: ${SIMULATE_USAGE}\n`);
-  return 2;
+/**
+ * Makes sure --out is a writable directory (creating it if need be) and its two files can be
+ * written, before the run; the problem, naming the flag, or null.
+ */
+function prepareOutDir(dir: string): string | null {
+  try {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) return `--out ${dir} exists and is not a directory`;
+    makeDirectory(dir);
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    for (const name of OUT_FILES) {
+      const file = join(dir, name);
+      if (!existsSync(file)) continue;
+      if (!statSync(file).isFile()) return `--out ${dir}: ${name} exists there and is not a file`;
+      accessSync(file, constants.W_OK);
+    }
+    return null;
+  } catch (err) {
+    return `--out ${dir} is not a directory that can be created and written: ${(err as Error).message}`;
+  }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync never returns on some paths
+ * (`/proc/x` on Linux: ENOENT with the parent present), this one fails.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let p = resolve(dir); !existsSync(p); p = dirname(p)) {
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
 }

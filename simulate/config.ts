@@ -13,29 +13,36 @@ export class SimulationConfigError extends Error {
 
 const positive = z.number().positive();
 
-const Duration = z
-  .discriminatedUnion('dist', [
-    z.strictObject({ dist: z.literal('exponential'), mean: positive }),
-    z.strictObject({
-      dist: z.literal('lognormal'),
-      mean: positive,
-      p90: positive.optional(),
-      sigma: positive.max(5).optional(),
-    }),
-    z.strictObject({ dist: z.literal('fixed'), value: z.number().nonnegative() }),
-  ])
-  .superRefine((d, ctx) => {
-    if (d.dist !== 'lognormal') return;
-    if ((d.p90 === undefined) === (d.sigma === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'a lognormal needs exactly one of p90 or sigma' });
-    } else if (d.p90 !== undefined && d.p90 > d.mean * Math.exp((Z90 * Z90) / 2)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['p90'],
-        message: `no lognormal has this mean and p90: p90 must be at most ${Math.exp((Z90 * Z90) / 2).toFixed(2)} × mean (give sigma for heavier tails)`,
-      });
-    }
-  });
+/** A distribution of a duration, each parameter at most `max` (in the field's unit). */
+const durationOf = (max: number) =>
+  z
+    .discriminatedUnion('dist', [
+      z.strictObject({ dist: z.literal('exponential'), mean: positive.max(max) }),
+      z.strictObject({
+        dist: z.literal('lognormal'),
+        mean: positive.max(max),
+        p90: positive.max(max).optional(),
+        sigma: positive.max(5).optional(),
+      }),
+      z.strictObject({ dist: z.literal('fixed'), value: z.number().nonnegative().max(max) }),
+    ])
+    .superRefine((d, ctx) => {
+      if (d.dist !== 'lognormal') return;
+      if ((d.p90 === undefined) === (d.sigma === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'a lognormal needs exactly one of p90 or sigma' });
+      } else if (d.p90 !== undefined && d.p90 > d.mean * Math.exp((Z90 * Z90) / 2)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['p90'],
+          message: `no lognormal has this mean and p90: p90 must be at most ${Math.exp((Z90 * Z90) / 2).toFixed(2)} × mean (give sigma for heavier tails)`,
+        });
+      }
+    });
+
+/** Handle time and patience: at most a day, in seconds. */
+const DurationSeconds = durationOf(86_400);
+/** The delay before a callback: at most a year, in minutes. */
+const DurationMinutes = durationOf(525_600);
 
 /** "HH:MM", 00:00–24:00. */
 const ClockTime = z
@@ -82,7 +89,7 @@ export const SimulationConfigSchema = z
     /** Agents on a daily shift, on top of `agents`. */
     shifts: z.array(Shift).max(100).default([]),
     breaks: z
-      .strictObject({ everyMinutes: positive.max(1440), durationMinutes: positive.max(1440) })
+      .strictObject({ everyMinutes: z.number().min(1).max(1440), durationMinutes: positive.max(1440) })
       .refine((b) => b.durationMinutes < b.everyMinutes, {
         message: 'must be shorter than everyMinutes',
         path: ['durationMinutes'],
@@ -96,12 +103,12 @@ export const SimulationConfigSchema = z
       .length(24)
       .refine((p) => p.some((v) => v > 0), 'at least one hour must have calls')
       .optional(),
-    handleSeconds: Duration,
+    handleSeconds: DurationSeconds,
     /** null: callers never hang up. */
-    patienceSeconds: Duration.nullable(),
+    patienceSeconds: DurationSeconds.nullable(),
     /** Share of answered calls (new or returning) after which the customer calls back. */
     returnShare: z.number().min(0).max(0.95).default(0),
-    returnDelayMinutes: Duration.optional(),
+    returnDelayMinutes: DurationMinutes.optional(),
     serviceLevelSeconds: z.number().min(0).max(86_400).default(20),
     /** How far below `none`'s service level a recommended expiry may go (absolute share, 0.02 = 2 points). */
     serviceLevelTolerance: z.number().min(0).max(1).default(0.02),

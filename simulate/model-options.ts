@@ -54,6 +54,8 @@ export interface ModelOptions {
   script?: ScriptedCall[];
   /** Collects every answer, hang-up, expiry and move (tests and debugging). */
   trace?: TraceEntry[];
+  /** Called every 65,536 events with the simulated time (progress display); never changes the run. */
+  progress?: (simulatedSeconds: number) => void;
 }
 
 export type TraceEntry =

@@ -111,11 +111,13 @@ class Simulation {
   private loop(): void {
     const q = this.timeline;
     const end = this.window.end;
+    const progress = this.o.progress;
     while (q.pop()) {
       const t = q.poppedTime;
       if (t >= end && this.queues.waitingCount === 0) break;
       this.advance(t);
       this.events++;
+      if (progress !== undefined && (this.events & 0xffff) === 0) progress(t);
       this.dispatch(q.poppedKind, q.poppedRef as Ref, q.poppedArg);
     }
     this.advance(end);

@@ -9,6 +9,11 @@ import { type QueueTheory, erlangAMetrics, erlangCMetrics } from './erlang';
 import { type AgentPlan, type PolicyStats, batchHalfWidth, runModel } from './model';
 import { type PolicySpec, expandPolicies, policyLabel } from './policies';
 
+export interface Difference {
+  difference: number;
+  ci95: number | null;
+}
+
 /** A policy's row of the report: its parameters, then its statistics. */
 export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'events'> {
   name: PolicySpec['name'];
@@ -22,7 +27,10 @@ export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'ev
    * means: both ran on the same seed and the same new calls, so the difference is known much
    * more precisely than either figure.
    */
-  vsNone?: Record<'serviceLevel' | 'asaSeconds' | 'abandonRate', { difference: number; ci95: number | null }>;
+  vsNone?: Record<'serviceLevel' | 'asaSeconds' | 'abandonRate', Difference> & {
+    /** Absent when either policy had no returning call answered. Not in the JSON report. */
+    continuity?: Difference;
+  };
   theory?: QueueTheory;
 }
 
@@ -110,10 +118,17 @@ export function theoryFor(config: SimulationConfig): QueueTheory | undefined {
   return erlangAMetrics({ ...q, patienceSeconds: meanOf(config.patienceSeconds) });
 }
 
-function paired(s: PolicyStats, none: PolicyStats, key: keyof PolicyStats['perBatch']) {
+function paired(s: PolicyStats, none: PolicyStats, key: 'serviceLevel' | 'asaSeconds' | 'abandonRate') {
   const a = s.perBatch[key];
   const b = none.perBatch[key];
   return { difference: s[key] - none[key], ci95: batchHalfWidth(a.map((v, i) => v - (b[i] as number))) };
+}
+
+function pairedContinuity(s: PolicyStats, none: PolicyStats): { continuity?: Difference } {
+  if (s.continuity === null || none.continuity === null) return {};
+  const b = none.perBatch.continuity;
+  const ci95 = batchHalfWidth(s.perBatch.continuity.map((v, i) => v - (b[i] as number)));
+  return { continuity: { difference: s.continuity - none.continuity, ci95 } };
 }
 
 function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStats | undefined): PolicyRow {
@@ -149,6 +164,7 @@ function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStat
             serviceLevel: paired(s, none, 'serviceLevel'),
             asaSeconds: paired(s, none, 'asaSeconds'),
             abandonRate: paired(s, none, 'abandonRate'),
+            ...pairedContinuity(s, none),
           },
         }
       : {}),
@@ -165,9 +181,45 @@ const points = (d: { difference: number; ci95: number | null } | undefined) =>
     : `difference ${(d.difference * 100).toFixed(1).replace(/^-(0\.0)$/, '$1')}${d.ci95 === null ? '' : ` ±${(d.ci95 * 100).toFixed(1)}`} points`;
 
 /**
+ * A continuity gain over none that counts: at least MIN_CONTINUITY_GAIN, and outside the
+ * paired 95% interval when the run has one (both ran on the same calls, see pairedContinuity).
+ */
+export const MIN_CONTINUITY_GAIN = 0.01;
+
+export function gainsContinuity(row: PolicyRow): boolean {
+  const d = row.vsNone?.continuity;
+  return d !== undefined && d.difference >= MIN_CONTINUITY_GAIN && (d.ci95 === null || d.difference > d.ci95);
+}
+
+const byGain = (a: PolicyRow, b: PolicyRow) =>
+  (b.vsNone?.continuity?.difference ?? Number.NEGATIVE_INFINITY) -
+  (a.vsNone?.continuity?.difference ?? Number.NEGATIVE_INFINITY);
+
+/** "preferred-agent 5s at 5.2% (difference 0.1 ±0.3 points)": the row of `rows` with the largest gain. */
+function bestOf(rows: PolicyRow[]): string {
+  const best = [...rows].sort(byGain)[0];
+  return best ? `${best.label} at ${pct(best.continuity)} (${points(best.vsNone?.continuity)})` : 'n/a';
+}
+
+/** The text when no preferred-agent expiry is recommended for want of a continuity gain that counts. */
+function noGainText(rows: PolicyRow[], none: PolicyRow, tolerance: number): string {
+  const preferred = rows.filter((r) => r.name === 'preferred-agent');
+  const notAbove = `is not meaningfully above none's ${pct(none.continuity)} (a gain must be at least ${(MIN_CONTINUITY_GAIN * 100).toFixed(1)} point and outside its paired 95% interval)`;
+  const helping = rows.filter(gainsContinuity);
+  if (helping.length === 0) {
+    return `no preference helps at this load: the best, ${bestOf(rows.filter((r) => r.name !== 'none'))}, ${notAbove}: stay with none`;
+  }
+  if (!preferred.some(gainsContinuity)) {
+    return `no preferred-agent expiry helps at this load: the best, ${bestOf(preferred)}, ${notAbove}; ${bestOf(helping)} is, at the service level shown in the table`;
+  }
+  return `no preferred-agent expiry that keeps the service level within ${(tolerance * 100).toFixed(1)} points of none (${pct(none.serviceLevel)}) lifts continuity meaningfully above none's ${pct(none.continuity)}: stay with none, or add agents`;
+}
+
+/**
  * The preferred-agent expiry with the highest continuity whose service level is at least
- * none's minus the tolerance (ties: the shorter expiry). Point estimates: the rows' ci95 say how
- * far to trust a close call.
+ * none's minus the tolerance (ties: the shorter expiry), among those whose continuity gain over
+ * none counts (gainsContinuity). Service levels are point estimates: the rows' ci95 say how far
+ * to trust a close call.
  */
 export function recommend(rows: PolicyRow[], tolerance: number): Recommendation | null {
   const none = rows.find((r) => r.name === 'none');
@@ -178,20 +230,26 @@ export function recommend(rows: PolicyRow[], tolerance: number): Recommendation 
     .sort(
       (a, b) => (b.continuity ?? 0) - (a.continuity ?? 0) || (a.expirySeconds ?? 0) - (b.expirySeconds ?? 0),
     );
-  const best = eligible[0];
+  const best = eligible.find(gainsContinuity);
   const base = {
     noneServiceLevel: none.serviceLevel,
     noneContinuity: none.continuity,
     tolerance,
   };
+  const nothing = (text: string): Recommendation => ({
+    ...base,
+    expirySeconds: null,
+    continuity: null,
+    serviceLevel: null,
+    text,
+  });
+  if (!rows.some(gainsContinuity) || (eligible.length > 0 && !best)) {
+    return nothing(noGainText(rows, none, tolerance));
+  }
   if (!best) {
-    return {
-      ...base,
-      expirySeconds: null,
-      continuity: null,
-      serviceLevel: null,
-      text: `no preferred-agent expiry keeps the service level within ${(tolerance * 100).toFixed(1)} points of none (${pct(none.serviceLevel)}): stay with none, or add agents`,
-    };
+    return nothing(
+      `no preferred-agent expiry keeps the service level within ${(tolerance * 100).toFixed(1)} points of none (${pct(none.serviceLevel)}): stay with none, or add agents`,
+    );
   }
   return {
     ...base,
@@ -206,9 +264,13 @@ export function recommend(rows: PolicyRow[], tolerance: number): Recommendation 
   };
 }
 
+/** Progress of a run: `done` of `total` policies finished, `fraction` (0–1) of the one running. */
+export type RunProgress = (done: number, total: number, fraction: number) => void;
+
 export function runSimulation(
   config: SimulationConfig,
   clock: () => number = performance.now.bind(performance),
+  onProgress?: RunProgress,
 ): SimulationReport {
   const started = clock();
   const agents = agentPlans(config);
@@ -226,7 +288,10 @@ export function runSimulation(
     );
   }
   let events = 0;
-  const stats = expandPolicies(config.policies).map((policy) => {
+  const policies = expandPolicies(config.policies);
+  const end = (config.warmupHours + config.hours) * 3600;
+  const stats = policies.map((policy, i) => {
+    onProgress?.(i, policies.length, 0);
     const result = runModel({
       policy,
       agents,
@@ -243,10 +308,12 @@ export function runSimulation(
         returnShare: config.returnShare,
         returnDelay: config.returnDelayMinutes ? toSeconds(config.returnDelayMinutes) : undefined,
       },
+      ...(onProgress ? { progress: (t: number) => onProgress(i, policies.length, t / end) } : {}),
     });
     events += result.events;
     return result;
   });
+  onProgress?.(policies.length, policies.length, 1);
   const none = stats.find((s) => s.policy.name === 'none');
   const rows = stats.map((s) => rowOf(s, theory, none));
   const wallSeconds = (clock() - started) / 1000;

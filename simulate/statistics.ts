@@ -49,7 +49,7 @@ export interface PolicyStats {
     abandonRate: number | null;
   };
   /** Per-batch values, for paired comparisons between policies run on the same seed. */
-  perBatch: { serviceLevel: number[]; asaSeconds: number[]; abandonRate: number[] };
+  perBatch: { serviceLevel: number[]; asaSeconds: number[]; abandonRate: number[]; continuity: number[] };
   events: number;
 }
 
@@ -258,6 +258,7 @@ export class Statistics {
         serviceLevel: perBatch(b.withinSl, b.offered),
         asaSeconds: perBatch(b.waitSum, b.answered),
         abandonRate: perBatch(b.abandoned, b.offered),
+        continuity: perBatch(b.retHits, b.retAnswered),
       },
       events,
     };

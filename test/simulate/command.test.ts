@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../cli/run-cli';
+import { runSimulateCommand } from '../../simulate/command';
+import { captureOutput, runCli } from '../cli/run-cli';
 
 const EXAMPLE = fileURLToPath(new URL('../../simulate/examples/claims-center.json', import.meta.url));
 
@@ -103,5 +104,75 @@ describe('last-agent simulate', () => {
   it('ships an example config that validates', async () => {
     const { parseSimulationConfig } = await import('../../simulate/config');
     expect(() => parseSimulationConfig(JSON.parse(readFileSync(EXAMPLE, 'utf8')))).not.toThrow();
+  });
+});
+
+describe('simulate --out', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('refuses a path that is a file before the run, naming the flag', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'simulate-out-')), 'passwd');
+    writeFileSync(file, 'root:x:0:0\n');
+    const clock = vi.fn(() => 0);
+    const { code, stdout, stderr } = await captureOutput(() =>
+      runSimulateCommand(['--config', configFile(small), '--out', file], { clock }),
+    );
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`--out ${file} exists and is not a directory`);
+    expect(clock).not.toHaveBeenCalled(); // refused before the run started
+    expect(readFileSync(file, 'utf8')).toBe('root:x:0:0\n');
+  });
+
+  it('refuses a directory that cannot be created, naming the flag', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'simulate-out-')), 'a-file');
+    writeFileSync(file, '');
+    const { code, stdout, stderr } = await cli([
+      'simulate',
+      '--config',
+      configFile(small),
+      '--out',
+      join(file, 'sub'),
+    ]);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`--out ${join(file, 'sub')} is not a directory that can be created and written`);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    "refuses a place where mkdir fails (Node's recursive mkdir never returns on /proc)",
+    async () => {
+      const { code, stderr } = await cli([
+        'simulate',
+        '--config',
+        configFile(small),
+        '--out',
+        '/proc/last-agent-out',
+      ]);
+
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        '--out /proc/last-agent-out is not a directory that can be created and written',
+      );
+    },
+  );
+
+  it('refuses a directory whose output file is a directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-out-'));
+    mkdirSync(join(dir, 'simulation.json'));
+    const { code, stderr } = await cli(['simulate', '--config', configFile(small), '--out', dir]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('simulation.json exists there and is not a file');
+  });
+
+  it('creates a directory that does not exist yet', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'simulate-out-')), 'new', 'nested');
+    const { code } = await cli(['simulate', '--config', configFile(small), '--json', '--out', dir]);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'simulation.json'), 'utf8')).policies).toHaveLength(3);
   });
 });

@@ -63,6 +63,16 @@ describe('simulation config', () => {
     [{ ...valid, arrivalProfile: [1, 2, 3] }, 'arrivalProfile'],
     [{ ...valid, agents: 0 }, 'agents: at least one agent'],
     [{ ...valid, hours: -1 }, 'hours'],
+    [{ ...valid, hours: 2_000_000 }, 'hours: Too big'],
+    [{ ...valid, callsPerHour: 2_000_000 }, 'callsPerHour: Too big'],
+    [{ ...valid, handleSeconds: { dist: 'exponential', mean: 1e9 } }, 'handleSeconds.mean: Too big'],
+    [{ ...valid, patienceSeconds: { dist: 'fixed', value: 100_000 } }, 'patienceSeconds.value: Too big'],
+    [{ ...valid, handleSeconds: { dist: 'lognormal', mean: 300, p90: 1e6 } }, 'handleSeconds.p90: Too big'],
+    [
+      { ...valid, returnShare: 0.3, returnDelayMinutes: { dist: 'exponential', mean: 1e7 } },
+      'returnDelayMinutes.mean: Too big',
+    ],
+    [{ ...valid, breaks: { everyMinutes: 0.5, durationMinutes: 0.1 } }, 'breaks.everyMinutes: Too small'],
   ])('names the field in error %#', (raw, expected) => {
     expect(errorOf(raw)).toContain(expected);
   });
