@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseLatency } from '../local/args';
 import { parseFault, parseQuotas } from '../local/connect/faults';
-import { type Scenario, ScenarioError, loadScenarioFile } from '../local/connect/scenario';
+import { type Scenario, loadScenarioFile } from '../local/connect/scenario';
 import { startLocalConnect } from '../local/connect/server';
 import { DEMO_SCENARIO } from '../local/scenarios';
 import {
@@ -16,41 +16,15 @@ import {
 import type { FlowResponse } from '../steps/lib/decision/decision';
 import { maskPhone } from '../steps/lib/decision/privacy';
 import { returningCallerWhisper } from '../steps/lib/decision/whisper';
-import { ConfigError } from '../steps/lib/runtime/config';
-import { UsageError } from './usage';
-
-const USAGE = `last-agent: returning-caller routing for Amazon Connect, run locally
-
-Usage:
-  last-agent decide --phone <number> [--scenario FILE] [--now ISO] [--contact-id ID] [--json]
-  last-agent decide --event FILE [--scenario FILE] [--now ISO] [--json]
-      faults on top of the scenario's: [--fault OPERATION:KIND[:RATE[:DELAY_MS]]]...
-      [--latency MEDIAN,P99] [--quotas connect-defaults|off|RPS:BURST]
-      KIND: throttle, error500, error503, malformed, reset, slow
-  last-agent demo [--scenario FILE]
-  last-agent load [--calls N] [--concurrency N] [--quotas connect-defaults|off|RPS:BURST]
-                  [--source search|index|index-then-search|all]
-                  [--latency MEDIAN,P99 | --no-latency] [--deadline-ms N] [--seed N] [--json]
-  last-agent bench [--size small|default|large] [--concurrency N] [--no-latency] [--no-scaling]
-                   [--seed N] [--out DIR] [--json] [--no-cold] [--cold-samples N]
-                   [--cold-memory MB[,MB...]] [--cold-node PATH] [--deadline-ms N]
-                   [--hop-start-ms N] [--hop-task-ms N] [--hop-state-ms N] [--runtime-init-ms N]
-                   [--no-index]
-  last-agent serve [--scenario FILE] [--port N]     run the local Connect only
-  last-agent doctor --instance-id ID [--region R] [--queue-id ID | --queue-arn ARN]
-                    [--function-arn ARN] [--attribute-key KEY] [--json]
-                    read-only preflight of a real instance (default AWS credentials)
-  last-agent doctor --local [--attribute-key KEY] [--json]   the same against the demo scenario
-  last-agent backfill --instance-id ID --table NAME [--region R] [--lookback-days N]
-                      [--search-rps 0.4] [--attributes-rps 5] [--checkpoint FILE] [--json]
-                      fill the routing-state table from SearchContacts (default AWS credentials)
-  last-agent backfill --local [--lookback-days N] [--search-rps R] [--attributes-rps R]
-                      [--checkpoint FILE] [--json]   the same from the demo scenario
-  last-agent simulate --config FILE [--json] [--out DIR]   policy simulator (docs/simulator.md)
-  last-agent help
-
-Without --scenario the bundled demo scenario is used. Configuration comes from the same
-LAST_AGENT_* environment variables as the Lambdas (see README).`;
+import { helpHint, unknownCommand, usageLine } from './errors';
+import {
+  type CommandName,
+  UsageError,
+  commandHelp,
+  generalUsage,
+  isCommand,
+  parseArgsOptions,
+} from './usage';
 
 function scenarioFrom(path: string | undefined): Scenario {
   return loadScenarioFile(path ?? DEMO_SCENARIO);
@@ -246,44 +220,102 @@ async function runServe(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The version of package.json. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** `-h` or `--help` among a command's arguments (before a `--` that ends the options). */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
+}
+
+/**
+ * `simulate` reports its own argument errors (on two lines); those its parser would reject are
+ * caught here first, with the same options (the usage table, checked against simulate/command.ts
+ * by test/cli/conventions.test.ts), so they read like every other command's.
+ */
+function checkSimulateArgs(args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    options: parseArgsOptions('simulate'),
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.config)
+    throw new UsageError('simulate needs --config FILE, e.g. simulate/examples/claims-center.json');
+}
+
+async function run(command: CommandName, rest: string[]): Promise<number> {
+  switch (command) {
+    case 'decide':
+      return await runDecide(rest);
+    case 'demo':
+      return await runDemo(rest);
+    case 'serve':
+      return await runServe(rest);
+    case 'load':
+      return await (await import('../bench/command')).runLoadCommand(rest);
+    case 'bench':
+      return await (await import('../bench/command')).runBenchCommand(rest);
+    case 'doctor':
+      return await (await import('./doctor')).runDoctorCommand(rest);
+    case 'backfill':
+      return await (await import('./backfill/command')).runBackfillCommand(rest);
+    case 'simulate':
+      checkSimulateArgs(rest);
+      return await (await import('../simulate/command')).runSimulateCommand(rest);
+    case 'help': {
+      const [topic, ...more] = rest;
+      if (topic === undefined || topic === '-h' || topic === '--help') {
+        process.stdout.write(`${generalUsage()}\n`);
+        return 0;
+      }
+      if (!isCommand(topic)) return usageFailure(unknownCommand(topic));
+      if (more.length > 0) return usageFailure(`unexpected argument '${more[0]}' for help ${helpHint()}`);
+      process.stdout.write(`${commandHelp(topic)}\n`);
+      return 0;
+    }
+  }
+}
+
+function usageFailure(line: string): number {
+  process.stderr.write(`last-agent: ${line}\n`);
+  return 2;
+}
+
+/**
+ * The CLI: `last-agent <command> [options]`. Exit codes: 0 success; 2 a usage, scenario or
+ * configuration mistake (one line on stderr naming it, with a pointer to the command's --help);
+ * 1 anything else. Plain `last-agent` prints the general usage on stderr and exits 2;
+ * `last-agent help`, `--help` and `-h` print it on stdout and exit 0.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined) {
+    process.stderr.write(`${generalUsage()}\n`);
+    return 2;
+  }
+  if (command === '--help' || command === '-h') return await run('help', []);
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`last-agent ${version()}\n`);
+    return 0;
+  }
+  if (!isCommand(command)) return usageFailure(unknownCommand(command));
+  if (command !== 'help' && asksForHelp(rest)) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return 0;
+  }
   try {
-    switch (command) {
-      case 'decide':
-        return await runDecide(rest);
-      case 'demo':
-        return await runDemo(rest);
-      case 'serve':
-        return await runServe(rest);
-      case 'load':
-        return await (await import('../bench/command')).runLoadCommand(rest);
-      case 'bench':
-        return await (await import('../bench/command')).runBenchCommand(rest);
-      case 'doctor':
-        return await (await import('./doctor')).runDoctorCommand(rest);
-      case 'backfill':
-        return await (await import('./backfill/command')).runBackfillCommand(rest);
-      case 'simulate':
-        return await (await import('../simulate/command')).runSimulateCommand(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    return await run(command, rest);
   } catch (err) {
-    const known =
-      err instanceof UsageError ||
-      err instanceof ScenarioError ||
-      err instanceof ConfigError ||
-      // node:util parseArgs reports unknown or malformed options with these codes.
-      String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
+    const line = usageLine(err, command);
+    if (line !== undefined) return usageFailure(line);
     process.stderr.write(`last-agent: ${(err as Error).message}\n`);
-    if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-    return known ? 2 : 1;
+    return 1;
   }
 }

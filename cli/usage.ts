@@ -1,5 +1,454 @@
 /**
- * A command-line mistake: the CLI prints the message and the usage, and exits 2. Defined in
- * local/args.ts so that bench/command.ts (which must not import the CLI) throws the same class.
+ * The CLI's usage texts, in one place: every command's synopsis, what it does and each option
+ * with its range or allowed values and its default. `last-agent <command> --help` prints the
+ * command's entry (commandHelp), `last-agent help` the synopsis of them all (generalUsage), and
+ * docs/cli.md holds both (test/cli/main.test.ts checks it does). The commands whose parsers live
+ * beside their implementation (load and bench in bench/command.ts, simulate in simulate/command.ts)
+ * are described here too, so the dispatcher (cli/main.ts) answers their --help itself;
+ * test/cli/conventions.test.ts checks every option their parsers accept is listed.
+ */
+import { FaultKind, MAX_DELAY_MS, OPERATIONS } from '../local/connect/scenario';
+
+/**
+ * A command-line mistake: the CLI prints the message on one line with a pointer to the command's
+ * --help, and exits 2. Defined in local/args.ts so that bench/command.ts (which must not import
+ * the CLI) throws the same class.
  */
 export { UsageError } from '../local/args';
+
+export const COMMANDS = [
+  'decide',
+  'demo',
+  'load',
+  'bench',
+  'serve',
+  'doctor',
+  'backfill',
+  'simulate',
+  'help',
+] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export function isCommand(name: string | undefined): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name ?? '');
+}
+
+export interface OptionUsage {
+  /** The long flag, e.g. `--calls`. */
+  flag: `--${string}`;
+  /** The value's placeholder (`N`, `FILE`, `small|default|large`); absent for a switch. */
+  value?: string;
+  /** May be given more than once. */
+  multiple?: boolean;
+  /** What it does, its range or allowed values, and its default. */
+  help: string;
+}
+
+export interface CommandUsage {
+  /** The synopsis lines, as in the general usage (continuations aligned under the command). */
+  synopsis: readonly string[];
+  /** What the command does, a short paragraph. */
+  about: string;
+  options: readonly OptionUsage[];
+}
+
+const SCENARIO: OptionUsage = {
+  flag: '--scenario',
+  value: 'FILE',
+  help: 'the scenario (JSON): instance, agents, queues, past contacts, faults (default local/scenarios/demo.json, the bundled demo)',
+};
+const JSON_OUT: OptionUsage = { flag: '--json', help: 'print exactly one JSON object instead of text' };
+const LATENCY_HELP =
+  'Connect API latency in milliseconds, the median and the 99th percentile, with MEDIAN ≤ P99';
+const QUOTAS_HELP =
+  "Connect API throttling: Amazon Connect's default quotas, none, or RPS requests per second (a number > 0) with a burst of BURST (a whole number ≥ 1) for every operation";
+
+export const USAGE: Record<CommandName, CommandUsage> = {
+  decide: {
+    synopsis: [
+      'last-agent decide --phone <number> [--scenario FILE] [--now ISO] [--contact-id ID] [--json]',
+      'last-agent decide --event FILE [--scenario FILE] [--now ISO] [--json]',
+      "    faults on top of the scenario's: [--fault OPERATION:KIND[:RATE[:DELAY_MS]]]...",
+      '    [--latency MEDIAN,P99] [--quotas connect-defaults|off|RPS:BURST]',
+      `    KIND: ${FaultKind.options.join(', ')}`,
+    ],
+    about:
+      "One routing decision, as the contact flow asks for it: the state machine and its steps run locally against a local Amazon Connect holding the scenario's agents and past contacts. Prints the route, the reason and the trace of states.",
+    options: [
+      {
+        flag: '--phone',
+        value: '<number>',
+        help: "the caller's number, e.g. +14155550123 (a national number is read in LAST_AGENT_DEFAULT_COUNTRY); give exactly one of --phone and --event",
+      },
+      {
+        flag: '--event',
+        value: 'FILE',
+        help: 'a Connect contact-flow invocation event (JSON) to decide on, instead of --phone',
+      },
+      SCENARIO,
+      {
+        flag: '--now',
+        value: 'ISO',
+        help: 'the time of the call, an ISO 8601 time such as 2026-03-01T12:00:00Z (default the scenario\'s "now")',
+      },
+      {
+        flag: '--contact-id',
+        value: 'ID',
+        help: "the new contact's id, with --phone (default a random UUID)",
+      },
+      { ...JSON_OUT, help: 'print exactly one JSON object: the decision and the trace' },
+      {
+        flag: '--fault',
+        value: 'OPERATION:KIND[:RATE[:DELAY_MS]]',
+        multiple: true,
+        help: `make the local Connect fail, on top of the scenario's faults; repeatable. OPERATION: ${OPERATIONS.join(', ')} or * (every one); KIND: ${FaultKind.options.join(', ')}; RATE: the share of calls that fail, 0-1 (default 1); DELAY_MS: how long "slow" holds the answer, a whole number 0-${MAX_DELAY_MS} (default 10000)`,
+      },
+      {
+        flag: '--latency',
+        value: 'MEDIAN,P99',
+        help: `${LATENCY_HELP}, e.g. 60,250 (default the scenario's)`,
+      },
+      {
+        flag: '--quotas',
+        value: 'connect-defaults|off|RPS:BURST',
+        help: `${QUOTAS_HELP} (default the scenario's)`,
+      },
+    ],
+  },
+  demo: {
+    synopsis: ['last-agent demo [--scenario FILE]'],
+    about:
+      'Runs the scenario\'s "demo" calls, callers who take different paths (last agent available, busy, not routable, low CSAT, anonymous…), and prints each decision, its trace and what the agent hears.',
+    options: [{ ...SCENARIO, help: `${SCENARIO.help}; it must have "demo" calls` }],
+  },
+  load: {
+    synopsis: [
+      'last-agent load [--calls N] [--concurrency N] [--quotas connect-defaults|off|RPS:BURST]',
+      '                [--source search|index|index-then-search|all]',
+      '                [--latency MEDIAN,P99 | --no-latency] [--deadline-ms N] [--seed N] [--json]',
+    ],
+    about:
+      "Many decisions at once against the local Connect, with Connect's API quotas and a latency model: how many are answered, throttled, and answered within the budget. Exit code 1 when a call goes unanswered or over the budget. Progress goes to stderr (none with --json).",
+    options: [
+      { flag: '--calls', value: 'N', help: 'decisions to make: a whole number ≥ 1 (default 2000)' },
+      {
+        flag: '--concurrency',
+        value: 'N',
+        help: 'decisions in flight at once: a whole number ≥ 1 (default 50)',
+      },
+      {
+        flag: '--quotas',
+        value: 'connect-defaults|off|RPS:BURST',
+        help: `${QUOTAS_HELP} (default connect-defaults)`,
+      },
+      {
+        flag: '--source',
+        value: 'search|index|index-then-search|all',
+        help: 'where the steps read routing state (as LAST_AGENT_SOURCE), or all three one after another (default LAST_AGENT_SOURCE, else search)',
+      },
+      { flag: '--latency', value: 'MEDIAN,P99', help: `${LATENCY_HELP} (default 60,250)` },
+      { flag: '--no-latency', help: 'no latency model: Connect answers at once' },
+      {
+        flag: '--deadline-ms',
+        value: 'N',
+        help: "the decision's budget in milliseconds, as LAST_AGENT_DEADLINE_MS: a whole number 200-7000 (default 3000)",
+      },
+      { flag: '--seed', value: 'N', help: 'seed of the random draws: a whole number ≥ 1 (default 1)' },
+      JSON_OUT,
+    ],
+  },
+  bench: {
+    synopsis: [
+      'last-agent bench [--size small|default|large] [--concurrency N] [--no-scaling] [--seed N]',
+      '                 [--latency MEDIAN,P99 | --no-latency] [--out DIR] [--json]',
+      '                 [--no-cold] [--cold-samples N] [--cold-memory MB[,MB...]] [--cold-node PATH]',
+      '                 [--deadline-ms N] [--hop-start-ms N] [--hop-task-ms N] [--hop-state-ms N]',
+      '                 [--runtime-init-ms N] [--no-index]',
+    ],
+    about:
+      'The AWS-shaped benchmark (docs/performance.md): every contender decides the same generated calls; decision time with the Step Functions and Lambda hops modelled, recall, cold starts before and after, scaling with history and instance size, and the routing-state sources. Progress goes to stderr (none with --json).',
+    options: [
+      {
+        flag: '--size',
+        value: 'small|default|large',
+        help: 'the generated contact center: small (10 agents, 60 calls), default (50 agents, 300 calls) or large (200 agents, 400 calls) (default: default)',
+      },
+      {
+        flag: '--concurrency',
+        value: 'N',
+        help: 'decisions in flight at once: a whole number ≥ 1 (default 1, so every contender draws the same latency samples)',
+      },
+      { flag: '--no-scaling', help: 'skip the scaling runs (history length, instance size)' },
+      {
+        flag: '--seed',
+        value: 'N',
+        help: 'seed of the generated calls and draws: a whole number ≥ 1 (default 42)',
+      },
+      { flag: '--latency', value: 'MEDIAN,P99', help: `${LATENCY_HELP} (default 60,250)` },
+      { flag: '--no-latency', help: 'no latency model: Connect answers at once' },
+      {
+        flag: '--out',
+        value: 'DIR',
+        help: 'where to write results.json, latency-recall.svg, scenario.json and truth.json (default bench-results)',
+      },
+      { ...JSON_OUT, help: 'print the report as exactly one JSON object' },
+      { flag: '--no-cold', help: 'skip the cold starts (fresh processes per sample, the longest part)' },
+      {
+        flag: '--cold-samples',
+        value: 'N',
+        help: 'cold starts per variant and function: a whole number ≥ 1 (default 20)',
+      },
+      {
+        flag: '--cold-memory',
+        value: 'MB[,MB...]',
+        help: "Lambda memory sizes to run the cold starts at, with CPU in proportion (one vCPU at 1769 MB): whole numbers ≥ 1, comma-separated (default the stack's memory size for the entry function)",
+      },
+      {
+        flag: '--cold-node',
+        value: 'PATH',
+        help: 'the Node binary for the cold-start samples (default Node 22 from the npm cache, else this Node)',
+      },
+      {
+        flag: '--deadline-ms',
+        value: 'N',
+        help: 'the decision budget the all-cold figures are compared with, in milliseconds: a whole number ≥ 1 (default 3000)',
+      },
+      {
+        flag: '--hop-start-ms',
+        value: 'N',
+        help: 'StartSyncExecution overhead in milliseconds: a number ≥ 0 (default the model in bench/aws-model.ts)',
+      },
+      {
+        flag: '--hop-task-ms',
+        value: 'N',
+        help: 'each Lambda Task state, in milliseconds: a number ≥ 0 (default the model in bench/aws-model.ts)',
+      },
+      {
+        flag: '--hop-state-ms',
+        value: 'N',
+        help: 'each other state, in milliseconds: a number ≥ 0 (default the model in bench/aws-model.ts)',
+      },
+      {
+        flag: '--runtime-init-ms',
+        value: 'N',
+        help: "Lambda's runtime start-up per cold function, in milliseconds: a number ≥ 0 (default the model in bench/aws-model.ts)",
+      },
+      {
+        flag: '--no-index',
+        help: 'skip the routing-state source section (search, index, index-then-search)',
+      },
+    ],
+  },
+  serve: {
+    synopsis: ['last-agent serve [--scenario FILE] [--port N]     run the local Connect only'],
+    about:
+      "Starts the local Amazon Connect API alone, holding the scenario's instance, on 127.0.0.1 until Ctrl-C; point an AWS SDK or the AWS CLI at it with AWS_ENDPOINT_URL_CONNECT.",
+    options: [SCENARIO, { flag: '--port', value: 'N', help: 'the port: 0-65535 (default 0, any free port)' }],
+  },
+  doctor: {
+    synopsis: [
+      'last-agent doctor --instance-id ID [--region R] [--queue-id ID | --queue-arn ARN]',
+      '                  [--function-arn ARN] [--attribute-key KEY] [--json]',
+      '                  read-only preflight of a real instance (default AWS credentials)',
+      'last-agent doctor --local [--attribute-key KEY] [--json]   the same against the demo scenario',
+    ],
+    about:
+      'A read-only preflight of a real Amazon Connect instance (only Describe, List and Search calls, with the default AWS credentials): the searchable contact attribute, the queue, the agent statuses, the API quotas of the search path and the Lambda association; each check says what to do when it fails. Exit code 1 when a check fails.',
+    options: [
+      {
+        flag: '--instance-id',
+        value: 'ID',
+        help: "the instance's id (letters, digits and -, at most 100) or its ARN, whose Region is then used; required unless --local",
+      },
+      {
+        flag: '--region',
+        value: 'R',
+        help: "the instance's AWS Region (default the instance ARN's, else AWS_REGION and the AWS configuration)",
+      },
+      {
+        flag: '--queue-id',
+        value: 'ID',
+        help: 'the default queue the flow falls back to, checked to exist and be enabled (default not checked)',
+      },
+      {
+        flag: '--queue-arn',
+        value: 'ARN',
+        help: 'the same queue as an ARN, arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID/queue/QUEUE_ID, of the same instance; not with --queue-id (default not checked)',
+      },
+      {
+        flag: '--function-arn',
+        value: 'ARN',
+        help: "the entry Lambda's ARN, arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER], checked to be associated with the instance (default not checked)",
+      },
+      {
+        flag: '--attribute-key',
+        value: 'KEY',
+        help: 'the contact attribute holding the caller key: letters, digits, _ or -, 1-100 characters (default LAST_AGENT_ATTRIBUTE_KEY, else CustomerPhoneNumber)',
+      },
+      {
+        flag: '--local',
+        help: 'check the demo scenario on a local Connect instead (no AWS); not with --instance-id, --region, --queue-id, --queue-arn or --function-arn',
+      },
+      { ...JSON_OUT, help: 'print the report as exactly one JSON object' },
+    ],
+  },
+  backfill: {
+    synopsis: [
+      'last-agent backfill --instance-id ID --table NAME [--region R] [--lookback-days N]',
+      '                    [--search-rps R] [--attributes-rps R] [--checkpoint FILE] [--json]',
+      '                    fill the routing-state table from SearchContacts (default AWS credentials)',
+      'last-agent backfill --local [--table NAME] [--lookback-days N] [--search-rps R]',
+      '                    [--attributes-rps R] [--checkpoint FILE] [--json]',
+      '                    the same from the demo scenario, into a local DynamoDB',
+    ],
+    about:
+      "Fills the routing-state table (LAST_AGENT_SOURCE=index) with the last agent of each caller from SearchContacts and GetContactAttributes, paced under Connect's quotas, with a progress bar on stderr. Ctrl-C stops after the current contact with a checkpoint; run the same command again to resume. Exit code 0 when complete, 130 when interrupted.",
+    options: [
+      {
+        flag: '--instance-id',
+        value: 'ID',
+        help: "the instance's id (letters, digits and -, at most 100) or its ARN, whose Region is then used; required unless --local",
+      },
+      {
+        flag: '--table',
+        value: 'NAME',
+        help: 'the routing-state DynamoDB table: 3-255 letters, digits, _, - or . (required unless --local; with --local default last-agent-routing-state)',
+      },
+      {
+        flag: '--region',
+        value: 'R',
+        help: "the instance's AWS Region (default the instance ARN's, else AWS_REGION and the AWS configuration)",
+      },
+      {
+        flag: '--lookback-days',
+        value: 'N',
+        help: 'how far back to read: whole days 1-365 (default LAST_AGENT_LOOKBACK_DAYS, else 7)',
+      },
+      {
+        flag: '--search-rps',
+        value: 'R',
+        help: 'SearchContacts requests per second: a number above 0, at most 1000 (default 0.4; the quota is 0.5)',
+      },
+      {
+        flag: '--attributes-rps',
+        value: 'R',
+        help: 'GetContactAttributes requests per second: a number above 0, at most 1000 (default 5; the quota is 10)',
+      },
+      {
+        flag: '--checkpoint',
+        value: 'FILE',
+        help: 'where progress is saved for a resume (default .last-agent-backfill.json; with --local none)',
+      },
+      {
+        flag: '--local',
+        help: 'backfill from the demo scenario on a local Connect into a local DynamoDB (no AWS); not with --instance-id or --region',
+      },
+      { ...JSON_OUT, help: 'print the summary as exactly one JSON object' },
+    ],
+  },
+  simulate: {
+    synopsis: [
+      'last-agent simulate --config FILE [--json] [--out DIR]   policy simulator (docs/simulator.md)',
+    ],
+    about:
+      "The policy simulator: a seeded model of a contact center running the product's own decision, reporting per policy continuity (returning calls answered by their last agent) against waiting time. On a terminal a long run shows its progress on stderr (none with --json).",
+    options: [
+      {
+        flag: '--config',
+        value: 'FILE',
+        help: 'the simulation (JSON): the center, its calls and the policies to compare (required; e.g. simulate/examples/claims-center.json, fields in docs/simulator.md)',
+      },
+      { ...JSON_OUT, help: 'print the report as exactly one JSON object' },
+      {
+        flag: '--out',
+        value: 'DIR',
+        help: 'also write simulation.json and continuity-vs-wait.svg to this directory, created if need be and checked before the run (default none: stdout only)',
+      },
+    ],
+  },
+  help: {
+    synopsis: [
+      "last-agent help [COMMAND]   this text, or a command's own usage (as: last-agent COMMAND --help)",
+      'last-agent --version',
+    ],
+    about: 'Prints the usage: of every command, or of one command with its options.',
+    options: [],
+  },
+};
+
+const WIDTH = 100;
+const COLUMN = 30;
+
+/** The general usage: every command's synopsis (`last-agent help`, `last-agent --help`). */
+export function generalUsage(): string {
+  const lines = COMMANDS.flatMap((c) => USAGE[c].synopsis).map((l) => `  ${l}`);
+  return [
+    'last-agent: returning-caller routing for Amazon Connect, run locally',
+    '',
+    'Usage:',
+    ...lines,
+    '',
+    "Run 'last-agent COMMAND --help' for a command's options, with their ranges and defaults.",
+    'Without --scenario the bundled demo scenario is used. Configuration comes from the same',
+    'LAST_AGENT_* environment variables as the Lambdas (see README).',
+  ].join('\n');
+}
+
+/** One command's usage (`last-agent <command> --help`): synopsis, what it does, options. */
+export function commandHelp(command: CommandName): string {
+  if (command === 'help') return generalUsage();
+  const { synopsis, about, options } = USAGE[command];
+  const rows = [
+    ...options.map((o) => [`${o.flag}${o.value ? ` ${o.value}` : ''}`, o.help] as const),
+    ['-h, --help', 'print this help'] as const,
+  ];
+  return [
+    'Usage:',
+    ...synopsis.map((l) => `  ${l}`),
+    '',
+    ...wrap(about, WIDTH, ''),
+    '',
+    'Options:',
+    ...rows.flatMap(([flag, help]) => optionRow(flag, help)),
+  ].join('\n');
+}
+
+/** An option's row: the flag, then its help from COLUMN on (on the next line when the flag is long). */
+function optionRow(flag: string, help: string): string[] {
+  const lead = `  ${flag}`;
+  const indent = ' '.repeat(COLUMN);
+  const text = wrap(help, WIDTH - COLUMN, '');
+  if (lead.length <= COLUMN - 2) {
+    const [first = '', ...more] = text;
+    return [`${lead.padEnd(COLUMN)}${first}`, ...more.map((l) => `${indent}${l}`)];
+  }
+  return [lead, ...text.map((l) => `${indent}${l}`)];
+}
+
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(`${indent}${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines;
+}
+
+/** The options of a command as node:util parseArgs takes them (for the commands parsed elsewhere). */
+export function parseArgsOptions(
+  command: CommandName,
+): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
+  return Object.fromEntries(
+    USAGE[command].options.map((o) => [
+      o.flag.slice(2),
+      {
+        type: o.value ? ('string' as const) : ('boolean' as const),
+        ...(o.multiple ? { multiple: true } : {}),
+      },
+    ]),
+  );
+}

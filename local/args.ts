@@ -4,7 +4,10 @@
  * does not import the CLI and local/ imports neither of them.
  */
 
-/** A command-line mistake: the CLI prints the message and the usage, and exits 2. */
+/**
+ * A command-line mistake: the CLI prints the message on one line, with a pointer to the command's
+ * --help (cli/errors.ts), and exits 2.
+ */
 export class UsageError extends Error {}
 
 /**

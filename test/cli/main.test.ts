@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../cli/usage';
 import { runCli } from './run-cli';
 
 const run = promisify(execFile);
@@ -95,7 +97,7 @@ describe('last-agent CLI', () => {
     [['load', '--quotas', 'bogus', '--calls', '1'], /--quotas must be connect-defaults, off or RPS:BURST/],
     [['load', '--quotas', '0:0', '--calls', '1'], /RPS > 0 and BURST ≥ 1/],
     [['load', '--latency', '300,10', '--calls', '1'], /MEDIAN ≤ P99/],
-    [['decide', '--phone', '+14155550123', '--bogus'], /Unknown option/],
+    [['decide', '--phone', '+14155550123', '--bogus'], /unknown option '--bogus' for decide/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);
@@ -131,7 +133,7 @@ describe('last-agent CLI', () => {
     const source =
       /source: index \(local DynamoDB on 127\.0\.0\.1, 26 contacts replayed as \d+ contact events and 6 agent events\)/;
     // The demo scenario with its first call only (every call would replay nothing new).
-    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const scenario = JSON.parse(
@@ -153,13 +155,27 @@ describe('last-agent CLI', () => {
 });
 
 describe('documentation', () => {
+  const docs = () => readFileSync(fileURLToPath(new URL('../../docs/cli.md', import.meta.url)), 'utf8');
+
   it("the command-line reference (docs/cli.md) holds the CLI's own usage text", async () => {
-    const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(fileURLToPath(new URL('../../docs/cli.md', import.meta.url)), 'utf8');
+    const readme = docs();
     const { stdout } = await cli(['help']);
-    const usage = stdout.slice(stdout.indexOf('Usage:') + 'Usage:\n'.length, stdout.indexOf('\nWithout'));
-    for (const line of usage.split('\n').filter((l) => l.trim())) {
+    const start = stdout.indexOf('Usage:\n') + 'Usage:\n'.length;
+    const usage = stdout.slice(start, stdout.indexOf('\n\n', start));
+    const lines = usage.split('\n').filter((l) => l.trim());
+    expect(lines.length).toBeGreaterThan(20);
+    for (const line of lines) {
       expect(readme).toContain(line.slice(2));
     }
+    // The whole synopsis, in order, as one block.
+    expect(readme).toContain(lines.map((l) => l.slice(2)).join('\n'));
   });
+
+  it.each(COMMANDS.filter((c) => c !== 'help'))(
+    'docs/cli.md holds the usage of `last-agent %s --help`, word for word',
+    async (command) => {
+      const { stdout } = await cli([command, '--help']);
+      expect(docs()).toContain(`### \`${command}\`\n\n\`\`\`\n${stdout}\`\`\`\n`);
+    },
+  );
 });
