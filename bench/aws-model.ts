@@ -86,19 +86,14 @@ export interface Hops {
 
 /**
  * The hops of one execution from its trace. States inside a Parallel run side by side, so a
- * Parallel contributes its busiest branch. `asStates` names Task states evaluated as in-machine
- * states instead (the "pick/choose as ASL states" alternative).
+ * Parallel contributes its busiest branch.
  */
-export function criticalPathHops(
-  trace: TraceStep[],
-  branches: Map<string, string>,
-  asStates: ReadonlySet<string> = new Set(),
-): Hops {
+export function criticalPathHops(trace: TraceStep[], branches: Map<string, string>): Hops {
   const main = { lambdaTasks: 0, otherStates: 0 };
   const perBranch = new Map<string, { lambdaTasks: number; otherStates: number }>();
   const tasks: string[] = [];
   for (const t of trace) {
-    const lambda = t.type === 'Task' && !asStates.has(t.state);
+    const lambda = t.type === 'Task';
     if (t.type === 'Task') tasks.push(t.state);
     const branch = branches.get(t.state);
     const bucket = branch

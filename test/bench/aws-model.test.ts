@@ -23,14 +23,15 @@ const FULL_PATH = [
   { state: 'Csat Gate On?', type: 'Choice' },
   task('Check Last Contact Csat'),
   { state: 'Check Agent And Csat', type: 'Parallel' },
-  task('Choose Route'),
+  { state: 'Route Choice Inputs', type: 'Pass' },
 ];
 
 describe('hop model', () => {
   it('counts the Parallel state once: its busiest branch', () => {
     const hops = criticalPathHops(FULL_PATH, branches);
-    expect(hops.lambdaTasks).toBe(4);
-    expect(hops.tasks).toHaveLength(5);
+    // Search, pick and the slower branch (availability); the CSAT task runs beside it.
+    expect(hops.lambdaTasks).toBe(3);
+    expect(hops.tasks).toHaveLength(4);
   });
 
   it('adds StartSyncExecution and one invoke per Lambda hop', () => {
@@ -40,13 +41,8 @@ describe('hop model', () => {
       otherState: { ms: 1, source: 't' },
     };
     const hops = criticalPathHops(FULL_PATH, branches);
-    expect(hopMs(hops, model)).toBe(40 + 4 * 10 + hops.otherStates * 1);
+    expect(hopMs(hops, model)).toBe(40 + 3 * 10 + hops.otherStates * 1);
     expect(hopMs(hops, model, false)).toBe(0);
-  });
-
-  it('turns Pick and Choose into in-machine states when evaluated as states', () => {
-    const hops = criticalPathHops(FULL_PATH, branches, new Set(['Pick Last Agent Contact', 'Choose Route']));
-    expect(hops.lambdaTasks).toBe(2);
   });
 
   it('labels command-line overrides as such and keeps the published sources otherwise', () => {
