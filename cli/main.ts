@@ -94,7 +94,7 @@ function formatDecision(
 }
 
 async function runDecide(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
     options: {
       phone: { type: 'string' },
@@ -108,7 +108,15 @@ async function runDecide(args: string[]): Promise<number> {
       quotas: { type: 'string' },
     },
     strict: true,
+    // Collected rather than rejected by parseArgs, whose message would echo the value: a caller
+    // number typed without --phone must not be printed in clear.
+    allowPositionals: true,
   });
+  const [stray] = positionals;
+  if (stray !== undefined) {
+    const hint = /\p{Nd}/u.test(stray) ? ': a caller number goes after --phone' : '';
+    throw new UsageError(`unexpected argument '${maskPhone(stray)}' for decide${hint}`);
+  }
   if (!values.phone === !values.event) throw new UsageError('decide needs exactly one of --phone or --event');
   const scenario = withCliFaults(scenarioFrom(values.scenario), values);
   const now = parseNow(values.now);

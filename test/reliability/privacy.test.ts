@@ -112,6 +112,18 @@ describe('privacy', () => {
     }
   });
 
+  it('masks digits of every digit system alike (Unicode Nd), in a bare number and in free text', async () => {
+    const { maskPhone, maskPhonesIn } = await import('../../steps/lib/decision/privacy');
+    expect(maskPhone('+14155550123')).toBe('+*********23');
+    expect(maskPhone('＋１４１５５５５０１２３')).toBe('＋*********２３');
+    expect(maskPhone('٤١٥٥٥٥٠١٢٣')).toBe('********٢٣');
+    expect(maskPhone('۴۱۵ ۵۵۵ ۰۱۲۳')).toBe('*** *** **۲۳');
+    expect(maskPhonesIn('caller ＋１４１５５５５０１２３ failed')).toBe('caller ＋*********２３ failed');
+    expect(maskPhonesIn('caller ٤١٥٥٥٥٠١٢٣ failed')).toBe('caller ********٢٣ failed');
+    // Identifiers stay as they are.
+    expect(maskPhonesIn('arn:aws:connect:us-east-1:123456789012:instance/x')).toContain('123456789012');
+  });
+
   it('the clear-number pattern catches the formats a number hides in', () => {
     for (const text of ['+14155550123', '(415) 555-0123', '415.555.0123', '1 415 555 0123']) {
       expect(text).toMatch(CLEAR_NUMBER);

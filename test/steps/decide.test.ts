@@ -156,6 +156,23 @@ describe('decide (entry Lambda)', () => {
     expect(execute).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['an array', []],
+    ['null', null],
+    ['a string', 'str'],
+    ['an empty object', {}],
+  ])('logs why %s is an INVALID_EVENT, with no Powertools reserved-key warning', async (_label, bad) => {
+    const lines: string[] = [];
+    const d = deps(vi.fn<Executor>());
+    d.logger = createLogger({ level: 'warn', sink: (l) => lines.push(l) });
+    await decide(bad, d);
+    const logged = lines.map((l) => JSON.parse(l));
+    expect(logged.map((l) => l.message)).not.toContainEqual(expect.stringMatching(/reserved key/));
+    const invalid = logged.find((l) => l.message === 'invalid Connect event');
+    expect(invalid).toMatchObject({ path: expect.any(String), problem: expect.any(String) });
+    expect(invalid.problem.length).toBeGreaterThan(0);
+  });
+
   it('logs each decision as an embedded CloudWatch metric by route and reason', async () => {
     const lines: string[] = [];
     await decide(

@@ -72,8 +72,11 @@ export type Admission =
       >;
       instanceArn?: string;
       contactId?: string;
-      /** For INVALID_EVENT: which field, what is wrong (logged, never the caller number). */
-      problem?: { path: string; message: string };
+      /**
+       * For INVALID_EVENT: which field, what is wrong (logged, never the caller number). The
+       * key is not `message`, which Powertools Logger reserves and would drop with a warning.
+       */
+      problem?: { path: string; problem: string };
     };
 
 /**
@@ -98,7 +101,8 @@ export function admitCall(
     return {
       kind: 'answer',
       reason: 'INVALID_EVENT',
-      problem: { path: issue?.path.join('.') ?? '', message: issue?.message ?? 'invalid' },
+      // The event itself when the issue is at the root (Powertools drops an empty path).
+      problem: { path: issue?.path.join('.') || '(event)', problem: issue?.message ?? 'invalid' },
     };
   }
   const data = parsed.data.Details.ContactData;
@@ -108,7 +112,7 @@ export function admitCall(
       kind: 'answer',
       reason: 'INVALID_EVENT',
       contactId: data.ContactId,
-      problem: { path: 'Details.ContactData.InstanceARN', message: 'not an instance ARN' },
+      problem: { path: 'Details.ContactData.InstanceARN', problem: 'not an instance ARN' },
     };
   }
   const known = { instanceArn: data.InstanceARN, contactId: data.ContactId };

@@ -1,16 +1,20 @@
 /**
  * Masks a phone number (or anything that looks like one) to its last two digits, keeping
- * the length recognisable for support: "+14155550123" → "+*********23".
+ * the length recognisable for support: "+14155550123" → "+*********23". A digit is any
+ * Unicode decimal digit (`\p{Nd}`): a number typed in fullwidth ("＋１４１５５５５０１２３") or
+ * Arabic-Indic digits still routes as that caller, so it is masked the same way. The logs
+ * (maskPhonesIn) and the CLI use this one rule.
  */
 export function maskPhone(value: string): string {
-  const digits = value.replace(/\D/g, '').length;
+  const digits = value.match(/\p{Nd}/gu)?.length ?? 0;
   let seen = 0;
-  return value.replace(/\d/g, (d) => (++seen > digits - 2 ? d : '*'));
+  return value.replace(/\p{Nd}/gu, (d) => (++seen > digits - 2 ? d : '*'));
 }
 
-// "+" followed by 7+ digits (E.164 and formatted international numbers), or a bare run of
-// 10-15 digits that is not part of an identifier (ARN account ids follow ":", UUIDs use "-").
-const PHONE_LIKE = /\+\d[\d\s().-]{5,18}\d|(?<![\w:/.-])\d{10,15}(?![\w-])/g;
+// "+" (or fullwidth "＋") followed by 7+ digits (E.164 and formatted international numbers), or
+// a bare run of 10-15 digits that is not part of an identifier (ARN account ids follow ":",
+// UUIDs use "-"). Digits of any system (\p{Nd}), as in maskPhone.
+const PHONE_LIKE = /[+＋]\p{Nd}[\p{Nd}\s().-]{5,18}\p{Nd}|(?<![\w\p{Nd}:/.-])\p{Nd}{10,15}(?![\w\p{Nd}-])/gu;
 
 /** Masks every phone-like run inside free text (error messages, URIs). */
 export function maskPhonesIn(text: string): string {
