@@ -4,15 +4,67 @@
  * UsageError (local/args.ts): the CLI prints the message and the usage, and exits 2. Each command
  * loads only its own implementation.
  */
+import { constants, accessSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError, parseLatency } from '../local/args';
+import { DEADLINE_MS_RANGE, UsageError, checkLatencyFlags, parseLatency, wholeNumber } from '../local/args';
 import { parseQuotas } from '../local/connect/faults';
 import type { BenchOptions, SIZES } from './run';
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  const n = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
-  return n;
+  return wholeNumber(value, fallback, `--${name}`, 1);
+}
+
+/** The most decisions `load --calls` makes (every one's result is kept in memory). */
+export const MAX_LOAD_CALLS = 100_000;
+/** Lambda's memory sizes in MB: "between 128 MB and 10,240 MB" (Lambda developer guide, "Configuring Lambda function memory"). */
+export const LAMBDA_MEMORY_MB = { min: 128, max: 10_240 } as const;
+
+/** --cold-node: an existing executable file, checked before any work. */
+function checkExecutable(path: string): string {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new UsageError(
+      `--cold-node must be an executable Node binary, got "${path}" (not found or not executable)`,
+    );
+  }
+  return path;
+}
+
+/**
+ * --out: a directory that exists or can be created, and is writable; checked (and created) before
+ * any work.
+ */
+function checkOutDir(dir: string): string {
+  const path = resolve(dir);
+  let existing = path;
+  // The nearest existing ancestor: it must be a writable directory for the rest to be created.
+  for (;;) {
+    try {
+      statSync(existing);
+      break;
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) break;
+      existing = parent;
+    }
+  }
+  try {
+    if (!statSync(existing).isDirectory())
+      throw new UsageError(
+        `--out must be a directory, but "${existing === path ? dir : existing}" is a file`,
+      );
+    accessSync(existing, constants.W_OK | constants.X_OK);
+    mkdirSync(path, { recursive: true });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(
+      `--out must be a directory that exists or can be created and is writable, got "${dir}"`,
+    );
+  }
+  return dir;
 }
 
 function nonNegative(value: string | undefined, name: string): number | undefined {
@@ -46,6 +98,7 @@ export async function runLoadCommand(args: string[]): Promise<number> {
     },
     strict: true,
   });
+  checkLatencyFlags(values.latency, values['no-latency']);
   const quotas = values.quotas ?? 'connect-defaults';
   try {
     parseQuotas(quotas);
@@ -55,17 +108,26 @@ export async function runLoadCommand(args: string[]): Promise<number> {
   const { runLoadSources, formatLoad, LOAD_SOURCES } = await import('./load');
   // Like the Lambdas, the source comes from LAST_AGENT_SOURCE unless --source says otherwise.
   const source = values.source ?? process.env.LAST_AGENT_SOURCE ?? 'search';
-  if (!(LOAD_SOURCES as readonly string[]).includes(source))
-    throw new UsageError(`--source must be one of ${LOAD_SOURCES.join(', ')}, got "${source}"`);
+  if (!(LOAD_SOURCES as readonly string[]).includes(source)) {
+    const given = values.source !== undefined ? '--source' : 'LAST_AGENT_SOURCE';
+    throw new UsageError(`${given} must be one of ${LOAD_SOURCES.join(', ')}, got "${source}"`);
+  }
+  const options = {
+    calls: wholeNumber(values.calls, 2000, '--calls', 1, MAX_LOAD_CALLS),
+    concurrency: positiveInt(values.concurrency, 50, 'concurrency'),
+    quotas,
+    latency: parseLatency(values.latency, values['no-latency'], '60,250'),
+    deadlineMs: wholeNumber(
+      values['deadline-ms'],
+      3000,
+      '--deadline-ms',
+      DEADLINE_MS_RANGE.min,
+      DEADLINE_MS_RANGE.max,
+    ),
+    seed: wholeNumber(values.seed, 1, '--seed', 0),
+  };
   const reports = await runLoadSources(
-    {
-      calls: positiveInt(values.calls, 2000, 'calls'),
-      concurrency: positiveInt(values.concurrency, 50, 'concurrency'),
-      quotas,
-      latency: parseLatency(values.latency, values['no-latency'], '60,250'),
-      deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
-      seed: positiveInt(values.seed, 1, 'seed'),
-    },
+    options,
     source as (typeof LOAD_SOURCES)[number],
     progressLog(values.json),
   );
@@ -108,7 +170,10 @@ function benchArgs(args: string[]) {
 
 /** The benchmark's options from its arguments (a mistake throws UsageError). */
 function benchOptions(values: ReturnType<typeof benchArgs>, sizes: typeof SIZES): BenchOptions {
-  const coldMemory = values['cold-memory']?.split(',').map((mb) => positiveInt(mb.trim(), 0, 'cold-memory'));
+  checkLatencyFlags(values.latency, values['no-latency']);
+  const coldMemory = values['cold-memory']
+    ?.split(',')
+    .map((mb) => wholeNumber(mb.trim(), 0, '--cold-memory', LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max));
   const runtimeInitMs = nonNegative(values['runtime-init-ms'], 'runtime-init-ms');
   const size = values.size ?? 'default';
   if (!(size in sizes)) throw new UsageError(`--size must be one of ${Object.keys(sizes).join(', ')}`);
@@ -126,7 +191,7 @@ function benchOptions(values: ReturnType<typeof benchArgs>, sizes: typeof SIZES)
       : {
           samples: positiveInt(values['cold-samples'], 20, 'cold-samples'),
           ...(coldMemory ? { memoryMb: coldMemory } : {}),
-          ...(values['cold-node'] ? { node: values['cold-node'] } : {}),
+          ...(values['cold-node'] !== undefined ? { node: checkExecutable(values['cold-node']) } : {}),
         },
     hops: {
       startSync: nonNegative(values['hop-start-ms'], 'hop-start-ms'),
@@ -134,8 +199,14 @@ function benchOptions(values: ReturnType<typeof benchArgs>, sizes: typeof SIZES)
       otherState: nonNegative(values['hop-state-ms'], 'hop-state-ms'),
     },
     ...(runtimeInitMs !== undefined ? { runtimeInitMs } : {}),
-    deadlineMs: positiveInt(values['deadline-ms'], 3000, 'deadline-ms'),
-    outDir: values.out,
+    deadlineMs: wholeNumber(
+      values['deadline-ms'],
+      3000,
+      '--deadline-ms',
+      DEADLINE_MS_RANGE.min,
+      DEADLINE_MS_RANGE.max,
+    ),
+    outDir: checkOutDir(values.out),
     log: progressLog(values.json),
   };
 }

@@ -48,11 +48,37 @@ function withCliFaults(
   }
 }
 
+/** `--now`: an ISO 8601 date-time with a 4-digit year, e.g. 2026-03-01T12:00:00Z. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
 function parseNow(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got "${value}"`);
+  if (!ISO_DATE_TIME.test(value) || Number.isNaN(d.getTime()))
+    throw new UsageError(
+      `--now must be an ISO 8601 time, a date and a time with a 4-digit year such as 2026-03-01T12:00:00Z (YYYY-MM-DDTHH:MM[:SS[.sss]][Z|±HH:MM]), got "${value}"`,
+    );
   return d;
+}
+
+/** Amazon Connect's ContactId: 1-256 characters. */
+const MAX_CONTACT_ID = 256;
+
+/** The combinations and values of decide's --phone, --event and --contact-id. */
+function checkDecideTarget(values: { phone?: string; event?: string; 'contact-id'?: string }): void {
+  if (values.phone === '')
+    throw new UsageError("--phone is empty: give the caller's number, e.g. +14155550123");
+  if (values.event === '') throw new UsageError('--event is empty: give the event file (JSON)');
+  if ((values.phone === undefined) === (values.event === undefined))
+    throw new UsageError('decide needs exactly one of --phone or --event');
+  const contactId = values['contact-id'];
+  if (contactId === undefined) return;
+  if (values.event !== undefined)
+    throw new UsageError("--contact-id goes with --phone; with --event the event's own ContactId is used");
+  if (contactId.length < 1 || contactId.length > MAX_CONTACT_ID)
+    throw new UsageError(
+      `--contact-id must be 1-${MAX_CONTACT_ID} characters (Amazon Connect's ContactId), got ${contactId.length}`,
+    );
 }
 
 /**
@@ -117,19 +143,21 @@ async function runDecide(args: string[]): Promise<number> {
     const hint = /\p{Nd}/u.test(stray) ? ': a caller number goes after --phone' : '';
     throw new UsageError(`unexpected argument '${maskPhone(stray)}' for decide${hint}`);
   }
-  if (!values.phone === !values.event) throw new UsageError('decide needs exactly one of --phone or --event');
-  const scenario = withCliFaults(scenarioFrom(values.scenario), values);
+  checkDecideTarget(values);
   const now = parseNow(values.now);
+  const scenario = withCliFaults(scenarioFrom(values.scenario), values);
+  let event: unknown;
+  if (values.event) {
+    try {
+      // A byte order mark, as some editors write, is not part of the JSON.
+      event = JSON.parse(readFileSync(values.event, 'utf8').replace(/^\uFEFF/, ''));
+    } catch (err) {
+      throw new UsageError(`cannot read event ${values.event}: ${(err as Error).message}`);
+    }
+  }
   const session = await startLocalSession({ scenario, ...(now ? { now } : {}) });
   try {
-    let event: unknown;
-    if (values.event) {
-      try {
-        event = JSON.parse(readFileSync(values.event, 'utf8'));
-      } catch (err) {
-        throw new UsageError(`cannot read event ${values.event}: ${(err as Error).message}`);
-      }
-    } else {
+    if (!values.event) {
       event = connectEventFor({
         phone: values.phone as string,
         instanceArn: session.instanceArn,
@@ -168,9 +196,6 @@ async function runDemo(args: string[]): Promise<number> {
   const scenario = scenarioFrom(values.scenario);
   if (scenario.demo.length === 0) throw new UsageError('this scenario has no "demo" calls');
   const out = process.stdout;
-  out.write(
-    `Returning-caller routing, local demo: scenario "${scenario.name ?? 'unnamed'}", now ${scenario.now}\n`,
-  );
   const tally = new Map<string, number>();
   // Calls with the same configuration share one session (one local Connect, warm clients).
   const sessions = new Map<string, LocalSession>();
@@ -184,7 +209,12 @@ async function runDemo(args: string[]): Promise<number> {
     return session;
   };
   try {
+    // Every configuration is loaded and checked (a session each) before anything is printed.
+    for (const call of scenario.demo) await sessionFor(call.env);
     const source = sourceLine(await sessionFor(scenario.demo[0]?.env), scenario);
+    out.write(
+      `Returning-caller routing, local demo: scenario "${scenario.name ?? 'unnamed'}", now ${scenario.now}\n`,
+    );
     out.write(
       `${scenario.agents.length} agents, ${scenario.contacts.length} past contacts, local Connect on 127.0.0.1\n${source ? `${source}\n` : ''}\n`,
     );

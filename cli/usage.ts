@@ -89,19 +89,19 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       {
         flag: '--now',
         value: 'ISO',
-        help: 'the time of the call, an ISO 8601 time such as 2026-03-01T12:00:00Z (default the scenario\'s "now")',
+        help: 'the time of the call, an ISO 8601 date and time with a 4-digit year, YYYY-MM-DDTHH:MM[:SS[.sss]][Z|±HH:MM], such as 2026-03-01T12:00:00Z (default the scenario\'s "now")',
       },
       {
         flag: '--contact-id',
         value: 'ID',
-        help: "the new contact's id, with --phone (default a random UUID)",
+        help: "the new contact's id, 1-256 characters as Connect's ContactId, with --phone only (default a random UUID)",
       },
       { ...JSON_OUT, help: 'print exactly one JSON object: the decision and the trace' },
       {
         flag: '--fault',
         value: 'OPERATION:KIND[:RATE[:DELAY_MS]]',
         multiple: true,
-        help: `make the local Connect fail, on top of the scenario's faults; repeatable. OPERATION: ${OPERATIONS.join(', ')} or * (every one); KIND: ${FaultKind.options.join(', ')}; RATE: the share of calls that fail, 0-1 (default 1); DELAY_MS: how long "slow" holds the answer, a whole number 0-${MAX_DELAY_MS} (default 10000)`,
+        help: `make the local Connect fail, on top of the scenario's faults; repeatable. OPERATION: ${OPERATIONS.join(', ')} or * (every one); KIND: ${FaultKind.options.join(', ')}; RATE: the share of calls that fail, a number above 0 and at most 1 (default 1); DELAY_MS: how long "slow" holds the answer, a whole number 0-${MAX_DELAY_MS} (default 10000)`,
       },
       {
         flag: '--latency',
@@ -130,7 +130,7 @@ export const USAGE: Record<CommandName, CommandUsage> = {
     about:
       "Many decisions at once against the local Connect, with Connect's API quotas and a latency model: how many are answered, throttled, and answered within the budget. Exit code 1 when a call goes unanswered or over the budget. Progress goes to stderr (none with --json).",
     options: [
-      { flag: '--calls', value: 'N', help: 'decisions to make: a whole number ≥ 1 (default 2000)' },
+      { flag: '--calls', value: 'N', help: 'decisions to make: a whole number 1-100000 (default 2000)' },
       {
         flag: '--concurrency',
         value: 'N',
@@ -147,13 +147,13 @@ export const USAGE: Record<CommandName, CommandUsage> = {
         help: 'where the steps read routing state (as LAST_AGENT_SOURCE), or all three one after another (default LAST_AGENT_SOURCE, else search)',
       },
       { flag: '--latency', value: 'MEDIAN,P99', help: `${LATENCY_HELP} (default 60,250)` },
-      { flag: '--no-latency', help: 'no latency model: Connect answers at once' },
+      { flag: '--no-latency', help: 'no latency model: Connect answers at once; not with --latency' },
       {
         flag: '--deadline-ms',
         value: 'N',
         help: "the decision's budget in milliseconds, as LAST_AGENT_DEADLINE_MS: a whole number 200-7000 (default 3000)",
       },
-      { flag: '--seed', value: 'N', help: 'seed of the random draws: a whole number ≥ 1 (default 1)' },
+      { flag: '--seed', value: 'N', help: 'seed of the random draws: a whole number ≥ 0 (default 1)' },
       JSON_OUT,
     ],
   },
@@ -185,11 +185,11 @@ export const USAGE: Record<CommandName, CommandUsage> = {
         help: 'seed of the generated calls and draws: a whole number ≥ 1 (default 42)',
       },
       { flag: '--latency', value: 'MEDIAN,P99', help: `${LATENCY_HELP} (default 60,250)` },
-      { flag: '--no-latency', help: 'no latency model: Connect answers at once' },
+      { flag: '--no-latency', help: 'no latency model: Connect answers at once; not with --latency' },
       {
         flag: '--out',
         value: 'DIR',
-        help: 'where to write results.json, latency-recall.svg, scenario.json and truth.json (default bench-results)',
+        help: 'where to write results.json, latency-recall.svg, scenario.json and truth.json: a directory that exists or can be created, writable, checked before the run (default bench-results)',
       },
       { ...JSON_OUT, help: 'print the report as exactly one JSON object' },
       { flag: '--no-cold', help: 'skip the cold starts (fresh processes per sample, the longest part)' },
@@ -201,17 +201,17 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       {
         flag: '--cold-memory',
         value: 'MB[,MB...]',
-        help: "Lambda memory sizes to run the cold starts at, with CPU in proportion (one vCPU at 1769 MB): whole numbers ≥ 1, comma-separated (default the stack's memory size for the entry function)",
+        help: "Lambda memory sizes to run the cold starts at, with CPU in proportion (one vCPU at 1769 MB): whole numbers 128-10240 as Lambda allows, comma-separated (default the stack's memory size for the entry function)",
       },
       {
         flag: '--cold-node',
         value: 'PATH',
-        help: 'the Node binary for the cold-start samples (default Node 22 from the npm cache, else this Node)',
+        help: 'the Node binary for the cold-start samples, an existing executable file checked before the run (default Node 22 from the npm cache, else this Node)',
       },
       {
         flag: '--deadline-ms',
         value: 'N',
-        help: 'the decision budget the all-cold figures are compared with, in milliseconds: a whole number ≥ 1 (default 3000)',
+        help: 'the decision budget the all-cold figures are compared with, in milliseconds, as load --deadline-ms: a whole number 200-7000 (default 3000)',
       },
       {
         flag: '--hop-start-ms',
@@ -327,17 +327,17 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       {
         flag: '--search-rps',
         value: 'R',
-        help: 'SearchContacts requests per second: a number above 0, at most 1000 (default 0.4; the quota is 0.5)',
+        help: 'SearchContacts requests per second: a number 0.01-100; above the default quota of 0.5 only with a raised quota (default 0.4)',
       },
       {
         flag: '--attributes-rps',
         value: 'R',
-        help: 'GetContactAttributes requests per second: a number above 0, at most 1000 (default 5; the quota is 10)',
+        help: 'GetContactAttributes requests per second: a number 0.01-100; above the default quota of 10 only with a raised quota (default 5)',
       },
       {
         flag: '--checkpoint',
         value: 'FILE',
-        help: 'where progress is saved for a resume (default .last-agent-backfill.json; with --local none)',
+        help: 'where progress is saved for a resume, in an existing writable directory; an existing file must be readable, checked before the run (default .last-agent-backfill.json; with --local none)',
       },
       {
         flag: '--local',

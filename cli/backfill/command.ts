@@ -3,7 +3,8 @@
  * instance or the local demo (targets.ts) with a progress bar on stderr, stops cleanly on Ctrl-C,
  * and prints the summary. Exit code 0 when complete, 130 when interrupted (resumable).
  */
-import { resolve } from 'node:path';
+import { constants, accessSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../steps/lib/runtime/config';
 import { UsageError } from '../usage';
@@ -27,12 +28,15 @@ export interface BackfillHooks extends LocalSeams {
   onCall?: BackfillOptions['onCall'];
   onPage?: BackfillOptions['onPage'];
   onContact?: BackfillOptions['onContact'];
+  /** Paces set directly, past the flags' ranges (a fast local run in the tests). */
+  rates?: { searchRps: number; attributesRps: number } | undefined;
 }
 
 export async function runBackfillCommand(args: string[], hooks: BackfillHooks = {}): Promise<number> {
   const values = backfillArgs(args);
   const settings = checkedSettings(values);
   const target = await targetOf(values);
+  const checkpoint = checkpointPath(values);
   // The same settings as the Lambdas: the key attribute, the channels, the default lookback.
   const config = loadConfig({ ...process.env, LAST_AGENT_TABLE_NAME: target.table });
   const stop = stopOnSigint(hooks.signal);
@@ -42,9 +46,9 @@ export async function runBackfillCommand(args: string[], hooks: BackfillHooks = 
     lookbackDays: settings.lookbackDays ?? config.lookbackDays,
     attributeKey: config.attributeKey,
     channels: config.channels,
-    searchRps: settings.searchRps,
-    attributesRps: settings.attributesRps,
-    checkpoint: checkpointPath(values),
+    searchRps: hooks.rates?.searchRps ?? settings.searchRps,
+    attributesRps: hooks.rates?.attributesRps ?? settings.attributesRps,
+    checkpoint,
     signal: stop.signal,
     progress: (p) => reporter.update(p),
     pageSize: hooks.pageSize,
@@ -91,17 +95,37 @@ function backfillArgs(args: string[]) {
 }
 type Values = ReturnType<typeof backfillArgs>;
 
-function rate(value: string | undefined, fallback: number, name: string): number {
-  const n = value === undefined ? fallback : Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 1000)
-    throw new UsageError(`--${name} must be a number of requests per second, above 0 and at most 1000`);
+/**
+ * The ranges of the paces, in requests per second: from 0.01 (one request every 100 s) to 100.
+ * The defaults stay under Amazon Connect's default quotas (CONNECT_DEFAULT_QUOTAS: 0.5/s and
+ * 10/s); an instance whose quotas were raised through Service Quotas may go faster.
+ */
+export const SEARCH_RPS_RANGE = { min: 0.01, max: 100 } as const;
+export const ATTRIBUTES_RPS_RANGE = { min: 0.01, max: 100 } as const;
+
+function rate(
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  range: { min: number; max: number },
+): number {
+  const n = value === undefined ? fallback : /^\d*\.?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!(n >= range.min && n <= range.max))
+    throw new UsageError(
+      `--${name} must be a number of requests per second from ${range.min} to ${range.max} (above Connect's default quotas, 0.5 and 10, only with raised quotas), got "${value}"`,
+    );
   return n;
 }
 
 /** The paces and the lookback (undefined: the Lambdas' own); checks the table name if given. */
 function checkedSettings(values: Values) {
-  const searchRps = rate(values['search-rps'], DEFAULT_SEARCH_RPS, 'search-rps');
-  const attributesRps = rate(values['attributes-rps'], DEFAULT_ATTRIBUTES_RPS, 'attributes-rps');
+  const searchRps = rate(values['search-rps'], DEFAULT_SEARCH_RPS, 'search-rps', SEARCH_RPS_RANGE);
+  const attributesRps = rate(
+    values['attributes-rps'],
+    DEFAULT_ATTRIBUTES_RPS,
+    'attributes-rps',
+    ATTRIBUTES_RPS_RANGE,
+  );
   let lookbackDays: number | undefined;
   if (values['lookback-days'] !== undefined) {
     lookbackDays = Number(values['lookback-days']);
@@ -152,8 +176,40 @@ function realTarget(values: Values): Target {
 
 /** --checkpoint, else the default file; --local keeps none unless asked. */
 function checkpointPath(values: Values): string | undefined {
-  if (values.checkpoint !== undefined) return resolve(values.checkpoint);
-  return values.local ? undefined : resolve(DEFAULT_CHECKPOINT);
+  if (values.checkpoint !== undefined) return checkedCheckpoint(values.checkpoint, '--checkpoint');
+  return values.local ? undefined : checkedCheckpoint(DEFAULT_CHECKPOINT, 'the default checkpoint');
+}
+
+/**
+ * The checkpoint, checked before any work: its directory exists and is writable, and an existing
+ * checkpoint is a readable (and rewritable) file.
+ */
+function checkedCheckpoint(file: string, what: string): string {
+  const path = resolve(file);
+  const dir = dirname(path);
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(
+      `${what} ${file}: its directory ${dir} must exist and be writable (the checkpoint is saved there)`,
+    );
+  }
+  let exists = true;
+  try {
+    statSync(path);
+  } catch {
+    exists = false;
+  }
+  if (exists) {
+    try {
+      if (!statSync(path).isFile()) throw new Error('not a file');
+      accessSync(path, constants.R_OK | constants.W_OK);
+    } catch {
+      throw new UsageError(`${what} ${file} exists but is not a readable and writable file`);
+    }
+  }
+  return path;
 }
 
 /**

@@ -130,21 +130,22 @@ export function parseQuotas(quotas: string): Faults['throttle'] {
 
 /** "--fault" values: OPERATION:KIND[:RATE[:DELAY_MS]], OPERATION may be "*". */
 export function parseFault(spec: string): Faults['inject'][number] {
-  const [operation = '', kind = '', rate = '1', delay = '10000'] = spec.split(':');
+  const parts = spec.split(':');
+  const [operation = '', kind = '', rate, delay] = parts;
   const op =
     operation === '*' || (OPERATIONS as readonly string[]).includes(operation) ? operation : undefined;
   const parsedKind = FaultKind.safeParse(kind);
-  const r = Number(rate);
-  const d = Number(delay);
-  if (
-    !op ||
-    !parsedKind.success ||
-    !(r >= 0 && r <= 1) ||
-    !(Number.isInteger(d) && d >= 0 && d <= MAX_DELAY_MS)
-  ) {
+  const form = `--fault must be OPERATION:KIND[:RATE[:DELAY_MS]] with OPERATION one of ${OPERATIONS.join(', ')} or *, KIND one of ${FaultKind.options.join(', ')}, RATE a number above 0 and at most 1 (default 1), DELAY_MS a whole number 0-${MAX_DELAY_MS} (default 10000)`;
+  if (!op || !parsedKind.success || parts.length > 4) throw new Error(`${form}, got "${spec}"`);
+  const r = rate === undefined ? 1 : /^\d+(?:\.\d+)?$/.test(rate) ? Number(rate) : Number.NaN;
+  if (!(r > 0 && r <= 1))
     throw new Error(
-      `--fault must be OPERATION:KIND[:RATE[:DELAY_MS]] with OPERATION one of ${OPERATIONS.join(', ')} or *, KIND one of ${FaultKind.options.join(', ')}, DELAY_MS at most ${MAX_DELAY_MS}, got "${spec}"`,
+      `--fault RATE must be a number above 0 and at most 1, e.g. 0.5, got "${rate}" in "${spec}"`,
     );
-  }
+  const d = delay === undefined ? 10000 : /^\d+$/.test(delay) ? Number(delay) : Number.NaN;
+  if (!(Number.isInteger(d) && d >= 0 && d <= MAX_DELAY_MS))
+    throw new Error(
+      `--fault DELAY_MS must be a whole number of milliseconds, DELAY_MS at least 0 and DELAY_MS at most ${MAX_DELAY_MS}, got "${delay}" in "${spec}"`,
+    );
   return { operation: op as Operation | '*', kind: parsedKind.data, rate: r, delayMs: d };
 }

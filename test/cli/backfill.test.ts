@@ -31,7 +31,8 @@ const withQuotas = (throttle: Scenario['faults']['throttle']): Scenario => ({
 });
 /** No quotas, no latency: for the tests about something other than pacing. */
 const unthrottled: Scenario = { ...demo, faults: { seed: 1, inject: [] } };
-const FAST = ['--search-rps', '100', '--attributes-rps', '200'];
+/** Paces past the flags' ranges (--search-rps stops at 0.5/s), for the tests about something else. */
+const FAST: BackfillHooks = { rates: { searchRps: 100, attributesRps: 200 } };
 
 /** The command in-process with hooks (runCli covers the plain CLI), output captured. */
 async function backfill(args: string[], hooks: BackfillHooks = {}) {
@@ -98,7 +99,7 @@ describe('backfill --local', () => {
   });
 
   it('prints what it wrote, never a customer key', async () => {
-    const { code, stdout } = await runCli(['backfill', '--local', '--attributes-rps', '20']);
+    const { code, stdout } = await runCli(['backfill', '--local', '--attributes-rps', '10']);
 
     expect(code).toBe(0);
     expect(stdout).toContain('local DynamoDB table last-agent-routing-state');
@@ -117,7 +118,8 @@ describe('backfill --local', () => {
     const dynamo = await startLocalDynamo();
     try {
       await dynamo.createRoutingTable('filled');
-      await backfill(['--local', '--table', 'filled', ...FAST], {
+      await backfill(['--local', '--table', 'filled'], {
+        ...FAST,
         dynamoEndpoint: dynamo.endpoint,
         scenario: unthrottled,
       });
@@ -179,7 +181,8 @@ describe('backfill --local', () => {
       });
       const search = await startLocalSession({ scenario: demo, env });
       try {
-        const { code } = await backfill(['--local', '--table', index.config.tableName as string, ...FAST], {
+        const { code } = await backfill(['--local', '--table', index.config.tableName as string], {
+          ...FAST,
           dynamoEndpoint: index.dynamo?.server.endpoint as string,
           scenario: unthrottled,
         });
@@ -221,19 +224,17 @@ describe('backfill pacing', () => {
     );
   });
 
-  it('with --search-rps 2 spaces SearchContacts at least 500 ms apart (a 3/s quota never throttles)', async () => {
+  it('paced at 2/s spaces SearchContacts at least 500 ms apart (a 3/s quota never throttles)', async () => {
     const calls = searchTimes();
-    const { code, json } = await backfill(
-      ['--local', '--search-rps', '2', '--attributes-rps', '20', '--json'],
-      {
-        pageSize: 2,
-        onCall: calls.onCall,
-        scenario: withQuotas({
-          SearchContacts: { rps: 3, burst: 1 },
-          GetContactAttributes: { rps: 25, burst: 15 },
-        }),
-      },
-    );
+    const { code, json } = await backfill(['--local', '--json'], {
+      rates: { searchRps: 2, attributesRps: 20 },
+      pageSize: 2,
+      onCall: calls.onCall,
+      scenario: withQuotas({
+        SearchContacts: { rps: 3, burst: 1 },
+        GetContactAttributes: { rps: 25, burst: 15 },
+      }),
+    });
 
     expect(code).toBe(0);
     expect(json.counts).toMatchObject({ pages: 6, written: IN_LOOKBACK, throttled: 0 });
@@ -249,7 +250,8 @@ describe('backfill pacing', () => {
       ...unthrottled,
       faults: { seed: 2, inject: [{ operation: 'SearchContacts', kind: 'throttle', rate: 0.5, delayMs: 0 }] },
     };
-    const { code, json, stderr } = await backfill(['--local', ...FAST, '--json'], {
+    const { code, json, stderr } = await backfill(['--local', '--json'], {
+      ...FAST,
       scenario,
       pageSize: 4,
       backoffBaseMs: 50,
@@ -278,7 +280,7 @@ describe('backfill resume', () => {
   async function target() {
     const name = `resume-${++table}`;
     await dynamo.createRoutingTable(name);
-    return { name, hooks: { dynamoEndpoint: dynamo.endpoint, scenario: unthrottled, pageSize: 4 } };
+    return { name, hooks: { ...FAST, dynamoEndpoint: dynamo.endpoint, scenario: unthrottled, pageSize: 4 } };
   }
   const customerContacts = async (name: string) => {
     const doc = createDynamoClient({ endpoint: dynamo.directEndpoint, ...LOCAL });
@@ -293,7 +295,7 @@ describe('backfill resume', () => {
   it('stops after N pages with the checkpoint saved, then resumes: everything written, no page read twice', async () => {
     const { name, hooks } = await target();
     const checkpoint = join(dir, 'checkpoint.json');
-    const args = ['--local', '--table', name, '--checkpoint', checkpoint, ...FAST, '--json'];
+    const args = ['--local', '--table', name, '--checkpoint', checkpoint, '--json'];
     const stop = new AbortController();
     const calls = { search: 0, attributes: 0 };
     const onCall = (op: string) => {
@@ -332,7 +334,7 @@ describe('backfill resume', () => {
   it('stopped in the middle of a page, resumes at the next contact (that page is read once more)', async () => {
     const { name, hooks } = await target();
     const checkpoint = join(dir, 'checkpoint.json');
-    const args = ['--local', '--table', name, '--checkpoint', checkpoint, ...FAST, '--json'];
+    const args = ['--local', '--table', name, '--checkpoint', checkpoint, '--json'];
     const stop = new AbortController();
     const calls = { search: 0, attributes: 0 };
     const onCall = (op: string) => {
@@ -376,6 +378,7 @@ describe('backfill resume', () => {
     // one call), the fourth waits most of a second for its slot; Ctrl-C comes during that wait.
     const first = await backfill([...args, '--attributes-rps', '1'], {
       ...hooks,
+      rates: undefined,
       signal: stop.signal,
       onCall,
       onContact: (counts) => {
@@ -387,7 +390,7 @@ describe('backfill resume', () => {
     expect(saved).toMatchObject({ doneInPage: 3, counts: { pages: 0, contacts: 3, written: 3 } });
     expect(attributeCalls).toBe(2);
 
-    const second = await backfill([...args, ...FAST], { ...hooks, onCall });
+    const second = await backfill(args, { ...hooks, onCall });
     expect(second.json.counts).toMatchObject({ contacts: IN_LOOKBACK, written: IN_LOOKBACK });
     expect(attributeCalls).toBe(IN_LOOKBACK - 1);
   });
@@ -395,7 +398,7 @@ describe('backfill resume', () => {
   it('starts the window over when SearchContacts rejects an expired NextToken', async () => {
     const { name, hooks } = await target();
     const checkpoint = join(dir, 'checkpoint.json');
-    const args = ['--local', '--table', name, '--checkpoint', checkpoint, ...FAST, '--json'];
+    const args = ['--local', '--table', name, '--checkpoint', checkpoint, '--json'];
     const stop = new AbortController();
     await backfill(args, {
       ...hooks,
@@ -464,9 +467,13 @@ describe('backfill against an instance (the default credential chain)', () => {
     vi.setSystemTime(new Date(demo.now));
     try {
       await dynamo.createRoutingTable('routing');
-      const { code, stdout } = await runCli(
+      vi.stubEnv('AWS_ENDPOINT_URL_CONNECT', connect.endpoint);
+      vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+      vi.stubEnv('AWS_REGION', 'eu-west-1');
+      const { code, stdout } = await backfill(
         [
-          'backfill',
           '--instance-id',
           connect.instanceArn,
           '--table',
@@ -475,17 +482,10 @@ describe('backfill against an instance (the default credential chain)', () => {
           '60',
           '--checkpoint',
           checkpoint,
-          ...FAST,
           '--json',
         ],
-        {
-          AWS_ENDPOINT_URL_CONNECT: connect.endpoint,
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-          AWS_REGION: 'eu-west-1',
-        },
-      );
+        FAST,
+      ).finally(() => vi.unstubAllEnvs());
       expect(code).toBe(0);
       const out = JSON.parse(stdout);
       // The instance id from the ARN; 60 days are two windows (8 weeks, then 4 days).

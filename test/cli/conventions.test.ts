@@ -169,7 +169,7 @@ describe('unknown and malformed options', () => {
     [['decide'], 'decide needs exactly one of --phone or --event'],
     [['serve', '--port', '70000'], '--port must be 0-65535'],
     [['bench', '--size', 'huge', '--no-cold'], '--size must be one of small, default, large'],
-    [['load', '--calls', '0'], '--calls must be a positive integer'],
+    [['load', '--calls', '0'], '--calls must be a whole number 1-100000'],
     [
       ['load', '--source', 'bogus', '--calls', '1'],
       '--source must be one of search, index, index-then-search, all',
