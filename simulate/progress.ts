@@ -17,7 +17,8 @@ export class ProgressLine {
   /** `done` of `total` policies finished; `fraction` (0–1) of the one running. */
   update(done: number, total: number, fraction: number): void {
     this.line.update(() => {
-      const running = done < total ? `, policy ${done + 1} at ${Math.floor(Math.min(1, fraction) * 100)}%` : '';
+      const running =
+        done < total ? `, policy ${done + 1} at ${Math.floor(Math.min(1, fraction) * 100)}%` : '';
       return `policies ${done}/${total} done${running}`;
     });
   }

@@ -13,7 +13,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Source folders: the product first, then the tooling (docs/map.md reads them in this order). */
 export const PRODUCT = ['statemachine', 'steps', 'infra'];
-export const TOOLING = ['local', 'simulate', 'bench', 'cli'];
+export const TOOLING = ['local', 'simulate', 'analyze', 'bench', 'cli'];
 
 export interface Unit {
   file: string;
