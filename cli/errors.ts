@@ -3,6 +3,7 @@
  * and where to look (`see: last-agent <command> --help`). Never the whole usage, never a stack.
  */
 import { ScenarioError } from '../local/connect/scenario';
+import { SimulationConfigError } from '../simulate/config';
 import { ConfigError } from '../steps/lib/runtime/config';
 import { COMMANDS, type CommandName, USAGE, UsageError } from './usage';
 
@@ -28,7 +29,12 @@ export function usageLine(err: unknown, command: CommandName): string | undefine
   const message = oneLine((err as Error | null)?.message ?? String(err));
   if (code.startsWith('ERR_PARSE_ARGS_'))
     return `${parseArgsMessage(code, message, command)} ${helpHint(command)}`;
-  if (err instanceof UsageError || err instanceof ScenarioError || err instanceof ConfigError)
+  if (
+    err instanceof UsageError ||
+    err instanceof ScenarioError ||
+    err instanceof ConfigError ||
+    err instanceof SimulationConfigError
+  )
     return `${message} ${helpHint(command)}`;
   return undefined;
 }

@@ -16,6 +16,8 @@ import {
 import type { FlowResponse } from '../steps/lib/decision/decision';
 import { maskPhone } from '../steps/lib/decision/privacy';
 import { returningCallerWhisper } from '../steps/lib/decision/whisper';
+import { formatDecision } from './decision-view';
+import { agentName, sourceLine } from './demo';
 import { helpHint, unknownCommand, usageLine } from './errors';
 import {
   type CommandName,
@@ -81,44 +83,6 @@ function checkDecideTarget(values: { phone?: string; event?: string; 'contact-id
     );
 }
 
-/**
- * Where the steps read routing state, when it is not SearchContacts (LAST_AGENT_SOURCE): the
- * local DynamoDB table and what replaying the scenario put in it.
- */
-function sourceLine(session: LocalSession, scenario: Scenario): string | undefined {
-  const { source } = session.config;
-  if (source === 'search') return undefined;
-  const replay = session.dynamo?.replay;
-  const detail = replay
-    ? `local DynamoDB on 127.0.0.1, ${scenario.contacts.length} contacts replayed as ${replay.contactEvents} contact events and ${replay.agentEvents} agent events`
-    : 'local DynamoDB on 127.0.0.1';
-  return `source: ${source} (${detail})`;
-}
-
-function formatDecision(
-  title: string | undefined,
-  { decision, trace }: LocalDecision,
-  agentHears?: string,
-): string {
-  const lines: string[] = [];
-  if (title) lines.push(`▶ ${title}`);
-  const target =
-    decision.route === 'LAST_AGENT'
-      ? ` → agent ${decision.agentId}`
-      : decision.route === 'LAST_QUEUE'
-        ? ` → queue ${decision.queueId}`
-        : '';
-  lines.push(`  route ${decision.route}${target}   reason ${decision.reason}   ${decision.decisionMs} ms`);
-  if (decision.lastContactId)
-    lines.push(`  based on contact ${decision.lastContactId} at ${decision.lastContactAt}`);
-  if (agentHears !== undefined) lines.push(`  agent hears: ${agentHears}`);
-  for (const t of trace) {
-    const detail = t.error ? `  ${t.error}` : '';
-    lines.push(`    ${String(t.durationMs).padStart(4)} ms  ${t.status.padEnd(9)} ${t.state}${detail}`);
-  }
-  return lines.join('\n');
-}
-
 async function runDecide(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -129,6 +93,7 @@ async function runDecide(args: string[]): Promise<number> {
       now: { type: 'string' },
       'contact-id': { type: 'string' },
       json: { type: 'boolean', default: false },
+      trace: { type: 'boolean', default: false },
       fault: { type: 'string', multiple: true },
       latency: { type: 'string' },
       quotas: { type: 'string' },
@@ -144,6 +109,8 @@ async function runDecide(args: string[]): Promise<number> {
     throw new UsageError(`unexpected argument '${maskPhone(stray)}' for decide${hint}`);
   }
   checkDecideTarget(values);
+  if (values.trace && values.json)
+    throw new UsageError('--trace goes without --json: the JSON answer already holds the trace');
   const now = parseNow(values.now);
   const scenario = withCliFaults(scenarioFrom(values.scenario), values);
   let event: unknown;
@@ -167,79 +134,24 @@ async function runDecide(args: string[]): Promise<number> {
     const result = await session.decide(event);
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
-      const who = values.phone ? `caller ${maskPhone(values.phone)}` : `event ${values.event}`;
+      const { decision, trace } = result;
+      const view = formatDecision({
+        title: `decide, scenario "${scenario.name ?? 'unnamed'}"`,
+        caller: values.phone ? maskPhone(values.phone) : `of ${values.event}`,
+        decision,
+        agentName: decision.agentId ? agentName(scenario, decision.agentId) : undefined,
+        queueName: scenario.queues.find((q) => q.id === decision.queueId)?.name,
+        trace,
+        showTrace: values.trace,
+        csatGate: session.config.csatAttribute !== undefined,
+      });
       const source = sourceLine(session, scenario);
-      process.stdout.write(`${source ? `${source}\n` : ''}${formatDecision(who, result)}\n`);
+      process.stdout.write(`${source ? `${source}\n` : ''}${view}\n`);
     }
     return 0;
   } finally {
     await session.close();
   }
-}
-
-/**
- * What the agent-whisper flow (infra/whisper.ts) says to the agent who takes the call. The demo
- * assumes the last agent takes a LAST_AGENT call (preferred-agent mode) and a colleague any
- * other; the queue name comes first, as in Connect's default agent whisper.
- */
-function demoWhisper(scenario: Scenario, decision: FlowResponse): string {
-  const acceptingAgent = decision.route === 'LAST_AGENT' ? decision.agentArn : undefined;
-  const text = returningCallerWhisper(decision, acceptingAgent);
-  if (text === undefined) return "only the instance's default whisper (not a returning caller)";
-  const queueId = decision.route === 'LAST_QUEUE' ? decision.queueId : scenario.queues[0]?.id;
-  const queue = scenario.queues.find((q) => q.id === queueId)?.name;
-  return `"${queue ? `${queue}. ` : ''}${text}"`;
-}
-
-async function runDemo(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { scenario: { type: 'string' } }, strict: true });
-  const scenario = scenarioFrom(values.scenario);
-  if (scenario.demo.length === 0) throw new UsageError('this scenario has no "demo" calls');
-  const out = process.stdout;
-  const tally = new Map<string, number>();
-  // Calls with the same configuration share one session (one local Connect, warm clients).
-  const sessions = new Map<string, LocalSession>();
-  const sessionFor = async (env: Record<string, string> | undefined) => {
-    const key = JSON.stringify(env ?? {});
-    let session = sessions.get(key);
-    if (!session) {
-      session = await startLocalSession({ scenario, env: { ...process.env, ...env } });
-      sessions.set(key, session);
-    }
-    return session;
-  };
-  try {
-    // Every configuration is loaded and checked (a session each) before anything is printed.
-    for (const call of scenario.demo) await sessionFor(call.env);
-    const source = sourceLine(await sessionFor(scenario.demo[0]?.env), scenario);
-    out.write(
-      `Returning-caller routing, local demo: scenario "${scenario.name ?? 'unnamed'}", now ${scenario.now}\n`,
-    );
-    out.write(
-      `${scenario.agents.length} agents, ${scenario.contacts.length} past contacts, local Connect on 127.0.0.1\n${source ? `${source}\n` : ''}\n`,
-    );
-    for (const call of scenario.demo) {
-      const session = await sessionFor(call.env);
-      // As the shipped flow does: the call is headed for the scenario's first queue.
-      const queue = scenario.queues[0];
-      const result = await session.decide(
-        connectEventFor({
-          ...call,
-          instanceArn: session.instanceArn,
-          ...(queue ? { parameters: flowParameters(session.instanceArn, queue.id) } : {}),
-        }),
-      );
-      const agent = scenario.agents.find((a) => a.id === result.decision.agentId);
-      const title = `${call.title}  [caller ${maskPhone(call.phone)}${agent ? `, last agent ${agent.username}` : ''}]`;
-      out.write(`${formatDecision(title, result, demoWhisper(scenario, result.decision))}\n\n`);
-      tally.set(result.decision.route, (tally.get(result.decision.route) ?? 0) + 1);
-    }
-  } finally {
-    await Promise.all([...sessions.values()].map((s) => s.close()));
-  }
-  out.write(`Summary: ${[...tally].map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
-  out.write('Try: npx last-agent decide --phone +14155550123 --json\n');
-  return 0;
 }
 
 async function runServe(args: string[]): Promise<number> {
@@ -272,28 +184,12 @@ function asksForHelp(args: string[]): boolean {
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
 }
 
-/**
- * `simulate` reports its own argument errors (on two lines); those its parser would reject are
- * caught here first, with the same options (the usage table, checked against simulate/command.ts
- * by test/cli/conventions.test.ts), so they read like every other command's.
- */
-function checkSimulateArgs(args: string[]): void {
-  const { values } = parseArgs({
-    args,
-    options: parseArgsOptions('simulate'),
-    strict: true,
-    allowPositionals: false,
-  });
-  if (!values.config)
-    throw new UsageError('simulate needs --config FILE, e.g. simulate/examples/claims-center.json');
-}
-
 async function run(command: CommandName, rest: string[]): Promise<number> {
   switch (command) {
     case 'decide':
       return await runDecide(rest);
     case 'demo':
-      return await runDemo(rest);
+      return await (await import('./demo')).runDemo(rest);
     case 'serve':
       return await runServe(rest);
     case 'load':
@@ -305,7 +201,6 @@ async function run(command: CommandName, rest: string[]): Promise<number> {
     case 'backfill':
       return await (await import('./backfill/command')).runBackfillCommand(rest);
     case 'simulate':
-      checkSimulateArgs(rest);
       return await (await import('../simulate/command')).runSimulateCommand(rest);
     case 'help': {
       const [topic, ...more] = rest;

@@ -57,6 +57,10 @@ const SCENARIO: OptionUsage = {
   value: 'FILE',
   help: 'the scenario (JSON): instance, agents, queues, past contacts, faults (default local/scenarios/demo.json, the bundled demo)',
 };
+const TRACE: OptionUsage = {
+  flag: '--trace',
+  help: "also print the state machine's states, each with its time in milliseconds, a parent state before its children",
+};
 const JSON_OUT: OptionUsage = { flag: '--json', help: 'print exactly one JSON object instead of text' };
 const LATENCY_HELP =
   'Connect API latency in milliseconds, the median and the 99th percentile, with MEDIAN ≤ P99';
@@ -66,14 +70,14 @@ const QUOTAS_HELP =
 export const USAGE: Record<CommandName, CommandUsage> = {
   decide: {
     synopsis: [
-      'last-agent decide --phone <number> [--scenario FILE] [--now ISO] [--contact-id ID] [--json]',
-      'last-agent decide --event FILE [--scenario FILE] [--now ISO] [--json]',
+      'last-agent decide --phone <number> [--scenario FILE] [--now ISO] [--contact-id ID] [--trace | --json]',
+      'last-agent decide --event FILE [--scenario FILE] [--now ISO] [--trace | --json]',
       "    faults on top of the scenario's: [--fault OPERATION:KIND[:RATE[:DELAY_MS]]]...",
       '    [--latency MEDIAN,P99] [--quotas connect-defaults|off|RPS:BURST]',
       `    KIND: ${FaultKind.options.join(', ')}`,
     ],
     about:
-      "One routing decision, as the contact flow asks for it: the state machine and its steps run locally against a local Amazon Connect holding the scenario's agents and past contacts. Prints the route, the reason and the trace of states.",
+      "One routing decision, as the contact flow asks for it: the state machine and its steps run locally against a local Amazon Connect holding the scenario's agents and past contacts. Prints the caller (masked), the route, the reason in words and the agent by name; --trace adds the states and their timings.",
     options: [
       {
         flag: '--phone',
@@ -96,6 +100,7 @@ export const USAGE: Record<CommandName, CommandUsage> = {
         value: 'ID',
         help: "the new contact's id, 1-256 characters as Connect's ContactId, with --phone only (default a random UUID)",
       },
+      TRACE,
       { ...JSON_OUT, help: 'print exactly one JSON object: the decision and the trace' },
       {
         flag: '--fault',
@@ -116,10 +121,10 @@ export const USAGE: Record<CommandName, CommandUsage> = {
     ],
   },
   demo: {
-    synopsis: ['last-agent demo [--scenario FILE]'],
+    synopsis: ['last-agent demo [--scenario FILE] [--trace]'],
     about:
-      'Runs the scenario\'s "demo" calls, callers who take different paths (last agent available, busy, not routable, low CSAT, anonymous…), and prints each decision, its trace and what the agent hears.',
-    options: [{ ...SCENARIO, help: `${SCENARIO.help}; it must have "demo" calls` }],
+      'Runs the scenario\'s "demo" calls, callers who take different paths (last agent available, busy, not routable, low CSAT, anonymous…), and prints for each the caller (masked), the route, the reason in words, the agent by name and what the agent hears.',
+    options: [{ ...SCENARIO, help: `${SCENARIO.help}; it must have "demo" calls` }, TRACE],
   },
   load: {
     synopsis: [

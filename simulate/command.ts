@@ -1,6 +1,6 @@
 /**
  * `last-agent simulate --config FILE [--json] [--out DIR]`: runs the policy simulator.
- * Exit code 2 on a usage or configuration error (one message on stderr), 0 otherwise. Everything
+ * A usage or configuration error is thrown as a SimulationConfigError (the CLI's exit 2). Everything
  * that can be checked is checked before the run: the configuration, the size of the run
  * (budget.ts) and the --out directory. On a terminal, a run longer than a few seconds shows its
  * progress on stderr (progress.ts), unless --json is given.
@@ -27,42 +27,27 @@ export interface SimulateIo {
 export async function runSimulateCommand(args: string[], io: SimulateIo = {}): Promise<number> {
   const stderr = io.stderr ?? process.stderr;
   const clock = io.clock ?? performance.now.bind(performance);
-  const usageError = (message: string) => {
-    stderr.write(`last-agent simulate: ${message}\nusage: ${SIMULATE_USAGE}\n`);
-    return 2;
-  };
-  let values: { config?: string | undefined; json?: boolean | undefined; out?: string | undefined };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        out: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    return usageError((err as Error).message);
-  }
+  // A usage mistake is thrown (the CLI prints it on one line with a pointer to --help, exit 2);
+  // parseArgs' own errors keep their ERR_PARSE_ARGS_* codes for the same treatment.
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
   if (!values.config)
-    return usageError('simulate needs --config FILE (see simulate/examples/claims-center.json)');
-
-  let config: ReturnType<typeof loadSimulationConfig>;
-  try {
-    config = loadSimulationConfig(values.config);
-  } catch (err) {
-    if (err instanceof SimulationConfigError) {
-      stderr.write(`last-agent simulate: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+    throw new SimulationConfigError(
+      'simulate needs --config FILE, e.g. simulate/examples/claims-center.json',
+    );
+  const config = loadSimulationConfig(values.config);
   const tooLarge = runSizeProblem(config);
-  if (tooLarge) return usageError(tooLarge);
+  if (tooLarge) throw new SimulationConfigError(tooLarge);
   const outProblem = values.out === undefined ? null : prepareOutDir(values.out);
-  if (outProblem) return usageError(outProblem);
+  if (outProblem) throw new SimulationConfigError(outProblem);
 
   const progress = !values.json && stderr.isTTY ? new ProgressLine(stderr, { clock }) : undefined;
   const report = runSimulation(config, clock, progress && ((d, t, f) => progress.update(d, t, f)));

@@ -232,7 +232,7 @@ describe('the usage table matches the parsers', () => {
 
   it.each([
     ['decide', 'cli/main.ts'],
-    ['demo', 'cli/main.ts'],
+    ['demo', 'cli/demo.ts'],
     ['serve', 'cli/main.ts'],
     ['load', 'bench/command.ts'],
     ['bench', 'bench/command.ts'],

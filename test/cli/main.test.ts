@@ -80,12 +80,16 @@ describe('last-agent CLI', () => {
     expect(out.trace.map((t: { state: string }) => t.state)).toContain('Lookup Failed');
   });
 
-  it('prints a readable decision and trace without --json, caller masked', async () => {
+  it('prints a readable decision without --json, caller masked; --trace adds the states', async () => {
     const { code, stdout } = await cli(['decide', '--phone', '+14155550123']);
     expect(code).toBe(0);
-    expect(stdout).toContain('route LAST_AGENT');
-    expect(stdout).toContain('Search Recent Contacts');
+    expect(stdout).toContain('→ LAST_AGENT, to Alice Martin (alice)');
+    expect(stdout).toContain('because the last agent is available (LAST_AGENT_AVAILABLE)');
+    expect(stdout).not.toContain('Search Recent Contacts');
     expect(stdout).not.toContain('4155550123');
+    const traced = await cli(['decide', '--phone', '+14155550123', '--trace']);
+    expect(traced.stdout).toContain('Search Recent Contacts');
+    expect(traced.stdout).not.toContain('4155550123');
   });
 
   it.each([

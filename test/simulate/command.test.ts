@@ -89,6 +89,9 @@ describe('last-agent simulate', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('policies[0].expirySeconds');
+    // One line, like every command's usage errors, with the pointer to the command's help.
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr.trimEnd()).toMatch(/^last-agent: .*\(see: last-agent simulate --help\)$/);
   });
 
   it('returns 2 on a missing --config, an unknown option, or a file that is not JSON', async () => {
@@ -99,6 +102,7 @@ describe('last-agent simulate', () => {
     const { code, stderr } = await cli(['simulate', '--config', notJson]);
     expect(code).toBe(2);
     expect(stderr).toContain('not valid JSON');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('ships an example config that validates', async () => {
@@ -114,13 +118,14 @@ describe('simulate --out', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'simulate-out-')), 'passwd');
     writeFileSync(file, 'root:x:0:0\n');
     const clock = vi.fn(() => 0);
-    const { code, stdout, stderr } = await captureOutput(() =>
-      runSimulateCommand(['--config', configFile(small), '--out', file], { clock }),
-    );
+    const { stdout } = await captureOutput(async () => {
+      await expect(
+        runSimulateCommand(['--config', configFile(small), '--out', file], { clock }),
+      ).rejects.toThrow(`--out ${file} exists and is not a directory`);
+      return 2;
+    });
 
-    expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`--out ${file} exists and is not a directory`);
     expect(clock).not.toHaveBeenCalled(); // refused before the run started
     expect(readFileSync(file, 'utf8')).toBe('root:x:0:0\n');
   });
