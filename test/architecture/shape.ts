@@ -4,7 +4,7 @@
  * cannot form a load-order cycle). Used by test/architecture/shape.test.ts and by
  * `npm run shape`, which prints the lines per folder and the longest units.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -25,7 +25,7 @@ export interface Unit {
 
 export function sourceFiles(dirs: string[] = [...PRODUCT, ...TOOLING]): string[] {
   return dirs.flatMap((dir) =>
-    readdirSync(join(ROOT, dir), { recursive: true })
+    (existsSync(join(ROOT, dir)) ? readdirSync(join(ROOT, dir), { recursive: true }) : [])
       .map(String)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
       .map((f) => join(dir, f)),
