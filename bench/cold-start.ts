@@ -14,6 +14,7 @@ import { connectEventFor } from '../local/session';
 import { customerKeyFor } from '../steps/lib/decision/caller';
 import { MB_PER_VCPU } from './aws-model';
 import { generateContactCenter } from './generator';
+import { type Progress, QUIET } from './progress';
 import { columns, figures, round, roundedPercentile, withTempDir } from './stats';
 
 /**
@@ -92,7 +93,8 @@ export interface ColdStartOptions {
   samples: number;
   /** Node binary for the fresh processes (Lambda runs Node 22). */
   node?: string;
-  log?: (line: string) => void;
+  /** Where the run says which phase it runs and how many samples are done (bench/progress.ts). */
+  progress?: Progress;
 }
 
 export interface FunctionColdResult {
@@ -459,7 +461,7 @@ function startRun(o: ColdStartOptions, work: string, closers: (() => Promise<voi
     node: resolveNode(o.node),
     tls,
     limiter,
-    log: o.log ?? (() => undefined),
+    progress: o.progress ?? QUIET,
     /** The contact flow's event for the caller. */
     event: connectEventFor({ phone: call.phone, instanceArn: instanceArnOf(scenario) }),
     /** Environment every process gets besides the function's own and the endpoints. */
@@ -506,7 +508,7 @@ async function prepareBuild(run: Run, given: BuildConfig) {
   const decide = given.functions.decide ?? { memoryMb: 1024, env: {} };
   const ownDecide = { ...decide, env: { ...decide.env, STATE_MACHINE_ARN: stateMachineArn(given.name) } };
   const b: BuildConfig = { ...given, functions: { ...given.functions, decide: ownDecide } };
-  run.log(`cold start: bundling ${b.name} …`);
+  run.progress.phase(`cold start: bundling and capturing ${b.name}`);
   const bundles = await bundleBuild(b, run.work);
   const connectUrl = (await run.connectFor(b.hashedKeys)).url;
   const tasks = taskFunctionsOf(b.srcRoot);
@@ -674,14 +676,14 @@ function sampleJobs(run: Run, variants: ColdVariant[], prepared: Map<string, Pre
 async function sampleAll(run: Run, jobs: Job[], samples: number, stubUrl: string) {
   const out = new Map<string, ChildSample[]>();
   for (let i = 0; i < samples; i++) {
+    run.progress.phase(`cold start: sample ${i + 1}/${samples}`);
     const order = i % 2 === 0 ? jobs : [...jobs].reverse();
-    for (const job of order) {
+    for (const [j, job] of order.entries()) {
       const s = await sampleOnce(run, job, stubUrl);
       const key = `${job.v.label}/${job.entry}`;
       out.set(key, [...(out.get(key) ?? []), s]);
+      run.progress.count(j + 1, jobs.length, 'fresh processes');
     }
-    if ((i + 1) % 5 === 0 || i + 1 === samples)
-      run.log(`cold start: ${i + 1}/${samples} samples of ${jobs.length} functions`);
   }
   return out;
 }
@@ -789,15 +791,18 @@ export type ColdBenchOptions = Pick<ColdStartOptions, 'samples' | 'node'> & { me
  * each memory size; with the figures of each build the design table uses: at its deployed memory
  * if measured, else at full CPU.
  */
-export async function coldBench(o: ColdBenchOptions, log?: (line: string) => void) {
+export async function coldBench(o: ColdBenchOptions, progress: Progress = QUIET) {
   const { report, deployedMb } = await withTempDir('last-agent-baseline-', async (work) => {
+    progress.phase('cold start: the builds (the stack, the baseline commit)');
     const after = await currentBuildFromStack();
     let before: BuildConfig | undefined;
     try {
       before = baselineBuild(work, after);
     } catch (err) {
       // A shallow clone has no baseline commit: measure the current build alone and say so.
-      log?.(`cold start: no baseline build (${(err as Error).message.split('\n')[0]}); current build only`);
+      progress.note(
+        `cold start: no baseline build (${(err as Error).message.split('\n')[0]}); current build only`,
+      );
     }
     const decide = after.functions.decide;
     if (!decide) throw new Error('the stack has no entry function');
@@ -813,7 +818,7 @@ export async function coldBench(o: ColdBenchOptions, log?: (line: string) => voi
       variants: [...builds.map((build) => ({ label: build, build })), ...cpuVariants],
       samples: o.samples,
       ...(o.node ? { node: o.node } : {}),
-      ...(log ? { log } : {}),
+      progress,
     });
     return { report, deployedMb: decide.memoryMb };
   });

@@ -2,13 +2,16 @@
  * `last-agent load` and `last-agent bench`: their arguments, read and checked beside what they
  * run (bench/load.ts, bench/run.ts), as simulate/command.ts does for `simulate`. A mistake throws
  * UsageError (local/args.ts): the CLI prints the message and the usage, and exits 2. Each command
- * loads only its own implementation.
+ * loads only its own implementation. While they run, a progress line on stderr names the phase and
+ * how far it is, when stderr is a terminal and there is no --json (progress.ts).
  */
 import { constants, accessSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEADLINE_MS_RANGE, UsageError, checkLatencyFlags, parseLatency, wholeNumber } from '../local/args';
 import { parseQuotas } from '../local/connect/faults';
+import type { ProgressStream } from '../local/progress';
+import { CommandProgress } from './progress';
 import type { BenchOptions, SIZES } from './run';
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
@@ -17,6 +20,14 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
 
 /** The most decisions `load --calls` makes (every one's result is kept in memory). */
 export const MAX_LOAD_CALLS = 100_000;
+/**
+ * The most cold starts per variant and function (`bench --cold-samples`), and the most memory sizes
+ * (`--cold-memory`, two variants each): every sample of every variant is a fresh process for each
+ * function, about 18 s a sample at the default (measured: docs/performance.md), so 100 samples at
+ * four sizes is already hours.
+ */
+export const MAX_COLD_SAMPLES = 100;
+export const MAX_COLD_MEMORY_SIZES = 4;
 /** Lambda's memory sizes in MB: "between 128 MB and 10,240 MB" (Lambda developer guide, "Configuring Lambda function memory"). */
 export const LAMBDA_MEMORY_MB = { min: 128, max: 10_240 } as const;
 
@@ -74,15 +85,22 @@ function nonNegative(value: string | undefined, name: string): number | undefine
   return n;
 }
 
-/** Progress lines go to stderr, unless stdout carries JSON (then there are none). */
-function progressLog(json: boolean | undefined): ((line: string) => void) | undefined {
-  return json ? undefined : (line) => process.stderr.write(`${line}\n`);
+/** Where the commands write their progress, and its clock: the process's, or fakes in tests. */
+export interface CommandIo {
+  stderr?: ProgressStream;
+  clock?: () => number;
+}
+
+function commandProgress(io: CommandIo, label: string, json: boolean | undefined): CommandProgress {
+  return new CommandProgress(io.stderr ?? process.stderr, label, Boolean(json), {
+    ...(io.clock ? { clock: io.clock } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // load
 
-export async function runLoadCommand(args: string[]): Promise<number> {
+export async function runLoadCommand(args: string[], io: CommandIo = {}): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -126,11 +144,13 @@ export async function runLoadCommand(args: string[]): Promise<number> {
     ),
     seed: wholeNumber(values.seed, 1, '--seed', 0),
   };
-  const reports = await runLoadSources(
-    options,
-    source as (typeof LOAD_SOURCES)[number],
-    progressLog(values.json),
-  );
+  const progress = commandProgress(io, 'load', values.json);
+  let reports: Awaited<ReturnType<typeof runLoadSources>>;
+  try {
+    reports = await runLoadSources(options, source as (typeof LOAD_SOURCES)[number], progress);
+  } finally {
+    progress.finish();
+  }
   // One source: its report, as before; --source all: { reports: [...] }, one per source.
   const json = reports.length === 1 ? reports[0] : { reports };
   process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${formatLoad(reports)}\n`);
@@ -174,6 +194,10 @@ function benchOptions(values: ReturnType<typeof benchArgs>, sizes: typeof SIZES)
   const coldMemory = values['cold-memory']
     ?.split(',')
     .map((mb) => wholeNumber(mb.trim(), 0, '--cold-memory', LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max));
+  if (coldMemory && coldMemory.length > MAX_COLD_MEMORY_SIZES)
+    throw new UsageError(
+      `--cold-memory takes at most ${MAX_COLD_MEMORY_SIZES} memory sizes (each adds two variants to sample), got ${coldMemory.length}`,
+    );
   const runtimeInitMs = nonNegative(values['runtime-init-ms'], 'runtime-init-ms');
   const size = values.size ?? 'default';
   if (!(size in sizes)) throw new UsageError(`--size must be one of ${Object.keys(sizes).join(', ')}`);
@@ -183,13 +207,13 @@ function benchOptions(values: ReturnType<typeof benchArgs>, sizes: typeof SIZES)
     // Sequential by default: every contender then draws the same latency samples in the same order,
     // so differences in decision time are the contender's own.
     concurrency: positiveInt(values.concurrency, 1, 'concurrency'),
-    latency: parseLatency(values.latency, values['no-latency'], '60,250'),
+    latency: benchLatency(values),
     scaling: !values['no-scaling'],
     index: !values['no-index'],
     cold: values['no-cold']
       ? null
       : {
-          samples: positiveInt(values['cold-samples'], 20, 'cold-samples'),
+          samples: wholeNumber(values['cold-samples'], 20, '--cold-samples', 1, MAX_COLD_SAMPLES),
           ...(coldMemory ? { memoryMb: coldMemory } : {}),
           ...(values['cold-node'] !== undefined ? { node: checkExecutable(values['cold-node']) } : {}),
         },
@@ -207,14 +231,34 @@ function benchOptions(values: ReturnType<typeof benchArgs>, sizes: typeof SIZES)
       DEADLINE_MS_RANGE.max,
     ),
     outDir: checkOutDir(values.out),
-    log: progressLog(values.json),
   };
 }
 
-export async function runBenchCommand(args: string[]): Promise<number> {
+/**
+ * --latency: as load's, with P99 at most the decisions' longest budget. Past it the bench's
+ * pipelines only time out (they run with LAST_AGENT_DEADLINE_MS 7000), and the simple contender,
+ * which has no deadline, would wait out every draw: a run that does not finish.
+ */
+function benchLatency(values: ReturnType<typeof benchArgs>) {
+  const latency = parseLatency(values.latency, values['no-latency'], '60,250');
+  if (latency && latency.p99 > DEADLINE_MS_RANGE.max)
+    throw new UsageError(
+      `bench --latency P99 must be at most ${DEADLINE_MS_RANGE.max} ms (the decisions' longest budget; the simple contender has none and would wait out every draw), got ${latency.p99}`,
+    );
+  return latency;
+}
+
+export async function runBenchCommand(args: string[], io: CommandIo = {}): Promise<number> {
   const values = benchArgs(args);
   const { runBenchmark, formatReport, SIZES } = await import('./run');
-  const report = await runBenchmark(benchOptions(values, SIZES));
+  const options = benchOptions(values, SIZES);
+  const progress = commandProgress(io, 'bench', values.json);
+  let report: Awaited<ReturnType<typeof runBenchmark>>;
+  try {
+    report = await runBenchmark({ ...options, progress });
+  } finally {
+    progress.finish();
+  }
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
   if (values.out && !values.json)
     process.stdout.write(

@@ -15,6 +15,7 @@ import { type Config, loadConfig } from '../steps/lib/runtime/config';
 import { createLogger } from '../steps/lib/runtime/logger';
 import type { TruthCall } from './generator';
 import { type LatencyModel, PairedLatency, attachLatency, inDecision } from './latency';
+import { type Progress, QUIET } from './progress';
 import { figures, mapConcurrent, mean, p50p99, round, secondsSince, table, timed } from './stats';
 
 /**
@@ -65,7 +66,8 @@ export interface IndexSourceOptions {
   agentRounds?: number;
   warmup?: number;
   memory?: { stepMb: number; indexerMb: number };
-  log?: (line: string) => void;
+  /** Where the section says which phase it runs (bench/progress.ts). */
+  progress?: Progress;
 }
 
 /** The shape of the section's results (results.json `indexSource`). */
@@ -151,16 +153,16 @@ interface Freshness {
 }
 
 export async function runIndexSource(o: IndexSourceOptions): Promise<IndexSourceReport> {
-  const log = o.log ?? (() => undefined);
+  const progress = o.progress ?? QUIET;
   const started = performance.now();
   const memory = o.memory ?? deployedMemory();
   const dynamoLatency = o.latency ? DYNAMO_LATENCY : null;
   const config = indexConfig();
   const phones = [...new Set(o.calls.map((c) => c.phone))];
   // Scenario: the callers' part of the routing-state table, built by the real handlers.
-  const build = await buildIndex(o.scenario, phones, config, log);
+  const build = await buildIndex(o.scenario, phones, config, progress);
   // Measure: the indexers on their own, then the calls decided under every source.
-  log('routing-state source: agent indexer, freshness …');
+  progress.phase('routing-state source: agent indexer, freshness');
   const agent = await agentThroughput(o.scenario, config, o.agentRounds ?? 10);
   const freshness = await measureFreshness(o, phones, config, dynamoLatency);
   const usagePerContact = indexerUsagePerContact(build, freshness, memory.indexerMb);
@@ -174,8 +176,8 @@ export async function runIndexSource(o: IndexSourceOptions): Promise<IndexSource
   const sources: SourceResult[] = [];
   const decided = new Map<RoutingSource, DecisionSample[]>();
   const options = { env: { LAST_AGENT_DEADLINE_MS: '7000' }, index: build, dynamoLatency, seed: o.seed };
-  for (const source of ROUTING_SOURCES) {
-    log(`routing-state source: deciding with ${source} …`);
+  for (const [i, source] of ROUTING_SOURCES.entries()) {
+    progress.phase(`routing-state source: deciding with ${source} (${i + 1}/${ROUTING_SOURCES.length})`);
     const session = await startSourceSession(o.scenario, source, options);
     try {
       const passes = await decisionPasses(session, o, timedCalls);
@@ -324,27 +326,33 @@ export async function buildIndex(
   scenario: Scenario,
   phones: Iterable<string>,
   config: Config = indexConfig(),
-  log: (line: string) => void = () => undefined,
+  progress: Progress = QUIET,
 ): Promise<IndexBuild> {
   const started = performance.now();
   const wanted = new Set(phones);
   const contacts = scenario.contacts.filter((c) => wanted.has(c.attributes[config.attributeKey] ?? ''));
   const callers = new Set(contacts.map((c) => c.attributes[config.attributeKey])).size;
   return withTable(config, 'direct', async ({ client, requests }) => {
-    log(`routing-state source: indexing ${contacts.length} contacts of ${callers} callers …`);
+    progress.phase(`index: the customer keys of ${callers} callers`);
     const deadline = new Deadline(Date.now() + 3_600_000);
-    await mapConcurrent(contacts, INDEXER_CONCURRENCY, (c) => recordJoin(client, config, deadline, c));
+    let joined = 0;
+    await mapConcurrent(contacts, INDEXER_CONCURRENCY, async (c) => {
+      await recordJoin(client, config, deadline, c);
+      progress.count(++joined, contacts.length, 'contacts');
+    });
     // From here on, the contact indexer's requests alone.
     for (const op of Object.keys(requests)) delete requests[op];
     const events = contactEventsFor({ ...scenario, contacts }, { instanceArn: instanceArnOf(scenario) });
     const deps = indexerDeps(client, config);
     const times: number[] = [];
     let indexed = 0;
+    progress.phase('index: the contact events');
     const t0 = performance.now();
     await mapConcurrent(events, INDEXER_CONCURRENCY, async (event) => {
       const { value: outcome, ms } = await timed(() => indexContactEvent(event, deps));
       times.push(ms);
       if (outcome.status === 'INDEXED') indexed++;
+      progress.count(times.length, events.length, 'events');
     });
     const seconds = secondsSince(t0);
     const perContact = (n: number) => round(n / Math.max(1, contacts.length), 3);

@@ -12,6 +12,7 @@ import {
   buildIndex,
   startSourceSession,
 } from './index-source';
+import { type Progress, QUIET } from './progress';
 import { figures, mapConcurrent, percentile, round, secondsSince } from './stats';
 
 export interface LoadOptions {
@@ -75,17 +76,23 @@ function centerFor(o: Omit<LoadOptions, 'source'>): GeneratedCenter {
  * and latency on. Every call must be answered; the report says how many inside the budget.
  * Index sources read a local DynamoDB holding the callers' history, built by the real indexers
  * (bench/index-source.ts). `shared` reuses a generated center and a build across sources.
+ * `progress` hears of the calls as they are answered, in a phase named `phase` (the source).
  */
 export async function runLoad(
   o: LoadOptions,
   shared: { center?: GeneratedCenter; index?: IndexBuild } = {},
+  progress: Progress = QUIET,
+  phase: string = o.source ?? 'search',
 ): Promise<LoadReport> {
   const source = o.source ?? 'search';
   const center = shared.center ?? centerFor(o);
   const phones = center.truth.map((c) => c.phone);
   const index =
-    source === 'search' ? undefined : (shared.index ?? (await buildIndex(center.scenario, phones)));
+    source === 'search'
+      ? undefined
+      : (shared.index ?? (await buildIndex(center.scenario, phones, undefined, progress)));
   const dynamoLatency = source !== 'search' && o.latency ? DYNAMO_LATENCY : undefined;
+  progress.phase(`${phase}: starting the local services`);
   const session = await startSourceSession(center.scenario, source, {
     env: { LAST_AGENT_DEADLINE_MS: String(o.deadlineMs) },
     ...(index ? { index } : {}),
@@ -98,6 +105,9 @@ export async function runLoad(
   };
   process.on('unhandledRejection', onUnhandled);
   try {
+    const total = center.truth.length;
+    let done = 0;
+    progress.phase(phase);
     const started = performance.now();
     const results = await mapConcurrent(center.truth, o.concurrency, async (call) => {
       const t = performance.now();
@@ -108,6 +118,8 @@ export async function runLoad(
         return { reason: decision.reason as string | undefined, ms: performance.now() - t };
       } catch {
         return { reason: undefined, ms: performance.now() - t };
+      } finally {
+        progress.count(++done, total, 'calls', true);
       }
     });
     const wall = secondsSince(started);
@@ -176,22 +188,24 @@ export const LOAD_SOURCES = [...ROUTING_SOURCES, 'all'] as const;
 export async function runLoadSources(
   o: Omit<LoadOptions, 'source'>,
   source: (typeof LOAD_SOURCES)[number],
-  log: (line: string) => void = () => undefined,
+  progress: Progress = QUIET,
 ): Promise<LoadReport[]> {
   const sources = source === 'all' ? ROUTING_SOURCES : [source];
+  progress.phase(`generating ${o.calls.toLocaleString('en-US')} calls`);
   const center = centerFor(o);
   let index: IndexBuild | undefined;
   if (sources.some((s) => s !== 'search')) {
     const phones = center.truth.map((c) => c.phone);
-    index = await buildIndex(center.scenario, phones, undefined, log);
-    log(
+    index = await buildIndex(center.scenario, phones, undefined, progress);
+    progress.note(
       `index built in ${index.seconds} s (${index.contacts} contacts, ${index.contactEvents} contact events)`,
     );
   }
   const reports: LoadReport[] = [];
-  for (const s of sources) {
-    log(`load: ${s} …`);
-    reports.push(await runLoad({ ...o, source: s }, { center, ...(index ? { index } : {}) }));
+  for (const [i, s] of sources.entries()) {
+    const phase = sources.length > 1 ? `${s} (${i + 1}/${sources.length})` : s;
+    const shared = { center, ...(index ? { index } : {}) };
+    reports.push(await runLoad({ ...o, source: s }, shared, progress, phase));
   }
   return reports;
 }

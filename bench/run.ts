@@ -15,6 +15,7 @@ import { type GeneratorOptions, type TruthCall, generateContactCenter } from './
 import { formatIndexSource, runIndexSource } from './index-source';
 import type { LatencyModel } from './latency';
 import { PairedLatency, assertPaired, attachLatency, inDecision, inFlightMs } from './latency';
+import { type Progress, QUIET } from './progress';
 import type { BenchReport, DesignResult } from './report';
 import { columns, heapAfterGcMb, mapConcurrent, percentile, round, roundedPercentile, timed } from './stats';
 import { latencySvg } from './svg';
@@ -45,7 +46,8 @@ export interface BenchOptions {
   /** The decision budget the all-cold figures are compared with (ms, default 3000). */
   deadlineMs?: number;
   outDir?: string;
-  log?: (line: string) => void;
+  /** Where the run says which phase it runs and how far it is (bench/progress.ts). */
+  progress?: Progress;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,6 +144,9 @@ type Running = { contender: Contender; instance: Instance; latency: PairedLatenc
  * decision as the same logical request so that the latency draws pair up.
  */
 async function measuredPass(running: Running[], calls: TruthCall[], o: BenchOptions, label: 'on' | 'off') {
+  const progress = o.progress ?? QUIET;
+  const pass = `pass ${label === 'on' ? 1 : 2}/2, latency model ${o.latency && label === 'on' ? 'on' : 'off'}`;
+  progress.phase(`${pass}: warm-up`);
   const model = label === 'on' ? o.latency : null;
   const latencies: Record<string, PairedLatency> = {};
   for (const r of running) {
@@ -155,6 +160,8 @@ async function measuredPass(running: Running[], calls: TruthCall[], o: BenchOpti
     }
   }
   const samples = new Map<string, Sample[]>(running.map((r) => [r.contender.name, new Array(calls.length)]));
+  progress.phase(pass);
+  let done = 0;
   await mapConcurrent(calls, o.concurrency, async (call, i) => {
     const order = [...running.slice(i % running.length), ...running.slice(0, i % running.length)];
     for (const r of order) {
@@ -164,15 +171,13 @@ async function measuredPass(running: Running[], calls: TruthCall[], o: BenchOpti
       const sample = { call, answer: value.value, ms, connectMs: inFlightMs(value.ctx.trips) };
       (samples.get(r.contender.name) as Sample[])[i] = sample;
     }
+    progress.count(++done, calls.length, `calls (${running.length} contenders each)`);
   });
   return { samples, latencies };
 }
 
 /** The passes, latency model on then off; the first also gives the API calls and the pairing check. */
 async function contenderPasses(running: Running[], calls: TruthCall[], o: BenchOptions) {
-  o.log?.(
-    `latency model ${o.latency ? `on (median ${o.latency.median}, p99 ${o.latency.p99} ms)` : 'off'} …`,
-  );
   const before = running.map((r) => structuredClone(r.instance.stats()));
   const on = await measuredPass(running, calls, o, 'on');
   // Connect requests per decision since `before`; warm-ups are counted by the local Connect too: scaled out.
@@ -187,7 +192,6 @@ async function contenderPasses(running: Running[], calls: TruthCall[], o: BenchO
     ),
   );
   const pairing = assertPaired(on.latencies);
-  o.log?.('latency model off …');
   const off = await measuredPass(running, calls, o, 'off');
   return { on: on.samples, off: off.samples, apiCalls, pairing };
 }
@@ -372,7 +376,8 @@ async function historyRun(c: Contender, scenario: Scenario, call: TruthCall, o: 
 /** The pipeline's decision time and the local Connect's heap as the instance grows. */
 async function instanceScaling(base: Scenario, o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>) {
   const instance = [];
-  for (const customers of [500, 2_000, 6_000]) {
+  const sizes = [500, 2_000, 6_000];
+  for (const customers of sizes) {
     const big = generateContactCenter({ seed: o.seed, ...size, customers, calls: 40 });
     big.scenario.faults = base.faults;
     const heapBefore = heapAfterGcMb();
@@ -391,21 +396,25 @@ async function instanceScaling(base: Scenario, o: BenchOptions, size: Omit<Gener
     }
     await session.close();
     instance.push({ contacts: big.scenario.contacts.length, p50: roundedPercentile(times, 50), heapMb });
+    o.progress?.count(instance.length, sizes.length, 'instance sizes');
   }
   return instance;
 }
 
 /** Every contender as one customer's history grows (its agent contact the oldest), then the instance. */
 async function scalingRuns(base: Scenario, o: BenchOptions, size: Omit<GeneratorOptions, 'seed'>) {
-  o.log?.('scaling with history size …');
+  const progress = o.progress ?? QUIET;
+  progress.phase('scaling with history size');
   const history = [];
-  for (const n of [1, 10, 50, 200, 500]) {
+  const lengths = [1, 10, 50, 200, 500];
+  for (const [i, n] of lengths.entries()) {
     const { scenario, call } = historyScenario(base, n);
     const results = [];
     for (const c of CONTENDERS) results.push(await historyRun(c, scenario, call, o));
     history.push({ contactsPerCustomer: n, results });
+    progress.count(i + 1, lengths.length, 'history lengths');
   }
-  o.log?.('scaling with instance size …');
+  progress.phase('scaling with instance size');
   return { history, instance: await instanceScaling(base, o, size) };
 }
 
@@ -413,17 +422,16 @@ async function scalingRuns(base: Scenario, o: BenchOptions, size: Omit<Generator
 // The run
 
 export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
-  const log = o.log ?? (() => undefined);
+  const progress = o.progress ?? QUIET;
   const size = SIZES[o.size];
   if (!size) throw new Error(`unknown size ${o.size}; use ${Object.keys(SIZES).join(', ')}`);
   // Latency is added per logical request by the bench (bench/latency.ts), not by the local Connect.
   const center = generateContactCenter({ seed: o.seed, ...size });
   center.scenario.faults = { seed: o.seed, inject: [] };
   const { scenario, truth } = center;
-  const { agents, contacts } = scenario;
-  log(`dataset: ${agents.length} agents, ${contacts.length} contacts, ${truth.length} calls`);
   const running: Running[] = [];
   try {
+    progress.phase(`starting the ${CONTENDERS.length} contenders`);
     for (const contender of CONTENDERS) {
       const r = { contender, latency: new PairedLatency(null, 0) } as Running;
       r.instance = await contender.start(scenario, () => r.latency);
@@ -432,15 +440,15 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
     const passes = await contenderPasses(running, truth, o);
     const { concurrency, latency, seed } = o;
     const indexSource = o.index
-      ? await runIndexSource({ scenario, calls: truth, seed, latency, concurrency, log })
+      ? await runIndexSource({ scenario, calls: truth, seed, latency, concurrency, progress })
       : undefined;
-    if (o.cold) log('cold starts (fresh processes) …');
-    const cold = o.cold ? await coldBench(o.cold, o.log) : undefined;
+    const cold = o.cold ? await coldBench(o.cold, progress) : undefined;
     const report = benchReport(o, size, center, running, passes, cold);
     if (cold) report.cold = cold.report;
     if (indexSource) report.indexSource = indexSource;
     if (o.scaling) report.scaling = await scalingRuns(scenario, o, size);
     if (o.outDir) {
+      progress.phase(`writing the results to ${o.outDir}`);
       // results.json, the chart, and the generated data: a scenario any local Connect loads, and its truth.
       mkdirSync(o.outDir, { recursive: true });
       writeFileSync(join(o.outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -133,7 +133,7 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       '                [--latency MEDIAN,P99 | --no-latency] [--deadline-ms N] [--seed N] [--json]',
     ],
     about:
-      "Many decisions at once against the local Connect, with Connect's API quotas and a latency model: how many are answered, throttled, and answered within the budget. Exit code 1 when a call goes unanswered or over the budget. Progress goes to stderr (none with --json).",
+      "Many decisions at once against the local Connect, with Connect's API quotas and a latency model: how many are answered, throttled, and answered within the budget. Exit code 1 when a call goes unanswered or over the budget. On a terminal, a progress line on stderr shows the calls answered and their rate (none with --json).",
     options: [
       { flag: '--calls', value: 'N', help: 'decisions to make: a whole number 1-100000 (default 2000)' },
       {
@@ -171,7 +171,7 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       '                 [--runtime-init-ms N] [--no-index]',
     ],
     about:
-      'The AWS-shaped benchmark (docs/performance.md): every contender decides the same generated calls; decision time with the Step Functions and Lambda hops modelled, recall, cold starts before and after, scaling with history and instance size, and the routing-state sources. Progress goes to stderr (none with --json).',
+      'The AWS-shaped benchmark (docs/performance.md): every contender decides the same generated calls; decision time with the Step Functions and Lambda hops modelled, recall, cold starts before and after, scaling with history and instance size, and the routing-state sources. On a terminal, a progress line on stderr names the phase running and how far it is (none with --json).',
     options: [
       {
         flag: '--size',
@@ -189,7 +189,11 @@ export const USAGE: Record<CommandName, CommandUsage> = {
         value: 'N',
         help: 'seed of the generated calls and draws: a whole number ≥ 1 (default 42)',
       },
-      { flag: '--latency', value: 'MEDIAN,P99', help: `${LATENCY_HELP} (default 60,250)` },
+      {
+        flag: '--latency',
+        value: 'MEDIAN,P99',
+        help: `${LATENCY_HELP} ≤ 7000, the decisions' longest budget (default 60,250)`,
+      },
       { flag: '--no-latency', help: 'no latency model: Connect answers at once; not with --latency' },
       {
         flag: '--out',
@@ -201,12 +205,12 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       {
         flag: '--cold-samples',
         value: 'N',
-        help: 'cold starts per variant and function: a whole number ≥ 1 (default 20)',
+        help: 'cold starts per variant and function: a whole number 1-100 (default 20)',
       },
       {
         flag: '--cold-memory',
         value: 'MB[,MB...]',
-        help: "Lambda memory sizes to run the cold starts at, with CPU in proportion (one vCPU at 1769 MB): whole numbers 128-10240 as Lambda allows, comma-separated (default the stack's memory size for the entry function)",
+        help: "Lambda memory sizes to run the cold starts at, with CPU in proportion (one vCPU at 1769 MB): whole numbers 128-10240 as Lambda allows, comma-separated, at most 4 (default the stack's memory size for the entry function)",
       },
       {
         flag: '--cold-node',
@@ -307,7 +311,7 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       '                    the same from the demo scenario, into a local DynamoDB',
     ],
     about:
-      "Fills the routing-state table (LAST_AGENT_SOURCE=index) with the last agent of each caller from SearchContacts and GetContactAttributes, paced under Connect's quotas, with a progress bar on stderr. Ctrl-C stops after the current contact with a checkpoint; run the same command again to resume. Exit code 0 when complete, 130 when interrupted.",
+      "Fills the routing-state table (LAST_AGENT_SOURCE=index) with the last agent of each caller from SearchContacts and GetContactAttributes, paced under Connect's quotas. On a terminal, a progress bar on stderr shows the share done, the counts and the time left (none with --json). Ctrl-C stops after the current contact with a checkpoint; run the same command again to resume. Exit code 0 when complete, 130 when interrupted.",
     options: [
       {
         flag: '--instance-id',

@@ -5,9 +5,10 @@
  * (budget.ts) and the --out directory. On a terminal, a run longer than a few seconds shows its
  * progress on stderr (progress.ts), unless --json is given.
  */
-import { constants, accessSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { prepareOutDir } from '../local/out-dir';
 import { runSizeProblem } from './budget';
 import { SimulationConfigError, loadSimulationConfig } from './config';
 import { ProgressLine, type ProgressStream } from './progress';
@@ -46,7 +47,7 @@ export async function runSimulateCommand(args: string[], io: SimulateIo = {}): P
   const config = loadSimulationConfig(values.config);
   const tooLarge = runSizeProblem(config);
   if (tooLarge) throw new SimulationConfigError(tooLarge);
-  const outProblem = values.out === undefined ? null : prepareOutDir(values.out);
+  const outProblem = values.out === undefined ? null : prepareOutDir(values.out, OUT_FILES);
   if (outProblem) throw new SimulationConfigError(outProblem);
 
   const progress = !values.json && stderr.isTTY ? new ProgressLine(stderr, { clock }) : undefined;
@@ -65,38 +66,4 @@ export async function runSimulateCommand(args: string[], io: SimulateIo = {}): P
       process.stdout.write(`\nwrote simulation.json and continuity-vs-wait.svg to ${values.out}/\n`);
   }
   return 0;
-}
-
-/**
- * Makes sure --out is a writable directory (creating it if need be) and its two files can be
- * written, before the run; the problem, naming the flag, or null.
- */
-function prepareOutDir(dir: string): string | null {
-  try {
-    if (existsSync(dir) && !statSync(dir).isDirectory()) return `--out ${dir} exists and is not a directory`;
-    makeDirectory(dir);
-    accessSync(dir, constants.W_OK | constants.X_OK);
-    for (const name of OUT_FILES) {
-      const file = join(dir, name);
-      if (!existsSync(file)) continue;
-      if (!statSync(file).isFile()) return `--out ${dir}: ${name} exists there and is not a file`;
-      accessSync(file, constants.W_OK);
-    }
-    return null;
-  } catch (err) {
-    return `--out ${dir} is not a directory that can be created and written: ${(err as Error).message}`;
-  }
-}
-
-/**
- * mkdir -p, one level at a time: Node's recursive mkdirSync never returns on some paths
- * (`/proc/x` on Linux: ENOENT with the parent present), this one fails.
- */
-function makeDirectory(dir: string): void {
-  const missing: string[] = [];
-  for (let p = resolve(dir); !existsSync(p); p = dirname(p)) {
-    missing.push(p);
-    if (dirname(p) === p) break;
-  }
-  for (const d of missing.reverse()) mkdirSync(d);
 }

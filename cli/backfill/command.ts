@@ -1,11 +1,12 @@
 /**
  * `last-agent backfill`: reads and checks the arguments, runs the backfill (run.ts) on a real
- * instance or the local demo (targets.ts) with a progress bar on stderr, stops cleanly on Ctrl-C,
- * and prints the summary. Exit code 0 when complete, 130 when interrupted (resumable).
+ * instance or the local demo (targets.ts) with a progress bar on stderr (on a terminal, without
+ * --json: progress.ts), stops cleanly on Ctrl-C, and prints the summary. Exit code 0 when complete, 130 when interrupted (resumable).
  */
 import { constants, accessSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ProgressStream } from '../../local/progress';
 import { loadConfig } from '../../steps/lib/runtime/config';
 import { UsageError } from '../usage';
 import { formatDuration, num, progressReporter } from './progress';
@@ -28,6 +29,11 @@ export interface BackfillHooks extends LocalSeams {
   onCall?: BackfillOptions['onCall'];
   onPage?: BackfillOptions['onPage'];
   onContact?: BackfillOptions['onContact'];
+  /** Called with every progress report, whether or not a bar is drawn. */
+  onProgress?: BackfillOptions['progress'];
+  /** Where the bar is drawn, and its clock (default process.stderr, performance.now). */
+  stderr?: ProgressStream;
+  clock?: () => number;
   /** Paces set directly, past the flags' ranges (a fast local run in the tests). */
   rates?: { searchRps: number; attributesRps: number } | undefined;
 }
@@ -39,8 +45,10 @@ export async function runBackfillCommand(args: string[], hooks: BackfillHooks = 
   const checkpoint = checkpointPath(values);
   // The same settings as the Lambdas: the key attribute, the channels, the default lookback.
   const config = loadConfig({ ...process.env, LAST_AGENT_TABLE_NAME: target.table });
-  const stop = stopOnSigint(hooks.signal);
-  const reporter = progressReporter(process.stderr);
+  const reporter = progressReporter(hooks.stderr ?? process.stderr, Boolean(values.json), {
+    ...(hooks.clock ? { clock: hooks.clock } : {}),
+  });
+  const stop = stopOnSigint(hooks.signal, () => reporter.end());
   const base: BaseOptions = {
     table: target.table,
     lookbackDays: settings.lookbackDays ?? config.lookbackDays,
@@ -50,7 +58,10 @@ export async function runBackfillCommand(args: string[], hooks: BackfillHooks = 
     attributesRps: hooks.rates?.attributesRps ?? settings.attributesRps,
     checkpoint,
     signal: stop.signal,
-    progress: (p) => reporter.update(p),
+    progress: (p) => {
+      reporter.update(p);
+      hooks.onProgress?.(p);
+    },
     pageSize: hooks.pageSize,
     backoffBaseMs: hooks.backoffBaseMs,
     onCall: hooks.onCall,
@@ -214,12 +225,16 @@ function checkedCheckpoint(file: string, what: string): string {
 
 /**
  * Ctrl-C: stop after the current contact with the checkpoint saved; a second one quits at once.
- * `dispose` removes the handler.
+ * `clearLine` takes the progress bar off first. `dispose` removes the handler.
  */
-function stopOnSigint(hookSignal: AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
+function stopOnSigint(
+  hookSignal: AbortSignal | undefined,
+  clearLine: () => void,
+): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
+    clearLine();
     process.stderr.write('\nstopping after the current contact (Ctrl-C again to quit now)…\n');
     controller.abort();
   };

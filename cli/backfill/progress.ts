@@ -1,7 +1,9 @@
 /**
- * How far the backfill is, estimated from the windows' TotalCounts, and how it is shown: a bar
- * redrawn in place on a terminal, a line now and then otherwise.
+ * How far the backfill is, estimated from the windows' TotalCounts, and how it is shown: a bar on
+ * local/progress.ts's line, redrawn in place and cleared at the end, only when stderr is a
+ * terminal and there is no --json (a pipe or a log file gets nothing: the summary says it all).
  */
+import { type ProgressOptions, type ProgressStream, progressLine } from '../../local/progress';
 import type { BackfillCounts, Position } from './checkpoint';
 
 export interface BackfillProgress {
@@ -71,7 +73,8 @@ export function formatDuration(totalSeconds: number): string {
   return `${h}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
-function progressText(p: BackfillProgress): string {
+/** The counts and the estimate, e.g. "window 1/2 · 3 pages · 250 contacts · … · 4.8/s · ETA 1h 02m". */
+export function progressText(p: BackfillProgress): string {
   const c = p.counts;
   return [
     `window ${p.window + 1}/${p.windows}`,
@@ -85,38 +88,27 @@ function progressText(p: BackfillProgress): string {
   ].join(' · ');
 }
 
-/** A progress bar redrawn in place on a terminal; a line every `intervalMs` (and the last) otherwise. */
+const BAR_WIDTH = 24;
+
+/** The bar, the share done and the counts: "▕██████                  ▏ 25%  window 1/2 · …". */
+export function progressBar(p: BackfillProgress): string {
+  const filled = Math.round(Math.min(1, p.fraction ?? 0) * BAR_WIDTH);
+  const pct = p.fraction === undefined ? '  ?%' : `${String(Math.floor(p.fraction * 100)).padStart(3)}%`;
+  return `▕${'█'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}▏${pct}  ${progressText(p)}`;
+}
+
+/**
+ * The backfill's line on stderr: the bar, redrawn in place, when `stream` is a terminal and the
+ * output is not --json; nothing otherwise. `end` clears it (call it before writing anything else).
+ */
 export function progressReporter(
-  stream: NodeJS.WriteStream,
-  intervalMs = 15_000,
+  stream: ProgressStream,
+  json: boolean,
+  options: ProgressOptions = {},
 ): { update(p: BackfillProgress): void; end(): void } {
-  const tty = Boolean(stream.isTTY);
-  let last = Number.NEGATIVE_INFINITY;
-  let drawn = false;
-  let pending: BackfillProgress | undefined;
-  const draw = (p: BackfillProgress) => {
-    if (tty) {
-      const width = 24;
-      const filled = Math.round((p.fraction ?? 0) * width);
-      const pct = p.fraction === undefined ? '  ?%' : `${String(Math.floor(p.fraction * 100)).padStart(3)}%`;
-      stream.write(
-        `\r\x1b[2Kbackfill ▕${'█'.repeat(filled)}${' '.repeat(width - filled)}▏${pct}  ${progressText(p)}`,
-      );
-      drawn = true;
-    } else stream.write(`backfill: ${progressText(p)}\n`);
-  };
+  const line = progressLine(stream, 'backfill', json, options);
   return {
-    update(p) {
-      pending = p;
-      const t = performance.now();
-      if (!p.done && t - last < (tty ? 100 : intervalMs)) return;
-      last = t;
-      pending = undefined;
-      draw(p);
-    },
-    end() {
-      if (pending) draw(pending);
-      if (tty && drawn) stream.write('\n');
-    },
+    update: (p) => line?.update(() => progressBar(p)),
+    end: () => line?.finish(),
   };
 }

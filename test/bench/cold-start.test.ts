@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BASELINE_BUNDLING, type BuildConfig, runColdStart } from '../../bench/cold-start';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/step-function';
 import { TASK_FUNCTIONS } from '../../statemachine/definition';
+import { recordingProgress } from './fakes';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,11 +20,13 @@ describe('cold-start harness (correctness only, no timing assertions)', () => {
         ['decide', ...Object.values(TASK_FUNCTIONS)].map((e) => [e, { memoryMb: 1024, env }]),
       ),
     };
+    const recorded = recordingProgress();
     const report = await runColdStart({
       builds: [build],
       variants: [{ label: 'current', build: 'current', entries: ['pick-last-agent-contact'] }],
       samples: 3,
       node: process.execPath,
+      progress: recorded.progress,
     });
     const [variant] = report.variants;
     expect(Object.keys(variant?.functions ?? {})).toEqual(['pick-last-agent-contact']);
@@ -33,6 +36,14 @@ describe('cold-start harness (correctness only, no timing assertions)', () => {
     expect(pick?.warmMs).toBeGreaterThan(0);
     expect(variant?.criticalPathMs).toBeUndefined();
     expect(report.tls).toBe(true);
+    // What the progress line names: the build bundled, then every sample and its processes.
+    expect(recorded.phases).toEqual([
+      'cold start: bundling and capturing current',
+      'cold start: sample 1/3',
+      'cold start: sample 2/3',
+      'cold start: sample 3/3',
+    ]);
+    expect(recorded.counts.at(-1)).toBe('cold start: sample 3/3: fresh processes 1/1');
     // Six esbuild bundles and four Node processes: 5 s alone, but the test files run two at a time
     // beside tsc, and on a loaded machine this went past the default 20 s.
   }, 60_000);

@@ -12,6 +12,7 @@ import {
   runIndexSource,
 } from '../../bench/index-source';
 import { type LoadReport, formatLoad } from '../../bench/load';
+import { recordingProgress } from './fakes';
 
 describe('routing-state source section (small run)', () => {
   it('compares the three sources: same last agent under search and index, no SearchContacts with index', async () => {
@@ -24,6 +25,7 @@ describe('routing-state source section (small run)', () => {
       historyDays: 21,
     });
     center.scenario.faults = { seed: 7, inject: [] };
+    const recorded = recordingProgress();
     const report = await runIndexSource({
       scenario: center.scenario,
       calls: center.truth,
@@ -35,6 +37,7 @@ describe('routing-state source section (small run)', () => {
       latencyCalls: 2,
       warmup: 1,
       memory: { stepMb: 1769, indexerMb: 512 },
+      progress: recorded.progress,
     });
     const by = Object.fromEntries(report.sources.map((s) => [s.source, s]));
 
@@ -54,6 +57,23 @@ describe('routing-state source section (small run)', () => {
     expect(text).toMatch(/decisions\/s\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
     expect(text).toContain('same for 6/6 calls (100%)');
     expect(text).toContain('Prices:');
+
+    // What the progress line names, in order; the index build counts its contacts and events.
+    expect(recorded.phases).toEqual([
+      `index: the customer keys of ${report.callers} callers`,
+      'index: the contact events',
+      'routing-state source: agent indexer, freshness',
+      'routing-state source: deciding with search (1/3)',
+      'routing-state source: deciding with index (2/3)',
+      'routing-state source: deciding with index-then-search (3/3)',
+    ]);
+    const { contacts, contactEvents } = report.indexer.build;
+    expect(recorded.counts).toContain(
+      `index: the customer keys of ${report.callers} callers: contacts ${contacts}/${contacts}`,
+    );
+    expect(recorded.counts.at(-1)).toBe(
+      `index: the contact events: events ${contactEvents}/${contactEvents}`,
+    );
   }, 60_000);
 });
 

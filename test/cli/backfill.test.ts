@@ -10,7 +10,13 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BackfillHooks, runBackfillCommand } from '../../cli/backfill/command';
 import { Pacer } from '../../cli/backfill/pacing';
-import { type BackfillProgress, formatDuration, progressReporter } from '../../cli/backfill/progress';
+import {
+  type BackfillProgress,
+  formatDuration,
+  progressBar,
+  progressReporter,
+  progressText,
+} from '../../cli/backfill/progress';
 import { type Scenario, loadScenarioFile } from '../../local/connect/scenario';
 import { startLocalConnect } from '../../local/connect/server';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';
@@ -92,10 +98,9 @@ describe('backfill --local', () => {
     );
     // --local keeps no checkpoint unless asked: its table lives only as long as the run.
     expect(out.checkpoint).toBeUndefined();
-    expect(stderr).toMatch(
-      /backfill: window 1\/1 · 1 page · 11 contacts · 11 written · 0 skipped · .*ETA done/,
-    );
-    expect(`${stdout}${stderr}`).not.toMatch(PHONE);
+    // --json (and stderr not a terminal): no progress at all.
+    expect(stderr).toBe('');
+    expect(stdout).not.toMatch(PHONE);
   });
 
   it('prints what it wrote, never a customer key', async () => {
@@ -205,9 +210,11 @@ describe('backfill --local', () => {
 describe('backfill pacing', () => {
   it('at the defaults (0.4/s) spaces SearchContacts 2.5 s apart: Connect defaults (0.5/s) never throttle', async () => {
     const calls = searchTimes();
-    const { code, json, stderr } = await backfill(['--local', '--json'], {
+    const reports: BackfillProgress[] = [];
+    const { code, json } = await backfill(['--local', '--json'], {
       pageSize: 4,
       onCall: calls.onCall,
+      onProgress: (p) => reports.push(p),
     });
 
     expect(code).toBe(0);
@@ -219,9 +226,10 @@ describe('backfill pacing', () => {
     // can look a few ms short when the one before it fired late. The quota is the real check.
     for (const gap of calls.gaps()) expect(gap).toBeGreaterThanOrEqual(2500 * 0.9);
     // The estimate after the first contact: 10 contacts and 3 pages to go at 0.4 pages/s.
-    expect(stderr.split('\n')[0]).toMatch(
-      /window 1\/1 · 0 pages · 1 contacts · 1 written · 0 skipped · [\d.]+\/s · ETA [5-9]s$/,
+    expect(progressText(reports[0] as BackfillProgress)).toMatch(
+      /^window 1\/1 · 0 pages · 1 contacts · 1 written · 0 skipped · [\d.]+\/s · ETA [5-9]s$/,
     );
+    expect(progressText(reports.at(-1) as BackfillProgress)).toMatch(/11 contacts · 11 written.*ETA done$/);
   });
 
   it('paced at 2/s spaces SearchContacts at least 500 ms apart (a 3/s quota never throttles)', async () => {
@@ -250,11 +258,13 @@ describe('backfill pacing', () => {
       ...unthrottled,
       faults: { seed: 2, inject: [{ operation: 'SearchContacts', kind: 'throttle', rate: 0.5, delayMs: 0 }] },
     };
-    const { code, json, stderr } = await backfill(['--local', '--json'], {
+    const reports: BackfillProgress[] = [];
+    const { code, json } = await backfill(['--local', '--json'], {
       ...FAST,
       scenario,
       pageSize: 4,
       backoffBaseMs: 50,
+      onProgress: (p) => reports.push(p),
     });
 
     expect(code).toBe(0);
@@ -263,7 +273,7 @@ describe('backfill pacing', () => {
     expect(json.counts.retries).toBe(json.counts.throttled);
     expect(json.requests.SearchContacts).toBe(3 + json.counts.throttled);
     expect(json.local.connect.SearchContacts.requests).toBe(3 + json.counts.throttled);
-    expect(stderr).toMatch(/\d+ throttled/);
+    expect(progressText(reports.at(-1) as BackfillProgress)).toMatch(/\d+ throttled/);
   });
 });
 
@@ -539,6 +549,30 @@ describe('backfill usage', () => {
   });
 });
 
+/** A stderr stand-in that records what is written to it. */
+function fakeStream(isTTY: boolean) {
+  const chunks: string[] = [];
+  return {
+    chunks,
+    stream: {
+      isTTY,
+      write(chunk: string) {
+        chunks.push(chunk);
+        return true;
+      },
+    },
+  };
+}
+
+/** A clock that moves a second on every reading: every run looks long. */
+function slowClock() {
+  let t = 0;
+  return () => {
+    t += 1000;
+    return t;
+  };
+}
+
 describe('backfill progress', () => {
   const progress: BackfillProgress = {
     window: 0,
@@ -558,45 +592,47 @@ describe('backfill progress', () => {
     etaSeconds: 3725,
     done: false,
   };
-  const stream = (isTTY: boolean) => {
-    const s = {
-      isTTY,
-      text: '',
-      write(chunk: string) {
-        s.text += chunk;
-        return true;
-      },
-    };
-    return s;
-  };
+  const CLEAR = '\r\x1b[K';
 
-  it('redraws a bar in place on a terminal, with the estimated time left', () => {
-    const tty = stream(true);
-    const reporter = progressReporter(tty as unknown as NodeJS.WriteStream);
+  it('draws the bar in place on a terminal after the delay, at most every interval, and clears it', () => {
+    let now = 0;
+    const { chunks, stream } = fakeStream(true);
+    const reporter = progressReporter(stream, false, { clock: () => now, delayMs: 2000, intervalMs: 250 });
     reporter.update(progress);
+    now = 1999;
+    reporter.update(progress);
+    expect(chunks).toEqual([]);
+    now = 2500;
+    reporter.update(progress);
+    now = 2600; // within the interval: no redraw
     reporter.update({ ...progress, counts: { ...progress.counts, contacts: 251 } });
+    now = 3000;
     reporter.update({ ...progress, fraction: 1, etaSeconds: 0, done: true });
     reporter.end();
 
-    const frames = tty.text.split('\r\x1b[2K').filter(Boolean);
-    expect(frames[0]).toBe(
-      'backfill ▕██████                  ▏ 25%  window 1/2 · 3 pages · 250 contacts · 240 written · 10 skipped · 2 throttled · 4.8/s · ETA 1h 02m',
-    );
-    // Redraws are at most every 100 ms: the second update waits, the last one is drawn.
-    expect(frames).toHaveLength(2);
-    expect(frames[1]).toMatch(/100%.*ETA done\n$/);
+    expect(chunks).toEqual([
+      `${CLEAR}backfill: ▕██████                  ▏ 25%  window 1/2 · 3 pages · 250 contacts · 240 written · 10 skipped · 2 throttled · 4.8/s · ETA 1h 02m, 3 s elapsed`,
+      `${CLEAR}backfill: ▕████████████████████████▏100%  window 1/2 · 3 pages · 250 contacts · 240 written · 10 skipped · 2 throttled · 4.8/s · ETA done, 3 s elapsed`,
+      CLEAR,
+    ]);
+    for (const c of chunks) expect(c).not.toContain('\n');
   });
 
-  it('prints plain lines otherwise, one per interval and the last', () => {
-    const plain = stream(false);
-    const reporter = progressReporter(plain as unknown as NodeJS.WriteStream, 60_000);
-    reporter.update({ ...progress, fraction: undefined, etaSeconds: undefined });
+  it.each([
+    ['stderr is not a terminal', false, false],
+    ['--json, even on a terminal', true, true],
+  ])('writes nothing when %s', (_, isTTY, json) => {
+    const { chunks, stream } = fakeStream(isTTY);
+    const reporter = progressReporter(stream, json, { clock: slowClock() });
     reporter.update(progress);
+    reporter.update({ ...progress, fraction: 1, etaSeconds: 0, done: true });
     reporter.end();
+    expect(chunks).toEqual([]);
+  });
 
-    expect(plain.text).toBe(
-      'backfill: window 1/2 · 3 pages · 250 contacts · 240 written · 10 skipped · 2 throttled · 4.8/s · ETA ?\n' +
-        'backfill: window 1/2 · 3 pages · 250 contacts · 240 written · 10 skipped · 2 throttled · 4.8/s · ETA 1h 02m\n',
+  it('shows "?" until a page tells the totals', () => {
+    expect(progressBar({ ...progress, fraction: undefined, etaSeconds: undefined })).toBe(
+      '▕                        ▏  ?%  window 1/2 · 3 pages · 250 contacts · 240 written · 10 skipped · 2 throttled · 4.8/s · ETA ?',
     );
   });
 
@@ -609,6 +645,47 @@ describe('backfill progress', () => {
       '1h 02m',
       '25h 00m',
     ]);
+  });
+});
+
+describe('backfill progress on stderr', () => {
+  it('shows the bar on a terminal while the backfill runs, and clears it at the end', async () => {
+    const { chunks, stream } = fakeStream(true);
+    const { code, stdout, stderr } = await backfill(['--local'], {
+      ...FAST,
+      stderr: stream,
+      clock: slowClock(),
+    });
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/into table last-agent-routing-state: complete/);
+    expect(chunks.some((c) => c.startsWith('\r\x1b[Kbackfill: ▕'))).toBe(true);
+    expect(chunks.join('')).toMatch(
+      /backfill: ▕█* *▏ *\d+% {2}window 1\/1 · \d+ pages? · \d+ contacts · .* s elapsed/,
+    );
+    expect(chunks.at(-1)).toBe('\r\x1b[K');
+    expect(chunks.join('')).not.toMatch(PHONE);
+    expect(stderr).toBe('');
+  });
+
+  it.each([
+    ['stderr is not a terminal', false, ['--local']],
+    ['--json, even on a terminal', true, ['--local', '--json']],
+  ])('draws nothing when %s', async (_, isTTY, args) => {
+    const { chunks, stream } = fakeStream(isTTY);
+    const reports: BackfillProgress[] = [];
+    const { code, stderr } = await backfill(args, {
+      ...FAST,
+      stderr: stream,
+      clock: slowClock(),
+      onProgress: (p) => reports.push(p),
+    });
+
+    expect(code).toBe(0);
+    // The backfill did report its progress: nothing drew it.
+    expect(reports.length).toBeGreaterThan(0);
+    expect(chunks).toEqual([]);
+    expect(stderr).toBe('');
   });
 });
 

@@ -10,7 +10,7 @@ describe('decide keeps the caller number masked', () => {
   ])('masks %s digits in the caller title, as the logs do', async (_label, phone, masked, clear) => {
     const { code, stdout, stderr } = await cli(['decide', '--phone', phone]);
     expect(code).toBe(0);
-    expect(stdout.split('\n')).toContain(`▶ caller ${masked}`);
+    expect(stdout).toContain(`\n  caller ${masked} → `);
     expect(stdout + stderr).not.toContain(clear);
   });
 
