@@ -202,6 +202,10 @@ async function run(command: CommandName, rest: string[]): Promise<number> {
       return await (await import('./backfill/command')).runBackfillCommand(rest);
     case 'simulate':
       return await (await import('../simulate/command')).runSimulateCommand(rest);
+    case 'analyze':
+      return await (await import('../analyze/command')).runAnalyzeCommand(rest);
+    case 'sample-records':
+      return await (await import('../analyze/sample-command')).runSampleCommand(rest);
     case 'help': {
       const [topic, ...more] = rest;
       if (topic === undefined || topic === '-h' || topic === '--help') {

@@ -25,6 +25,8 @@ export const COMMANDS = [
   'doctor',
   'backfill',
   'simulate',
+  'analyze',
+  'sample-records',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -372,6 +374,94 @@ export const USAGE: Record<CommandName, CommandUsage> = {
         flag: '--out',
         value: 'DIR',
         help: 'also write simulation.json and continuity-vs-wait.svg to this directory, created if need be and checked before the run (default none: stdout only)',
+      },
+    ],
+  },
+  analyze: {
+    synopsis: [
+      'last-agent analyze --records PATH [PATH...] [--json] [--out DIR] [--lookback-days N]',
+      '                   [--since ISO] [--until ISO] [--timezone IANA]',
+      '                   [--attribute-names route:NAME,reason:NAME,agentArn:NAME]',
+      '                   your center in numbers, from its contact records (docs/analyze.md)',
+    ],
+    about:
+      "Reads the center's Amazon Connect contact records (files, directories or S3, as Firehose or an export writes them) and prints the center in numbers: how often callers come back, how often their last agent was free, call and wait times, abandonment, arrivals and staffing by hour; after go-live, what the product did. Bad records are counted, never fatal. No caller number, nor any part of one, is ever printed. On a terminal a long read shows its progress on stderr (none with --json).",
+    options: [
+      {
+        flag: '--records',
+        value: 'PATH',
+        multiple: true,
+        help: 'a file, a directory (read recursively) or s3://bucket/prefix (default AWS credentials) holding contact records: JSON objects back to back, JSON lines or a JSON array, gzip or not; more PATHs may follow it (required)',
+      },
+      {
+        ...JSON_OUT,
+        help: 'print the figures as exactly one JSON object (the field names in docs/analyze.md)',
+      },
+      {
+        flag: '--out',
+        value: 'DIR',
+        help: 'also write analysis.json, report.md and arrivals-staffing.svg to this directory, created if need be and checked before reading (default none: stdout only)',
+      },
+      {
+        flag: '--lookback-days',
+        value: 'N',
+        help: "how far back a caller's previous agent contact counts, in days, a number 1-365 (default 7, the Lambdas' LAST_AGENT_LOOKBACK_DAYS)",
+      },
+      {
+        flag: '--since',
+        value: 'ISO',
+        help: 'count contacts initiated at or after this time: a date YYYY-MM-DD (midnight in --timezone) or a date-time with Z or an offset (default: from the first record); earlier records still serve as history',
+      },
+      {
+        flag: '--until',
+        value: 'ISO',
+        help: 'count contacts initiated before this time, in the same forms, after --since (default: to the last record)',
+      },
+      {
+        flag: '--timezone',
+        value: 'IANA',
+        help: "the center's clock for hours, days and weekdays, an IANA time zone such as America/New_York (default UTC)",
+      },
+      {
+        flag: '--attribute-names',
+        value: 'route:NAME,reason:NAME,agentArn:NAME',
+        help: "the contact attributes the product's flow stores, any of the three, each name 1-100 letters, digits, - or _ (default lastAgentRoute, lastAgentReason, lastAgentArn, the stack's contextAttributes defaults)",
+      },
+    ],
+  },
+  'sample-records': {
+    synopsis: [
+      'last-agent sample-records --out DIR [--center month-24|small-long-calls] [--go-live-day N|none]',
+      '                          [--seed N] [--gzip] [--faults]',
+      "                          a generated center's contact records, to try analyze",
+    ],
+    about:
+      "Writes the contact records of a generated contact center as Firehose delivers them to S3 (hourly folders, JSON objects back to back, a few republished versions and duplicates), to try `analyze` without AWS. The generator is an independent model of a center (shifts, weekday staffing, abandonment, re-dials, callbacks, transfers, outbound calls, chat, withheld numbers, the product's attributes after go-live), written from AWS's contact-record data model.",
+    options: [
+      {
+        flag: '--out',
+        value: 'DIR',
+        help: 'the folder to write the records to, created if need be (required)',
+      },
+      {
+        flag: '--center',
+        value: 'month-24|small-long-calls',
+        help: 'month-24: a month of a 24-agent center (about 35,000 records); small-long-calls: a month of 6 agents with long calls and heavy callbacks (default month-24)',
+      },
+      {
+        flag: '--go-live-day',
+        value: 'N|none',
+        help: "the day (0 = the first) from which the product's flow decides, a whole number within the month, or none (default the middle of the month)",
+      },
+      {
+        flag: '--seed',
+        value: 'N',
+        help: "the generator's seed, a whole number 0-2147483647 (default the center's)",
+      },
+      { flag: '--gzip', help: 'gzip every file, as a Firehose stream with compression does' },
+      {
+        flag: '--faults',
+        help: 'add the faults analyze must survive: a garbage line, a truncated object, records missing fields, a file that does not decompress',
       },
     ],
   },

@@ -239,6 +239,8 @@ describe('the usage table matches the parsers', () => {
     ['doctor', 'cli/doctor.ts'],
     ['backfill', 'cli/backfill/command.ts'],
     ['simulate', 'simulate/command.ts'],
+    ['analyze', 'analyze/command.ts'],
+    ['sample-records', 'analyze/sample-command.ts'],
   ] as const)('%s: a parser in %s accepts exactly the options of the table', (command, file) => {
     const table = tableOptions(command);
     const parsers = parsedOptions(file);

@@ -1,0 +1,82 @@
+/**
+ * `analyze`, end to end without the command line: records in (records/), one version per
+ * ContactId (contact.ts), the figures (figures/), as the object `--json` prints and
+ * analysis.json holds. Nothing in it holds a caller number: figures are counts, shares and
+ * times; skipped records are named by file and byte offset only.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ProgressLine } from '../local/progress';
+import { type AttributeNames, ContactSet, toContact } from './contact';
+import { type Figures, computeFigures } from './figures/figures';
+import { readRecords } from './records/reader';
+import { type SkipSummary, SkipTally } from './records/skips';
+
+export interface AnalyzeOptions {
+  paths: string[];
+  lookbackDays: number;
+  /** ISO 8601, as given; contacts initiated at or after since and before until. */
+  since?: string | undefined;
+  until?: string | undefined;
+  timeZone: string;
+  attributeNames: AttributeNames;
+  progress?: ProgressLine | undefined;
+  s3?: S3Client | undefined;
+}
+
+export interface Analysis extends Figures {
+  /** Files read, records kept (before de-duplication), versions replaced by a newer one, records skipped. */
+  files: number;
+  records: number;
+  duplicates: number;
+  skipped: SkipSummary;
+  options: {
+    since: string | null;
+    until: string | null;
+    timeZone: string;
+    lookbackDays: number;
+    attributeNames: AttributeNames;
+  };
+}
+
+/** No usable record under the PATHs: the command's exit 2. */
+export class NoRecordsError extends Error {}
+
+export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
+  const skips = new SkipTally();
+  const set = new ContactSet();
+  const totals = await readRecords(o.paths, {
+    skips,
+    progress: o.progress,
+    s3: o.s3,
+    onRecord(record) {
+      const contact = toContact(record, o.attributeNames);
+      if (contact === 'MISSING_FIELD') return contact;
+      set.add(contact);
+      return undefined;
+    },
+  });
+  if (set.size === 0)
+    throw new NoRecordsError(
+      `no contact record could be read from ${o.paths.join(' ')} (${totals.files} files, ${skips.total} records skipped)`,
+    );
+  const figures = computeFigures(set.contacts(), {
+    lookbackDays: o.lookbackDays,
+    since: o.since === undefined ? undefined : Date.parse(o.since),
+    until: o.until === undefined ? undefined : Date.parse(o.until),
+    timeZone: o.timeZone,
+  });
+  return {
+    files: totals.files,
+    records: totals.records,
+    duplicates: set.duplicates,
+    skipped: skips.toJSON(),
+    options: {
+      since: o.since ?? null,
+      until: o.until ?? null,
+      timeZone: o.timeZone,
+      lookbackDays: o.lookbackDays,
+      attributeNames: o.attributeNames,
+    },
+    ...figures,
+  };
+}

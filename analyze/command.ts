@@ -1,0 +1,161 @@
+/**
+ * `last-agent analyze --records PATH [PATH...] [--json] [--out DIR] [--lookback-days N]
+ * [--since ISO] [--until ISO] [--timezone IANA] [--attribute-names route:NAME,...]`.
+ * Every option is checked before a record is read (usage errors are thrown as UsageError: exit
+ * 2, one line); a PATH that is missing or cannot be opened is exit 2 too (RecordsPathError), and
+ * so is a run that finds no record. Bad records are counted, never fatal.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CONTEXT_ATTRIBUTE_DEFAULTS } from '../infra/whisper';
+import { UsageError } from '../local/args';
+import { prepareOutDir } from '../local/out-dir';
+import { progressLine } from '../local/progress';
+import { type Analysis, type AnalyzeOptions, NoRecordsError, analyze } from './analysis';
+import { isTimeZone, zonedTime } from './clock';
+import type { AttributeNames } from './contact';
+import { RecordsPathError } from './records/sources';
+import { arrivalsChartSvg } from './report/chart';
+import { reportMarkdown } from './report/report';
+
+/** The Lambdas' default LAST_AGENT_LOOKBACK_DAYS, and its range (steps/lib/runtime/config.ts). */
+export const DEFAULT_LOOKBACK_DAYS = 7;
+const LOOKBACK_RANGE = { min: 1, max: 365 };
+
+export const OUT_FILES = ['analysis.json', 'report.md', 'arrivals-staffing.svg'] as const;
+
+/** UpdateContactAttributes' rule for keys: letters, digits, "-" and "_" (infra/whisper.ts). */
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
+const ATTRIBUTE_KEYS = ['route', 'reason', 'agentArn'] as const;
+
+/** `route:NAME,reason:NAME,agentArn:NAME`, any subset, over the stack's defaults. */
+export function parseAttributeNames(value: string | undefined): AttributeNames {
+  const names: AttributeNames = {
+    route: CONTEXT_ATTRIBUTE_DEFAULTS.route,
+    reason: CONTEXT_ATTRIBUTE_DEFAULTS.reason,
+    agentArn: CONTEXT_ATTRIBUTE_DEFAULTS.agentArn,
+  };
+  if (value === undefined) return names;
+  const seen = new Set<string>();
+  for (const pair of value.split(',')) {
+    const [key = '', name, extra] = pair.split(':');
+    if (
+      !ATTRIBUTE_KEYS.includes(key as (typeof ATTRIBUTE_KEYS)[number]) ||
+      name === undefined ||
+      extra !== undefined
+    )
+      throw new UsageError(
+        `--attribute-names must be KEY:NAME pairs separated by commas, KEY one of ${ATTRIBUTE_KEYS.join(', ')}, got "${pair}"`,
+      );
+    if (!ATTRIBUTE_NAME.test(name))
+      throw new UsageError(
+        `--attribute-names: ${key}'s name must be 1-100 letters, digits, - or _, got "${name}"`,
+      );
+    if (seen.has(key)) throw new UsageError(`--attribute-names gives ${key} twice`);
+    seen.add(key);
+    names[key as keyof AttributeNames] = name;
+  }
+  if (new Set(Object.values(names)).size < 3)
+    throw new UsageError('--attribute-names: route, reason and agentArn need three different names');
+  return names;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** `--since`/`--until`: a date-time with Z or an offset, or a date (midnight on the center's clock). */
+export function parseWhen(flag: string, value: string | undefined, timeZone: string): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = ISO_DATE.test(value)
+    ? zonedTime(value, timeZone)
+    : ISO_DATE_TIME.test(value)
+      ? Date.parse(value)
+      : Number.NaN;
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `${flag} must be an ISO 8601 date (YYYY-MM-DD, midnight in --timezone) or date-time with Z or an offset (2026-03-01T00:00:00Z), got "${value}"`,
+    );
+  return new Date(ms).toISOString();
+}
+
+function lookbackDays(value: string | undefined): number {
+  const n = value === undefined ? DEFAULT_LOOKBACK_DAYS : value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(n) || n < LOOKBACK_RANGE.min || n > LOOKBACK_RANGE.max)
+    throw new UsageError(
+      `--lookback-days must be a number of days ${LOOKBACK_RANGE.min}-${LOOKBACK_RANGE.max} (as LAST_AGENT_LOOKBACK_DAYS), got "${value}"`,
+    );
+  return n;
+}
+
+/** The options, every one checked; the PATHs are checked by the reader before it reads a record. */
+export function analyzeOptions(args: string[]): AnalyzeOptions & { json: boolean; out?: string | undefined } {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      records: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      'lookback-days': { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      timezone: { type: 'string' },
+      'attribute-names': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  // `--records a b c`: the PATHs after --records (or several --records).
+  const paths = [...(values.records ?? []), ...positionals];
+  if (!values.records?.length)
+    throw new UsageError('analyze needs --records PATH (a file, a directory or s3://bucket/prefix)');
+  if (paths.some((p) => p === '')) throw new UsageError('--records: a PATH is empty');
+  const timeZone = values.timezone ?? 'UTC';
+  if (!isTimeZone(timeZone))
+    throw new UsageError(
+      `--timezone must be an IANA time zone such as Europe/Paris or UTC, got "${timeZone}"`,
+    );
+  const since = parseWhen('--since', values.since, timeZone);
+  const until = parseWhen('--until', values.until, timeZone);
+  if (since !== undefined && until !== undefined && since >= until)
+    throw new UsageError(`--since (${values.since}) must be before --until (${values.until})`);
+  if (values.out !== undefined) {
+    const problem = prepareOutDir(values.out, OUT_FILES);
+    if (problem) throw new UsageError(problem);
+  }
+  return {
+    paths,
+    lookbackDays: lookbackDays(values['lookback-days']),
+    since,
+    until,
+    timeZone,
+    attributeNames: parseAttributeNames(values['attribute-names']),
+    json: values.json,
+    out: values.out,
+  };
+}
+
+export async function runAnalyzeCommand(args: string[]): Promise<number> {
+  const options = analyzeOptions(args);
+  let analysis: Analysis;
+  try {
+    analysis = await analyze({ ...options, progress: progressLine(process.stderr, 'analyze', options.json) });
+  } catch (err) {
+    // A PATH that cannot be opened, or no record at all: the user's mistake, one line, exit 2.
+    if (err instanceof RecordsPathError || err instanceof NoRecordsError) throw new UsageError(err.message);
+    throw err;
+  }
+  const [json, report, chart] = OUT_FILES;
+  if (options.out !== undefined) {
+    writeFileSync(join(options.out, json), `${JSON.stringify(analysis, null, 2)}\n`);
+    writeFileSync(join(options.out, report), reportMarkdown(analysis, chart));
+    writeFileSync(join(options.out, chart), arrivalsChartSvg(analysis, options.timeZone));
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(analysis)}\n`);
+  else {
+    process.stdout.write(reportMarkdown(analysis, undefined));
+    if (options.out !== undefined)
+      process.stdout.write(`\nwrote ${OUT_FILES.join(', ')} to ${options.out}/\n`);
+  }
+  return 0;
+}

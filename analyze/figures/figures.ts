@@ -1,0 +1,137 @@
+/**
+ * The center in numbers, from its de-duplicated contacts, exactly as docs/analyze.md defines
+ * each figure (the --json field names are the interface). `contacts` are the inbound voice calls
+ * initiated in [since, until); every record, in the window or before it, serves as history
+ * (previous agents, busy agents).
+ */
+import { LocalClock } from '../clock';
+import type { Contact } from '../contact';
+import { type Summary, share, summary } from '../quantiles';
+import { AgentTimelines } from './agents';
+import { CallerHistory, callerResolver } from './history';
+import { type Outcome, outcome, periodFigures, queueWait } from './outcome';
+import { arrivals, staffing } from './volume';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface FigureOptions {
+  lookbackDays: number;
+  /** Epoch milliseconds; contacts initiated at or after since and before until. */
+  since?: number | undefined;
+  until?: number | undefined;
+  timeZone: string;
+}
+
+export interface Figures {
+  contacts: number;
+  callers: number;
+  handled: number;
+  agents: number;
+  returning: number;
+  returningShare: number | null;
+  sameAgentShare: number | null;
+  lastAgentFreeShare: number | null;
+  returnIntervalHours: { p50: number | null; p90: number | null };
+  handleTimeSeconds: Summary;
+  talkSeconds: Summary;
+  acwSeconds: Summary;
+  queueWaitSeconds: Summary;
+  abandonRate: number | null;
+  arrivalsPerHour: number[];
+  arrivalsPerHourByWeekday: number[][];
+  staffing: number[][];
+  outcome: Outcome;
+}
+
+/** Inbound voice calls initiated in the window: the contacts the figures are about. */
+export function inWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
+  return all.filter(
+    (c) =>
+      c.channel === 'VOICE' &&
+      c.method === 'INBOUND' &&
+      (o.since === undefined || c.initiation >= o.since) &&
+      (o.until === undefined || c.initiation < o.until),
+  );
+}
+
+/** Agent-connected contacts of any kind, connected in the window: who worked when. */
+function connectedInWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
+  return all.filter(
+    (c) =>
+      c.connected !== undefined &&
+      (o.since === undefined || c.connected >= o.since) &&
+      (o.until === undefined || c.connected < o.until),
+  );
+}
+
+interface Returning {
+  previousAgent: Map<Contact, string>;
+  intervalsHours: number[];
+  free: number;
+  queued: number;
+}
+
+/** Which contacts are returning, their previous agent, and whether that agent was free at enqueue. */
+function returningContacts(
+  all: readonly Contact[],
+  contacts: readonly Contact[],
+  lookbackDays: number,
+): Returning {
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const history = new CallerHistory(all, callerResolver(byId));
+  const timelines = new AgentTimelines(all);
+  const r: Returning = { previousAgent: new Map(), intervalsHours: [], free: 0, queued: 0 };
+  for (const c of contacts) {
+    if (c.caller === undefined) continue;
+    const prev = history.previous(c.caller, c.initiation, c.initiation - lookbackDays * DAY);
+    if (!prev) continue;
+    r.previousAgent.set(c, prev.agentArn);
+    r.intervalsHours.push((c.initiation - prev.connected) / HOUR);
+    if (c.enqueue !== undefined) {
+      r.queued++;
+      if (timelines.isFree(prev.agentArn, c.enqueue)) r.free++;
+    }
+  }
+  return r;
+}
+
+function handleTimes(handled: readonly Contact[]) {
+  const talk = handled.map((c) => (c.interaction ?? 0) + (c.hold ?? 0));
+  const acw = handled.map((c) => c.acw ?? 0);
+  return {
+    handleTimeSeconds: summary(talk.map((t, i) => t + (acw[i] as number))),
+    talkSeconds: summary(talk),
+    acwSeconds: summary(acw),
+  };
+}
+
+export function computeFigures(all: readonly Contact[], o: FigureOptions): Figures {
+  const contacts = inWindow(all, o);
+  const known = contacts.filter((c) => c.caller !== undefined);
+  const handled = contacts.filter((c) => c.connected !== undefined);
+  const returning = returningContacts(all, contacts, o.lookbackDays);
+  const previousAgent = (c: Contact) => returning.previousAgent.get(c);
+  const period = periodFigures(contacts, previousAgent);
+  const clock = new LocalClock(o.timeZone);
+  const volume = arrivals(contacts, clock);
+  const interval = summary(returning.intervalsHours);
+  return {
+    contacts: contacts.length,
+    callers: new Set(known.map((c) => c.caller)).size,
+    handled: handled.length,
+    agents: new Set(handled.map((c) => c.agentArn).filter((a) => a !== undefined)).size,
+    returning: returning.previousAgent.size,
+    returningShare: share(returning.previousAgent.size, known.length),
+    sameAgentShare: period.sameAgentShare,
+    lastAgentFreeShare: share(returning.free, returning.queued),
+    returnIntervalHours: { p50: interval.p50, p90: interval.p90 },
+    ...handleTimes(handled),
+    queueWaitSeconds: summary(contacts.map(queueWait).filter((w) => w !== undefined)),
+    abandonRate: period.abandonRate,
+    arrivalsPerHour: volume.arrivalsPerHour,
+    arrivalsPerHourByWeekday: volume.arrivalsPerHourByWeekday,
+    staffing: staffing(connectedInWindow(all, o), clock, volume.daysByWeekday),
+    outcome: outcome(contacts, previousAgent),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Is the product working? From the attributes its flow stores on each contact (route, reason,
+ * the last agent's ARN): how many calls it decided, how many it routed to the last agent, and of
+ * those that reached an agent, the share that reached the stored agent (the dashboard's
+ * Reached / (Reached + Missed)); waits by route; and the center before and after go-live (split
+ * at the first decided contact).
+ */
+import type { Contact } from '../contact';
+import { type Summary, share, summary } from '../quantiles';
+
+export interface PeriodFigures {
+  contacts: number;
+  sameAgentShare: number | null;
+  abandonRate: number | null;
+  queueWaitSeconds: Summary;
+}
+
+export interface Outcome {
+  decided: number;
+  routedLastAgent: number;
+  reachedLastAgentShare: number | null;
+  byReason: Record<string, number>;
+  queueWaitByRoute: Record<string, Summary>;
+  /** The first decided contact's InitiationTimestamp (ISO), or null when nothing was decided. */
+  goLive: string | null;
+  beforeGoLive: PeriodFigures | null;
+  afterGoLive: PeriodFigures | null;
+}
+
+/** A contact's previous agent, when it is returning (figures.ts decides). */
+export type PreviousAgentOf = (c: Contact) => string | undefined;
+
+/** Queue.Duration of a queued contact, answered or not. */
+export const queueWait = (c: Contact): number | undefined =>
+  c.enqueue === undefined ? undefined : (c.queueSeconds ?? undefined);
+
+export function periodFigures(contacts: readonly Contact[], previousAgent: PreviousAgentOf): PeriodFigures {
+  let returningHandled = 0;
+  let same = 0;
+  let queued = 0;
+  let abandoned = 0;
+  const waits: number[] = [];
+  for (const c of contacts) {
+    const prev = previousAgent(c);
+    if (prev !== undefined && c.connected !== undefined) {
+      returningHandled++;
+      if (c.agentArn === prev) same++;
+    }
+    if (c.enqueue !== undefined) {
+      queued++;
+      if (c.connected === undefined) abandoned++;
+      const w = queueWait(c);
+      if (w !== undefined) waits.push(w);
+    }
+  }
+  return {
+    contacts: contacts.length,
+    sameAgentShare: share(same, returningHandled),
+    abandonRate: share(abandoned, queued),
+    queueWaitSeconds: summary(waits),
+  };
+}
+
+export function outcome(contacts: readonly Contact[], previousAgent: PreviousAgentOf): Outcome {
+  const decided = contacts.filter((c) => c.route !== '');
+  const routed = decided.filter((c) => c.route === 'LAST_AGENT');
+  const reachedAny = routed.filter((c) => c.connected !== undefined);
+  const reached = reachedAny.filter((c) => c.storedAgentArn !== '' && c.agentArn === c.storedAgentArn);
+  const byReason: Record<string, number> = {};
+  const waitsByRoute = new Map<string, number[]>();
+  for (const c of decided) {
+    if (c.reason !== '') byReason[c.reason] = (byReason[c.reason] ?? 0) + 1;
+    const w = queueWait(c);
+    if (w === undefined) continue;
+    const list = waitsByRoute.get(c.route) ?? [];
+    list.push(w);
+    waitsByRoute.set(c.route, list);
+  }
+  let first: number | undefined;
+  for (const c of decided) if (first === undefined || c.initiation < first) first = c.initiation;
+  const goLive = first;
+  return {
+    decided: decided.length,
+    routedLastAgent: routed.length,
+    reachedLastAgentShare: share(reached.length, reachedAny.length),
+    byReason: Object.fromEntries(Object.entries(byReason).sort(([a], [b]) => a.localeCompare(b))),
+    queueWaitByRoute: Object.fromEntries(
+      [...waitsByRoute].sort(([a], [b]) => a.localeCompare(b)).map(([route, w]) => [route, summary(w)]),
+    ),
+    goLive: goLive === undefined ? null : new Date(goLive).toISOString(),
+    beforeGoLive:
+      goLive === undefined
+        ? null
+        : periodFigures(
+            contacts.filter((c) => c.initiation < goLive),
+            previousAgent,
+          ),
+    afterGoLive:
+      goLive === undefined
+        ? null
+        : periodFigures(
+            contacts.filter((c) => c.initiation >= goLive),
+            previousAgent,
+          ),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The summaries `analyze` reports: nearest-rank quantiles (the smallest value with at least q of
+ * the values at or below it; no interpolation, so every figure is a value that occurred) and
+ * means. Empty input gives null: "no data" is not zero.
+ */
+
+export interface Summary {
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+}
+
+/** The nearest-rank q-quantile of values sorted ascending. */
+export function nearestRank(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  // q·n rounded to 9 decimals first: 0.1 × 30 is 3.0000000000000004 in floating point, rank 3.
+  const rank = Math.max(1, Math.ceil(Math.round(q * sorted.length * 1e9) / 1e9));
+  return sorted[rank - 1] as number;
+}
+
+export function mean(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+export function summary(values: readonly number[]): Summary {
+  const sorted = Float64Array.from(values).sort();
+  const list = Array.from(sorted);
+  return { mean: mean(values), p50: nearestRank(list, 0.5), p90: nearestRank(list, 0.9) };
+}
+
+/** part / whole, or null when the whole is empty. */
+export function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
