@@ -1,16 +1,23 @@
 /**
- * When agents are away: shifts (logged out between them), periodic breaks and scripted away
- * periods. An agent on a contact takes an away status only after it (Connect's next status).
- * Stale break and shift events are recognised by a duty epoch, stale returns by a sequence.
+ * When agents are away: shifts (logged out between them; a shift with weekdays starts only on
+ * those days), periodic breaks and scripted away periods. An agent on a contact takes an away
+ * status only after it (Connect's next status). Stale break and shift events are recognised by
+ * a duty epoch, stale returns by a sequence.
  */
 import { type Agent, type Away, DAY, type Staff, shiftLength } from './agents';
-import type { AgentPlan } from './model-options';
+import type { AgentPlan, ShiftPlan } from './model-options';
 import { E_AWAY, E_BACK, E_BREAK, E_SHIFT_END, type Timeline } from './timeline';
+
+/** The weekday (0 = Monday) of simulated time `t`, when time 0 falls on `startWeekday`. */
+export function weekdayOf(t: number, startWeekday: number): number {
+  return (((startWeekday + Math.floor(t / DAY)) % 7) + 7) % 7;
+}
 
 export class AgentSchedule {
   constructor(
     private readonly timeline: Timeline,
     private readonly staff: Staff,
+    private readonly startWeekday = 0,
   ) {}
 
   /** At time 0: on duty (idle) or logged out until the shift starts; scripted away periods scheduled. */
@@ -25,14 +32,27 @@ export class AgentSchedule {
     const length = shiftLength(shift);
     // The shift instance covering t = 0, if any (it may have started the day before).
     const start = shift.start === 0 ? 0 : shift.start - DAY;
-    if (start + length > 0) {
+    if (start + length > 0 && this.runs(shift, start)) {
       this.staff.makeIdle(agent);
       this.startDuty(agent, start, start + length, 0);
     } else {
+      const next = shift.weekdays ? this.nextRun(shift, start + DAY) : shift.start;
       agent.loggedIn = false;
-      this.startAway(agent, { status: 'Offline', kind: 'shift', until: shift.start, duration: 0 });
-      agent.shiftStart = shift.start;
+      this.startAway(agent, { status: 'Offline', kind: 'shift', until: next, duration: 0 });
+      agent.shiftStart = next;
     }
+  }
+
+  /** Does the shift's instance starting at `at` run (it starts on one of its weekdays)? */
+  private runs(shift: ShiftPlan, at: number): boolean {
+    return !shift.weekdays || shift.weekdays.includes(weekdayOf(at, this.startWeekday));
+  }
+
+  /** The first instance starting at `from` or whole days later that runs (within a week). */
+  private nextRun(shift: ShiftPlan, from: number): number {
+    let at = from;
+    for (let day = 0; day < 7 && !this.runs(shift, at); day++) at += DAY;
+    return at;
   }
 
   breakDue(agent: Agent, epoch: number): void {
@@ -49,7 +69,7 @@ export class AgentSchedule {
   shiftEnd(agent: Agent, epoch: number): void {
     if (epoch !== agent.dutyEpoch) return;
     agent.dutyEpoch++; // no more breaks of this shift
-    const nextStart = agent.shiftStart + DAY;
+    const nextStart = this.nextRun(agent.plan.shift as ShiftPlan, agent.shiftStart + DAY);
     this.requestAway(agent, { status: 'Offline', kind: 'shift', until: nextStart, duration: 0 });
   }
 

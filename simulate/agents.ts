@@ -3,7 +3,7 @@
  * in the order they became idle (Connect offers a contact to the agent idle the longest), and
  * the count on a contact. Shifts and breaks are in agent-schedule.ts.
  */
-import type { Call } from './calls';
+import { type Call, K_OUTBOUND, K_TRANSFER } from './calls';
 import { Fifo } from './event-queue';
 import type { AgentPlan, ShiftPlan } from './model-options';
 import type { AgentView } from './policies';
@@ -37,6 +37,8 @@ export interface Agent {
   restricted: Fifo<Call>;
   agentQueue: Fifo<Call>;
   awaySeq: number;
+  /** Counts the agent's idle periods: a timer drawn in an earlier one is stale. */
+  idleSeq: number;
   dutyEpoch: number;
   /** Nominal start of the current (or next) shift. */
   shiftStart: number;
@@ -68,18 +70,26 @@ function newAgent(plan: AgentPlan, index: number): Agent {
     restricted: new Fifo<Call>(),
     agentQueue: new Fifo<Call>(),
     awaySeq: 0,
+    idleSeq: 0,
     dutyEpoch: 0,
     shiftStart: 0,
   };
 }
 
-/** All agents; the idle ones as a doubly linked list, oldest first, so removal is O(1). */
+/**
+ * All agents; the idle ones as a doubly linked list, oldest first, so removal is O(1). Counts the
+ * agents on a contact, and of them those on outbound work and on transfer legs.
+ */
 export class Staff {
   readonly agents: Agent[];
   private idleHead: Agent | null = null;
   private idleTail: Agent | null = null;
   idleCount = 0;
   busyCount = 0;
+  outboundCount = 0;
+  legCount = 0;
+  /** Called when an agent becomes idle (outbound work draws its next call then); null: nothing to do. */
+  onIdle: ((agent: Agent) => void) | null = null;
 
   constructor(plans: AgentPlan[]) {
     this.agents = plans.map(newAgent);
@@ -90,6 +100,13 @@ export class Staff {
     return this.idleHead;
   }
 
+  /** The agent idle the longest other than `not`, if any. */
+  longestIdleExcept(not: Agent | null): Agent | null {
+    let agent = this.idleHead;
+    while (agent && agent === not) agent = agent.nextIdle;
+    return agent;
+  }
+
   makeIdle(agent: Agent): void {
     agent.idle = true;
     agent.prevIdle = this.idleTail;
@@ -98,6 +115,8 @@ export class Staff {
     else this.idleHead = agent;
     this.idleTail = agent;
     this.idleCount++;
+    agent.idleSeq++;
+    if (this.onIdle) this.onIdle(agent);
   }
 
   removeIdle(agent: Agent): void {
@@ -116,6 +135,8 @@ export class Staff {
     if (agent.idle) this.removeIdle(agent);
     agent.call = call;
     this.busyCount++;
+    if (call.kind === K_OUTBOUND) this.outboundCount++;
+    else if (call.kind === K_TRANSFER) this.legCount++;
   }
 
   /** The agent finishes its call, which is returned. */
@@ -123,6 +144,8 @@ export class Staff {
     const call = agent.call as Call;
     agent.call = null;
     this.busyCount--;
+    if (call.kind === K_OUTBOUND) this.outboundCount--;
+    else if (call.kind === K_TRANSFER) this.legCount--;
     return call;
   }
 }

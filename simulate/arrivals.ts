@@ -1,8 +1,9 @@
 /**
- * Where calls come from: Poisson arrivals thinned by the hourly profile, callbacks after an
- * answered call, and the caller's answer to the agent-queue prompt, each from its own seeded
- * stream (common random numbers: new calls draw from their own streams in arrival order, so
- * every policy sees the same new calls); or, in tests, a script of calls.
+ * Where calls come from: Poisson arrivals (thinned by the hourly profile, or piecewise constant
+ * by weekday and hour), callbacks after an answered call, re-dials after a caller hung up, and
+ * the caller's answer to the agent-queue prompt, each from its own seeded stream (common random
+ * numbers: new calls draw from their own streams in arrival order, so every policy sees the same
+ * new calls); or, in tests, a script of calls.
  */
 import type { Agent, Staff } from './agents';
 import { DAY } from './agents';
@@ -12,55 +13,117 @@ import type { RandomSource, ScriptedCall } from './model-options';
 import type { MeasureWindow } from './statistics';
 import { E_CALL, E_NEW_CALL, type Timeline } from './timeline';
 
-interface Streams {
+const WEEK_HOURS = 168;
+
+interface Samplers {
   handle: Sampler;
+  acw: Sampler | null;
   patience: Sampler | null;
   returnDelay: Sampler | null;
-  newHandle: Rng;
-  newPatience: Rng;
-  newReturn: Rng;
-  retHandle: Rng;
-  retPatience: Rng;
-  retReturn: Rng;
-  accept: Rng;
+  leg: Sampler | null;
+  redialDelay: Sampler | null;
 }
 
-function streamsOf(r: RandomSource): Streams {
+/** The draws of one kind of call (new, callback, re-dial), each purpose from its own stream. */
+interface CallStreams {
+  handle: Rng;
+  patience: Rng;
+  ret: Rng;
+  acw: Rng;
+  transfer: Rng;
+}
+
+/** Streams named `handle`, `patience`, … plus the kind's suffix (new calls: none). */
+function callStreams(seed: number, suffix: string): CallStreams {
+  return {
+    handle: new Rng(seed, `handle${suffix}`),
+    patience: new Rng(seed, `patience${suffix}`),
+    ret: new Rng(seed, `return${suffix}`),
+    acw: new Rng(seed, `acw${suffix}`),
+    transfer: new Rng(seed, `transfer${suffix}`),
+  };
+}
+
+function samplersOf(r: RandomSource): Samplers {
   return {
     handle: sampler(r.handle),
+    acw: r.acw ? sampler(r.acw) : null,
     patience: r.patience ? sampler(r.patience) : null,
     returnDelay: r.returnDelay ? sampler(r.returnDelay) : null,
-    newHandle: new Rng(r.seed, 'handle'),
-    newPatience: new Rng(r.seed, 'patience'),
-    newReturn: new Rng(r.seed, 'return'),
-    retHandle: new Rng(r.seed, 'handle/returning'),
-    retPatience: new Rng(r.seed, 'patience/returning'),
-    retReturn: new Rng(r.seed, 'return/returning'),
-    accept: new Rng(r.seed, 'accept'),
+    leg: r.transfer ? sampler(r.transfer.handle) : null,
+    redialDelay: r.redial ? sampler(r.redial.delay) : null,
   };
+}
+
+/** The 7 × 24 rates (calls/s) as one week of hours, Monday 00–01 first. */
+function weeklyRates(perHour: readonly (readonly number[])[]): Float64Array {
+  return Float64Array.from(perHour.flat(), (v) => v / 3600);
+}
+
+/**
+ * The next arrival after `from` of a Poisson process whose rate is constant within each hour
+ * (`rates`, a week of hours; simulated hour h is the week's hour `offset + h`), by inversion:
+ * one exponential of rate 1 spent through the hours' rate × length. `limit` or later if none before.
+ */
+export function nextArrival(
+  rates: Float64Array,
+  offset: number,
+  from: number,
+  u: number,
+  limit: number,
+): number {
+  let work = -Math.log(u);
+  let t = from;
+  while (t < limit) {
+    const hour = Math.floor(t / 3600);
+    const rate = rates[(offset + hour) % WEEK_HOURS] as number;
+    const end = (hour + 1) * 3600;
+    const room = (end - t) * rate;
+    if (work < room) return t + work / rate;
+    work -= room;
+    t = end;
+  }
+  return limit;
 }
 
 export class Arrivals {
   private readonly arrivals: Rng | undefined;
-  private readonly streams: Streams | undefined;
+  private readonly samplers: Samplers | undefined;
+  private readonly newCalls: CallStreams | undefined;
+  private readonly callbacks: CallStreams | undefined;
+  private readonly redials: CallStreams | undefined;
+  private readonly accept: Rng | undefined;
+  private readonly redialRng: Rng | undefined;
   private readonly rate: number;
   private readonly profile: readonly number[] | undefined;
   private readonly profileMax: number;
+  private readonly weekly: Float64Array | undefined;
   private readonly returnShare: number;
+  private readonly legShare: number;
+  private readonly redialShare: number;
 
   constructor(
     random: RandomSource | undefined,
     private readonly window: MeasureWindow,
     private readonly timeline: Timeline,
     private readonly calls: CallFactory,
+    private readonly startWeekday = 0,
   ) {
     this.rate = random ? random.callsPerHour / 3600 : 0;
     this.profile = random?.arrivalProfile;
     this.profileMax = this.profile ? Math.max(...this.profile) : 1;
+    this.weekly = random?.weeklyArrivals ? weeklyRates(random.weeklyArrivals) : undefined;
     this.returnShare = random?.returnShare ?? 0;
+    this.legShare = random?.transfer?.share ?? 0;
+    this.redialShare = random?.redial?.share ?? 0;
     if (random) {
       this.arrivals = new Rng(random.seed, 'arrivals');
-      this.streams = streamsOf(random);
+      this.samplers = samplersOf(random);
+      this.newCalls = callStreams(random.seed, '');
+      this.callbacks = callStreams(random.seed, '/returning');
+      this.redials = callStreams(random.seed, '/redial');
+      this.accept = new Rng(random.seed, 'accept');
+      this.redialRng = new Rng(random.seed, 'redial');
     }
   }
 
@@ -71,44 +134,76 @@ export class Arrivals {
 
   /** The new call arriving now, with its handle time, patience and callback drawn; the next one scheduled. */
   newCall(): Call {
-    const s = this.streams as Streams;
     const t = this.timeline.now;
-    const handle = s.handle(s.newHandle);
-    const patience = s.patience ? s.patience(s.newPatience) : null;
-    const returnAfter = this.drawReturn(s.newReturn);
+    const call = this.draw(this.newCalls as CallStreams, t);
     this.scheduleNewCall(t);
-    return this.calls.create(t, handle, patience, returnAfter);
+    return call;
   }
 
-  /** After an answered call ends: its callback, if it calls back within the window, to the same agent. */
+  /** When an answered caller is released: their callback, if any within the window, to `agent`. */
   callBack(call: Call, agent: Agent): void {
     const t = this.timeline.now;
-    if (call.returnAfter >= 0 && this.streams && t + call.returnAfter < this.window.end) {
-      const s = this.streams;
-      const back = this.calls.create(
-        t + call.returnAfter,
-        s.handle(s.retHandle),
-        s.patience ? s.patience(s.retPatience) : null,
-        this.drawReturn(s.retReturn),
-      );
+    if (call.returnAfter >= 0 && this.callbacks && t + call.returnAfter < this.window.end) {
+      const back = this.draw(this.callbacks, t + call.returnAfter);
       back.lastAgent = agent;
+      back.after = call.id;
       this.timeline.push(back.arrival, E_CALL, back);
     }
   }
 
-  /** agent-queue: does the caller press 1? Scripted calls say; else drawn (scripted runs: acceptShare ≥ 1). */
-  accepts(call: Call, acceptShare: number): boolean {
-    return call.accepts ?? (this.streams ? this.streams.accept.uniform() < acceptShare : acceptShare >= 1);
+  /**
+   * A caller hung up: with probability redial.share they dial again after the drawn delay (if
+   * within the window), a new call with the same last agent; true when they do.
+   */
+  redial(call: Call): boolean {
+    const delay = this.samplers?.redialDelay;
+    if (!delay) return false;
+    const rng = this.redialRng as Rng;
+    const u = rng.uniform();
+    const at = this.timeline.now + delay(rng);
+    if (u >= this.redialShare || at >= this.window.end) return false;
+    const again = this.draw(this.redials as CallStreams, at);
+    again.lastAgent = call.lastAgent;
+    again.after = call.id;
+    again.redial = true;
+    this.timeline.push(at, E_CALL, again);
+    return true;
   }
 
-  /** Poisson arrivals, thinned by the hourly profile. */
+  /** agent-queue: does the caller press 1? Scripted calls say; else drawn (scripted runs: acceptShare ≥ 1). */
+  accepts(call: Call, acceptShare: number): boolean {
+    return call.accepts ?? (this.accept ? this.accept.uniform() < acceptShare : acceptShare >= 1);
+  }
+
+  /** A call of a kind arriving at `at`, with its durations and follow-ups drawn from the kind's streams. */
+  private draw(d: CallStreams, at: number): Call {
+    const s = this.samplers as Samplers;
+    const handle = s.handle(d.handle);
+    const patience = s.patience ? s.patience(d.patience) : null;
+    const call = this.calls.create(at, handle, patience, this.drawReturn(d.ret));
+    if (s.acw) call.acw = s.acw(d.acw);
+    if (s.leg) {
+      const u = d.transfer.uniform();
+      const leg = s.leg(d.transfer);
+      call.legHandle = u < this.legShare ? leg : -1;
+    }
+    return call;
+  }
+
+  /** Poisson arrivals: thinned by the hourly profile, or by weekday and hour. */
   private scheduleNewCall(from: number): void {
     const rng = this.arrivals as Rng;
-    const peak = this.rate * this.profileMax;
+    const end = this.window.end;
     let t = from;
+    if (this.weekly) {
+      t = nextArrival(this.weekly, this.startWeekday * 24, from, rng.uniform(), end);
+      if (t < end) this.timeline.push(t, E_NEW_CALL);
+      return;
+    }
+    const peak = this.rate * this.profileMax;
     for (;;) {
       t += -Math.log(rng.uniform()) / peak;
-      if (t >= this.window.end) return;
+      if (t >= end) return;
       if (!this.profile) break;
       const hour = Math.floor((t % DAY) / 3600);
       if (rng.uniform() * this.profileMax < (this.profile[hour] as number)) break;
@@ -118,7 +213,7 @@ export class Arrivals {
 
   /** Decided at arrival (used only if the call is answered), so streams stay aligned across policies. */
   private drawReturn(rng: Rng): number {
-    const s = this.streams as Streams;
+    const s = this.samplers as Samplers;
     const u = rng.uniform();
     const delay = s.returnDelay ? s.returnDelay(rng) : 0;
     return u < this.returnShare ? delay : -1;

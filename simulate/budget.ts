@@ -8,7 +8,13 @@
  * warm-up and measured time, so the total is that rate × (warmupHours + hours) × policies. A
  * run with no patience and more load than agents also keeps every caller it cannot answer: the
  * queue, and the memory it holds, grows without bound.
+ *
+ * The other features add: after-contact work one event per call (the end of the talk); a
+ * transfer leg one (its end); outbound work a timer each time an agent becomes idle (at most once
+ * per call, leg, break and shift start) and two per outbound call (its end, the next timer), at
+ * most perIdleAgentHour × the agents on duty an hour; re-dials more offered calls (below).
  */
+import { agentSecondsPerCall, meanNewCallsPerHour, weekFraction } from './center';
 import type { SimulationConfig } from './config';
 import { meanOf } from './distributions';
 import { expandPolicies } from './policies';
@@ -17,6 +23,12 @@ import { expandPolicies } from './policies';
 export const EVENTS_PER_CALL = 3.5;
 /** A thinned-out candidate arrival (arrivalProfile) costs about a twentieth of an event (measured). */
 const THINNING_COST = 0.05;
+/** After-contact work: the end of the talk, one more event per call. */
+const ACW_EVENTS = 1;
+/** A transfer leg: its end (its callback is counted with the offered calls). */
+const LEG_EVENTS = 1;
+/** Outbound work: per outbound call, its end and the timer drawn when the agent is idle again. */
+const OUTBOUND_EVENTS = 2;
 /**
  * The largest estimated run `simulate` starts: about 2 minutes at the 1.1 million events/s the
  * claims example runs at on a 2-vCPU machine (0.5–2.1 million across the shapes measured).
@@ -32,9 +44,10 @@ export interface RunEstimate {
   simulatedHours: number;
   /** Offered calls an hour, callbacks included (as if every call were answered). */
   offeredPerHour: number;
-  /** Events per simulated hour of one policy, from calls and from agents (breaks and shifts). */
+  /** Events per simulated hour of one policy, from calls, from agents (breaks and shifts) and from outbound work. */
   callEventsPerHour: number;
   agentEventsPerHour: number;
+  outboundEventsPerHour: number;
   events: number;
   /** Callers the queue gains an hour when nobody hangs up and the load exceeds the agents; else 0. */
   backlogPerHour: number;
@@ -45,25 +58,48 @@ function shiftHours(s: { start: number; end: number }): number {
   return ((((s.end - s.start) % 86_400) + 86_400) % 86_400 || 86_400) / 3600;
 }
 
+/**
+ * Offered calls an hour, at most. Every offered call is followed by at most one more (a callback
+ * if answered, with probability returnShare; a re-dial if it hangs up, with probability
+ * redial.share), so at most new / (1 − the larger share). With redial.share 1 a caller who hangs
+ * up dials again until the end, each attempt taking patience + delay on average.
+ */
+function offeredCallsPerHour(config: SimulationConfig, newPerHour: number, simulatedHours: number): number {
+  const redial = config.patienceSeconds === null ? undefined : config.redial;
+  const share = Math.max(config.returnShare, redial?.share ?? 0);
+  if (share < 1) return newPerHour / (1 - share);
+  const patience = meanOf(config.patienceSeconds as NonNullable<SimulationConfig['patienceSeconds']>);
+  const cycle = patience + meanOf((redial as NonNullable<typeof redial>).delayMinutes) * 60;
+  if (cycle <= 0) return Number.POSITIVE_INFINITY;
+  return (newPerHour * (1 + (simulatedHours * 3600) / cycle)) / (1 - config.returnShare);
+}
+
 export function estimateRun(config: SimulationConfig): RunEstimate {
   const profile = config.arrivalProfile;
-  const profileMean = profile ? profile.reduce((s, v) => s + v, 0) / profile.length : 1;
   const profileMax = profile ? Math.max(...profile) : 1;
-  const newPerHour = config.callsPerHour * profileMean;
-  const offeredPerHour = newPerHour / (1 - config.returnShare);
+  const simulatedHours = config.warmupHours + config.hours;
+  const newPerHour = meanNewCallsPerHour(config);
+  const offeredPerHour = offeredCallsPerHour(config, newPerHour, simulatedHours);
+  const legShare = config.transferWork?.share ?? 0;
+  const perCall = EVENTS_PER_CALL + (config.acwSeconds ? ACW_EVENTS : 0) + legShare * LEG_EVENTS;
   const callEventsPerHour =
-    offeredPerHour * EVENTS_PER_CALL + (profile ? config.callsPerHour * profileMax * THINNING_COST : 0);
-  const onDuty = config.agents + config.shifts.reduce((s, x) => s + (x.agents * shiftHours(x)) / 24, 0);
+    offeredPerHour * perCall + (profile ? (config.callsPerHour as number) * profileMax * THINNING_COST : 0);
+  const onDuty =
+    config.agents + config.shifts.reduce((s, x) => s + (x.agents * shiftHours(x) * weekFraction(x)) / 24, 0);
   const breakEvents = config.breaks ? (onDuty * 2 * 60) / config.breaks.everyMinutes : 0;
   const shiftEvents = config.shifts.reduce((s, x) => s + (x.agents * 2) / 24, 0);
   const agentEventsPerHour = breakEvents + shiftEvents;
+  const outboundRate = config.outboundWork?.perIdleAgentHour ?? 0;
+  const outboundEventsPerHour =
+    outboundRate > 0
+      ? outboundRate * onDuty * OUTBOUND_EVENTS + offeredPerHour * (1 + legShare) + agentEventsPerHour
+      : 0;
   const policies = expandPolicies(config.policies).length;
-  const simulatedHours = config.warmupHours + config.hours;
-  const events = (callEventsPerHour + agentEventsPerHour) * simulatedHours * policies;
+  const events = (callEventsPerHour + agentEventsPerHour + outboundEventsPerHour) * simulatedHours * policies;
   // Without hang-ups every caller is answered in the end: the answered rate is the agents'
   // capacity, and only answered calls call back.
   const onBreak = config.breaks ? config.breaks.durationMinutes / config.breaks.everyMinutes : 0;
-  const capacityPerHour = (onDuty * (1 - onBreak) * 3600) / meanOf(config.handleSeconds);
+  const capacityPerHour = (onDuty * (1 - onBreak) * 3600) / agentSecondsPerCall(config);
   const backlogPerHour =
     config.patienceSeconds === null
       ? Math.max(0, newPerHour - (1 - config.returnShare) * capacityPerHour)
@@ -74,6 +110,7 @@ export function estimateRun(config: SimulationConfig): RunEstimate {
     offeredPerHour,
     callEventsPerHour,
     agentEventsPerHour,
+    outboundEventsPerHour,
     events,
     backlogPerHour,
     backlog: backlogPerHour * simulatedHours,
@@ -97,23 +134,52 @@ function maxHours(config: SimulationConfig, perHour: number, limit: number): str
   return hours >= 1 ? `hours at most ${int(hours)}` : null;
 }
 
-function tooManyEvents(config: SimulationConfig, e: RunEstimate): string {
-  const perHour = (e.callEventsPerHour + e.agentEventsPerHour) * e.policies;
-  const budget = MAX_EVENTS / (e.simulatedHours * e.policies);
-  const byCalls = e.callEventsPerHour >= e.agentEventsPerHour;
-  const fixes = [maxHours(config, perHour, MAX_EVENTS)];
-  let driver: string;
-  if (byCalls) {
-    driver = `callsPerHour ${config.callsPerHour.toLocaleString('en-US')} (≈ ${approx(e.offeredPerHour)} offered calls/h with callbacks)`;
-    const calls = ((budget - e.agentEventsPerHour) / e.callEventsPerHour) * config.callsPerHour;
-    fixes.push(calls > 0 ? `callsPerHour at most ${calls >= 10 ? int(calls) : calls.toPrecision(2)}` : null);
-  } else {
-    const onDuty = config.agents + config.shifts.reduce((s, x) => s + x.agents, 0);
-    driver = config.breaks
-      ? `breaks.everyMinutes ${config.breaks.everyMinutes} for ${int(onDuty)} agents`
-      : `shifts for ${int(onDuty)} agents`;
-    fixes.push(config.breaks ? 'a larger breaks.everyMinutes' : 'fewer shift agents');
+/** What drives the run's size, and how to shrink it, for the largest of the three sources of events. */
+function driverOf(
+  config: SimulationConfig,
+  e: RunEstimate,
+  budget: number,
+): { driver: string; fix: string | null } {
+  const { callEventsPerHour: calls, agentEventsPerHour: agents, outboundEventsPerHour: outbound } = e;
+  if (outbound > calls && outbound >= agents) {
+    const rate = (config.outboundWork as NonNullable<SimulationConfig['outboundWork']>).perIdleAgentHour;
+    return {
+      driver: `outboundWork.perIdleAgentHour ${rate.toLocaleString('en-US')}`,
+      fix: 'a lower outboundWork.perIdleAgentHour',
+    };
   }
+  if (calls >= agents) {
+    const scale = (budget - agents - outbound) / calls;
+    const offered = `≈ ${approx(e.offeredPerHour)} offered calls/h with callbacks${config.redial ? ' and re-dials' : ''}`;
+    if (config.callsPerHour === undefined) {
+      return {
+        driver: `arrivalsPerHourByWeekday (${offered})`,
+        fix: scale > 0 ? `arrivalsPerHourByWeekday scaled by at most ${scale.toPrecision(2)}` : null,
+      };
+    }
+    const most = scale * config.callsPerHour;
+    return {
+      driver: `callsPerHour ${config.callsPerHour.toLocaleString('en-US')} (${offered})`,
+      fix: most > 0 ? `callsPerHour at most ${most >= 10 ? int(most) : most.toPrecision(2)}` : null,
+    };
+  }
+  const onDuty = config.agents + config.shifts.reduce((s, x) => s + x.agents, 0);
+  return config.breaks
+    ? {
+        driver: `breaks.everyMinutes ${config.breaks.everyMinutes} for ${int(onDuty)} agents`,
+        fix: 'a larger breaks.everyMinutes',
+      }
+    : { driver: `shifts for ${int(onDuty)} agents`, fix: 'fewer shift agents' };
+}
+
+function tooManyEvents(config: SimulationConfig, e: RunEstimate): string {
+  if (!Number.isFinite(e.events)) {
+    return 'redial.share 1 with a mean patience and re-dial delay of 0 makes callers dial again endlessly at the same instant: give redial.delayMinutes a positive mean';
+  }
+  const perHour = (e.callEventsPerHour + e.agentEventsPerHour + e.outboundEventsPerHour) * e.policies;
+  const budget = MAX_EVENTS / (e.simulatedHours * e.policies);
+  const { driver, fix } = driverOf(config, e, budget);
+  const fixes = [maxHours(config, perHour, MAX_EVENTS), fix];
   if (e.policies > 1) fixes.push(`fewer policies (${e.policies} after sweeping)`);
   return (
     `${driver} and hours ${config.hours.toLocaleString('en-US')} make too large a run: about ${approx(e.events)} simulated events ` +
@@ -125,7 +191,11 @@ function tooManyEvents(config: SimulationConfig, e: RunEstimate): string {
 
 function unboundedQueue(config: SimulationConfig, e: RunEstimate): string {
   const hours = MAX_BACKLOG / e.backlogPerHour - config.warmupHours;
-  const fixes = ['give patienceSeconds', 'add agents', 'lower callsPerHour'];
+  const fixes = [
+    'give patienceSeconds',
+    'add agents',
+    config.callsPerHour === undefined ? 'lower arrivalsPerHourByWeekday' : 'lower callsPerHour',
+  ];
   if (hours >= 1) fixes.push(`use hours at most ${int(hours)}`);
   return (
     `patienceSeconds is null and the offered load exceeds the agents: the queue would grow by about ${approx(e.backlogPerHour)} callers an hour, ` +

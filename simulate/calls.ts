@@ -1,6 +1,7 @@
 /**
  * Calls: where a call is (its `where` state), the order of the normal queue, and the making of
- * new calls with their place in the measured window.
+ * new calls with their place in the measured window. An agent's other work (an outbound call, a
+ * transfer leg) is a Call too, of another kind, so an agent's contact is always one object.
  */
 import type { Agent } from './agents';
 import type { MeasureWindow } from './statistics';
@@ -13,15 +14,36 @@ export const W_RESTRICTED = 3; // normal queue, only its last agent (preference 
 export const W_AGENT_QUEUE = 4; // the last agent's own queue
 export const W_ANSWERED = 5;
 export const W_ABANDONED = 6;
+export const W_LEG_QUEUE = 7; // a transfer leg waiting for an agent other than the first
+
+// What a contact is.
+export const K_INBOUND = 0; // a call from a customer (new, callback or re-dial)
+export const K_OUTBOUND = 1; // an outbound call an idle agent makes (outboundWork)
+export const K_TRANSFER = 2; // the transfer leg of an answered call (transferWork)
 
 export interface Call {
   id: number;
+  kind: number;
   arrival: number;
+  /** Seconds the caller is connected (talk); the agent is busy `handle + acw`. Other work: its handle time. */
   handle: number;
+  /** After-contact work (s): the agent stays busy after the caller is released; 0: none. */
+  acw: number;
+  /** Handle time of the transfer leg that continues this call when its talk ends; < 0: none. */
+  legHandle: number;
   abandonAt: number;
   /** Seconds after the end of this call when the customer calls back; < 0: never. */
   returnAfter: number;
   lastAgent: Agent | null;
+  /** The id of the call this one follows (a callback's answered call, a re-dial's abandoned one); -1: none. */
+  after: number;
+  redial: boolean;
+  /** Two-phase contacts (acw > 0): the caller has been released, the agent is in after-contact work. */
+  talkEnded: boolean;
+  /** A transfer leg: the call it continues. */
+  origin: Call | null;
+  /** A transfer leg: the agent it must not go to (the first agent); null: any. */
+  from: Agent | null;
   accepts: boolean | undefined;
   where: number;
   /** Place in the normal queue (time it entered it); ties broken by id. */
@@ -52,17 +74,55 @@ export class CallFactory {
     const measured = this.window.contains(at);
     return {
       id: this.nextId++,
+      kind: K_INBOUND,
       arrival: at,
       handle,
+      acw: 0,
+      legHandle: -1,
       abandonAt: patience === null ? Number.POSITIVE_INFINITY : at + patience,
       returnAfter,
       lastAgent: null,
+      after: -1,
+      redial: false,
+      talkEnded: false,
+      origin: null,
+      from: null,
       accepts: undefined,
       where: W_NONE,
       key: at,
       preferred: false,
       measured,
       batch: measured ? this.window.batchOf(at) : -1,
+    };
+  }
+
+  /**
+   * An agent's other work at `at`: an outbound call, or the transfer leg of `origin` (which it
+   * measures with). Id -1: it takes no id, so the customers' calls are numbered as without it.
+   */
+  work(kind: number, at: number, handle: number, origin: Call | null, from: Agent | null): Call {
+    const measured = origin ? origin.measured : this.window.contains(at);
+    return {
+      id: -1,
+      kind,
+      arrival: at,
+      handle,
+      acw: 0,
+      legHandle: -1,
+      abandonAt: Number.POSITIVE_INFINITY,
+      returnAfter: -1,
+      lastAgent: null,
+      after: -1,
+      redial: false,
+      talkEnded: false,
+      origin,
+      from,
+      accepts: undefined,
+      where: W_NONE,
+      key: at,
+      preferred: false,
+      measured,
+      batch: measured ? this.window.batchOf(origin ? origin.arrival : at) : -1,
     };
   }
 

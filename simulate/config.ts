@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type DurationSpec, Z90 } from './distributions';
+import { type DurationSpec, EMPIRICAL_POINTS, Z90 } from './distributions';
 
 export class SimulationConfigError extends Error {
   override readonly name = 'SimulationConfigError';
@@ -25,8 +25,13 @@ const durationOf = (max: number) =>
         sigma: positive.max(5).optional(),
       }),
       z.strictObject({ dist: z.literal('fixed'), value: z.number().nonnegative().max(max) }),
+      z.strictObject({
+        dist: z.literal('empirical'),
+        quantiles: z.array(z.number().min(0, 'a duration must be at least 0').max(max)),
+      }),
     ])
     .superRefine((d, ctx) => {
+      if (d.dist === 'empirical') checkQuantiles(d.quantiles, ctx);
       if (d.dist !== 'lognormal') return;
       if ((d.p90 === undefined) === (d.sigma === undefined)) {
         ctx.addIssue({ code: 'custom', message: 'a lognormal needs exactly one of p90 or sigma' });
@@ -38,6 +43,26 @@ const durationOf = (max: number) =>
         });
       }
     });
+
+/** An empirical distribution: exactly the 101 percentiles p0 … p100, never decreasing. */
+function checkQuantiles(q: readonly number[], ctx: z.core.$RefinementCtx): void {
+  if (q.length !== EMPIRICAL_POINTS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['quantiles'],
+      message: `must have ${EMPIRICAL_POINTS} values (the percentiles p0, p1, …, p100), got ${q.length}`,
+    });
+    return;
+  }
+  const i = q.findIndex((v, j) => j > 0 && v < (q[j - 1] as number));
+  if (i > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['quantiles', i],
+      message: `p${i} (${q[i]}) is below p${i - 1} (${q[i - 1]}): the percentiles must not decrease`,
+    });
+  }
+}
 
 /** Handle time and patience: at most a day, in seconds. */
 const DurationSeconds = durationOf(86_400);
@@ -71,8 +96,21 @@ const Policy = z.discriminatedUnion('name', [
   }),
 ]);
 
+/** Weekdays, 0 = Monday … 6 = Sunday, each at most once. */
+const Weekdays = z
+  .array(z.number().int().min(0).max(6))
+  .min(1)
+  .max(7)
+  .refine((d) => new Set(d).size === d.length, 'each weekday at most once');
+
 const Shift = z
-  .strictObject({ agents: z.number().int().min(1).max(10_000), start: ClockTime, end: ClockTime })
+  .strictObject({
+    agents: z.number().int().min(1).max(10_000),
+    start: ClockTime,
+    end: ClockTime,
+    /** The weekdays the shift starts on (0 = Monday); absent: every day. */
+    weekdays: Weekdays.optional(),
+  })
   .refine((s) => s.start % 86_400 !== s.end % 86_400, {
     message: 'start and end must differ',
     path: ['end'],
@@ -95,20 +133,43 @@ export const SimulationConfigSchema = z
         path: ['durationMinutes'],
       })
       .optional(),
-    /** New calls per hour (Poisson); callbacks come on top. */
-    callsPerHour: z.number().positive().max(1_000_000),
+    /** The weekday (0 = Monday) of the simulated clock's hour 0 (the start of the warm-up). */
+    startWeekday: z.number().int().min(0).max(6).default(0),
+    /** New calls per hour (Poisson); callbacks come on top. Or arrivalsPerHourByWeekday. */
+    callsPerHour: z.number().positive().max(1_000_000).optional(),
     /** 24 multipliers of callsPerHour, one per hour of the day (00–01, 01–02, …). */
     arrivalProfile: z
       .array(z.number().min(0).max(100))
       .length(24)
       .refine((p) => p.some((v) => v > 0), 'at least one hour must have calls')
       .optional(),
-    handleSeconds: DurationSeconds,
+    /** New calls per hour by weekday (7 rows, Monday first) and hour (24 values): instead of callsPerHour. */
+    arrivalsPerHourByWeekday: z
+      .array(z.array(z.number().min(0).max(1_000_000)).length(24, 'a weekday has 24 hourly values'))
+      .length(7, 'must have 7 weekdays (Monday first) of 24 hourly values')
+      .refine((w) => w.some((day) => day.some((v) => v > 0)), 'at least one hour must have calls')
+      .optional(),
+    /** Talk and after-contact work together; or talkSeconds (and acwSeconds). */
+    handleSeconds: DurationSeconds.optional(),
+    /** The caller's time with the agent; after it the caller is released. */
+    talkSeconds: DurationSeconds.optional(),
+    /** After-contact work: the agent stays busy, the caller is gone. */
+    acwSeconds: DurationSeconds.optional(),
     /** null: callers never hang up. */
     patienceSeconds: DurationSeconds.nullable(),
     /** Share of answered calls (new or returning) after which the customer calls back. */
     returnShare: z.number().min(0).max(0.95).default(0),
     returnDelayMinutes: DurationMinutes.optional(),
+    /** Idle agents call out at this rate (per idle agent-hour), each call busy for handleSeconds. */
+    outboundWork: z
+      .strictObject({ perIdleAgentHour: z.number().min(0).max(3600), handleSeconds: DurationSeconds })
+      .optional(),
+    /** This share of answered calls continues, after its talk, as a leg to another agent. */
+    transferWork: z
+      .strictObject({ share: z.number().min(0).max(1), handleSeconds: DurationSeconds })
+      .optional(),
+    /** This share of callers who hang up dial again after delayMinutes. */
+    redial: z.strictObject({ share: z.number().min(0).max(1), delayMinutes: DurationMinutes }).optional(),
     serviceLevelSeconds: z.number().min(0).max(86_400).default(20),
     /** How far below `none`'s service level a recommended expiry may go (absolute share, 0.02 = 2 points). */
     serviceLevelTolerance: z.number().min(0).max(1).default(0.02),
@@ -127,7 +188,71 @@ export const SimulationConfigSchema = z
         message: 'required when returnShare > 0',
       });
     }
+    for (const issue of [...arrivalIssues(c), ...handleIssues(c)]) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+interface FieldIssue {
+  path: string[];
+  message: string;
+}
+
+/** Exactly one of callsPerHour or arrivalsPerHourByWeekday; the weekly table has no arrivalProfile. */
+function arrivalIssues(c: {
+  callsPerHour?: number | undefined;
+  arrivalProfile?: unknown;
+  arrivalsPerHourByWeekday?: unknown;
+}): FieldIssue[] {
+  if (c.arrivalsPerHourByWeekday === undefined) {
+    return c.callsPerHour === undefined
+      ? [{ path: ['callsPerHour'], message: 'required (or arrivalsPerHourByWeekday)' }]
+      : [];
+  }
+  const issues: FieldIssue[] = [];
+  if (c.callsPerHour !== undefined) {
+    issues.push({
+      path: ['callsPerHour'],
+      message: 'give either callsPerHour or arrivalsPerHourByWeekday, not both',
+    });
+  }
+  if (c.arrivalProfile !== undefined) {
+    issues.push({
+      path: ['arrivalProfile'],
+      message: 'not with arrivalsPerHourByWeekday (its 7 × 24 values are the calls of every hour)',
+    });
+  }
+  return issues;
+}
+
+/** handleSeconds, or talkSeconds with an optional acwSeconds: never both. */
+function handleIssues(c: {
+  handleSeconds?: unknown;
+  talkSeconds?: unknown;
+  acwSeconds?: unknown;
+}): FieldIssue[] {
+  const handle = c.handleSeconds !== undefined;
+  const talk = c.talkSeconds !== undefined;
+  if (c.acwSeconds !== undefined && !talk) {
+    return [
+      {
+        path: ['talkSeconds'],
+        message: handle
+          ? 'required with acwSeconds, instead of handleSeconds (talkSeconds + acwSeconds is the handle time)'
+          : 'required with acwSeconds',
+      },
+    ];
+  }
+  if (handle && talk) {
+    return [
+      {
+        path: ['handleSeconds'],
+        message: 'give either handleSeconds (talk and after-contact work together) or talkSeconds, not both',
+      },
+    ];
+  }
+  if (!handle && !talk)
+    return [{ path: ['handleSeconds'], message: 'required (or talkSeconds and acwSeconds)' }];
+  return [];
+}
 
 export type SimulationConfig = z.output<typeof SimulationConfigSchema>;
 export type PolicyConfig = SimulationConfig['policies'][number];

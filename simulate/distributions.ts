@@ -73,7 +73,11 @@ function rotl(x: number, k: number): number {
 export type DurationSpec =
   | { dist: 'exponential'; mean: number }
   | { dist: 'lognormal'; mean: number; p90?: number | undefined; sigma?: number | undefined }
-  | { dist: 'fixed'; value: number };
+  | { dist: 'fixed'; value: number }
+  | { dist: 'empirical'; quantiles: readonly number[] };
+
+/** An empirical distribution is given by its 101 percentiles, p0 … p100. */
+export const EMPIRICAL_POINTS = 101;
 
 export type Sampler = (rng: Rng) => number;
 
@@ -114,10 +118,61 @@ export function sampler(spec: DurationSpec): Sampler {
         return Math.exp(mu + sigma * z);
       };
     }
+    case 'empirical':
+      return empiricalSampler(spec.quantiles);
   }
 }
 
-/** The mean of a distribution, for the offered-load estimate and the theory columns. */
+/**
+ * Inverse-CDF sampling of 101 percentiles with linear interpolation between them: u ∈ (0, 1)
+ * sits at position u·100 between p⌊u·100⌋ and the next one. One uniform per draw.
+ */
+function empiricalSampler(quantiles: readonly number[]): Sampler {
+  const q = Float64Array.from(quantiles);
+  const last = q.length - 1;
+  return (rng) => {
+    const position = rng.uniform() * last;
+    const i = Math.min(Math.floor(position), last - 1);
+    const lo = q[i] as number;
+    return lo + (position - i) * ((q[i + 1] as number) - lo);
+  };
+}
+
+/** The mean of the piecewise-linear quantile function: the trapezoid rule over the 100 intervals. */
+export function empiricalMean(quantiles: readonly number[]): number {
+  let sum = 0;
+  for (let i = 1; i < quantiles.length; i++)
+    sum += ((quantiles[i - 1] as number) + (quantiles[i] as number)) / 2;
+  return sum / (quantiles.length - 1);
+}
+
+/** The mean of a distribution, for the offered-load estimate, the run-size bound and the theory columns. */
 export function meanOf(spec: DurationSpec): number {
-  return spec.dist === 'fixed' ? spec.value : spec.mean;
+  switch (spec.dist) {
+    case 'fixed':
+      return spec.value;
+    case 'empirical':
+      return empiricalMean(spec.quantiles);
+    default:
+      return spec.mean;
+  }
+}
+
+/** The distribution with every duration multiplied by `factor` (minutes to seconds). */
+export function scaled(spec: DurationSpec, factor: number): DurationSpec {
+  switch (spec.dist) {
+    case 'exponential':
+      return { dist: 'exponential', mean: spec.mean * factor };
+    case 'fixed':
+      return { dist: 'fixed', value: spec.value * factor };
+    case 'lognormal':
+      return {
+        dist: 'lognormal',
+        mean: spec.mean * factor,
+        p90: spec.p90 === undefined ? undefined : spec.p90 * factor,
+        sigma: spec.sigma,
+      };
+    case 'empirical':
+      return { dist: 'empirical', quantiles: spec.quantiles.map((v) => v * factor) };
+  }
 }

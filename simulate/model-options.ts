@@ -9,6 +9,8 @@ import type { PolicySpec } from './policies';
 export interface ShiftPlan {
   start: number;
   end: number;
+  /** The weekdays (0 = Monday) an instance starts on; absent: every day. */
+  weekdays?: readonly number[] | undefined;
 }
 
 export interface AgentPlan {
@@ -36,11 +38,22 @@ export interface RandomSource {
   seed: number;
   callsPerHour: number;
   arrivalProfile?: readonly number[] | undefined;
+  /** 7 × 24 new calls per hour by weekday (Monday first) and hour; replaces callsPerHour and arrivalProfile. */
+  weeklyArrivals?: readonly (readonly number[])[] | undefined;
+  /** The caller's time with the agent (talk), or the whole handle time when there is no `acw`. */
   handle: DurationSpec;
+  /** After-contact work: the agent stays busy after the caller is released. */
+  acw?: DurationSpec | undefined;
   patience: DurationSpec | null;
   returnShare: number;
   /** In seconds. */
   returnDelay?: DurationSpec | undefined;
+  /** Idle agents make outbound calls at this rate (per idle hour), each busy for `handle`. */
+  outbound?: { perIdleAgentHour: number; handle: DurationSpec } | undefined;
+  /** This share of answered calls continues, after its talk, as a leg to another agent. */
+  transfer?: { share: number; handle: DurationSpec } | undefined;
+  /** This share of callers who hang up dial again after `delay` (seconds). */
+  redial?: { share: number; delay: DurationSpec } | undefined;
 }
 
 export interface ModelOptions {
@@ -48,6 +61,8 @@ export interface ModelOptions {
   agents: AgentPlan[];
   warmupSeconds: number;
   measureSeconds: number;
+  /** The weekday (0 = Monday) of simulated time 0; default 0. */
+  startWeekday?: number;
   serviceLevelSeconds: number;
   batches: number;
   random?: RandomSource;
@@ -60,6 +75,18 @@ export interface ModelOptions {
 
 export type TraceEntry =
   | { t: number; type: 'answer'; call: number; agent: number; waited: number; ahead: boolean }
+  /** A customer's call arrives; `after`: the call it follows (callback or re-dial), `lastAgent` its agent. */
+  | {
+      t: number;
+      type: 'arrive';
+      call: number;
+      lastAgent: number | null;
+      after: number | null;
+      redial: boolean;
+    }
+  /** An agent takes other work: an outbound call, or the transfer leg of `call` (from agent `from`). */
+  | { t: number; type: 'outbound'; agent: number }
+  | { t: number; type: 'leg'; call: number; agent: number; from: number; waited: number }
   | { t: number; type: 'abandon' | 'expire' | 'move'; call: number }
   | { t: number; type: 'decide'; call: number; availability: string; preferred: boolean };
 

@@ -25,17 +25,22 @@
  *   queue; after maxWaitSeconds the customer-queue flow transfers them to the normal queue as a
  *   new entry, at the back (the shipped flow's behaviour, and its honest cost).
  *
+ * A contact with after-contact work has two ends: the talk (the caller is released: their
+ * callback is scheduled, or their transfer leg starts) and the contact (the agent is free).
+ *
  * The parts: the clock and event kinds (timeline.ts), calls (calls.ts), agents and the idle list
  * (agents.ts), shifts and breaks (agent-schedule.ts), the queues (queues.ts), Connect's routing
- * (routing.ts), the flow modes (flow-modes.ts), arrivals and callbacks (arrivals.ts) and the
- * statistics (statistics.ts). `Simulation` below wires them and runs the event loop.
+ * (routing.ts), the flow modes (flow-modes.ts), arrivals, callbacks and re-dials (arrivals.ts),
+ * outbound calls and transfer legs (other-work.ts) and the statistics (statistics.ts).
+ * `Simulation` below wires them and runs the event loop.
  */
 import { AgentSchedule } from './agent-schedule';
 import { type Agent, Staff } from './agents';
 import { Arrivals, scheduleScript } from './arrivals';
-import { type Call, CallFactory } from './calls';
+import { type Call, CallFactory, K_INBOUND, K_TRANSFER } from './calls';
 import { FlowModes } from './flow-modes';
 import type { ModelOptions } from './model-options';
+import { OtherWork } from './other-work';
 import { ContactQueues } from './queues';
 import { Router } from './routing';
 import { MeasureWindow, type PolicyStats, Statistics } from './statistics';
@@ -49,7 +54,9 @@ import {
   E_EXPIRE,
   E_MOVE,
   E_NEW_CALL,
+  E_OUTBOUND,
   E_SHIFT_END,
+  E_TALK_END,
   type Ref,
   Timeline,
 } from './timeline';
@@ -76,18 +83,25 @@ class Simulation {
   private readonly arrivals: Arrivals;
   private readonly router: Router;
   private readonly flowModes: FlowModes;
+  private readonly work: OtherWork;
   private events = 0;
 
   constructor(private readonly o: ModelOptions) {
     const timeline = this.timeline;
+    const r = o.random;
     this.window = new MeasureWindow(o.warmupSeconds, o.measureSeconds, o.batches);
-    this.stats = new Statistics(this.window, o.batches, o.serviceLevelSeconds);
+    this.stats = new Statistics(this.window, o.batches, o.serviceLevelSeconds, {
+      outbound: r?.outbound !== undefined,
+      transfer: r?.transfer !== undefined,
+      redial: r?.redial !== undefined,
+    });
     this.staff = new Staff(o.agents);
-    this.schedule = new AgentSchedule(timeline, this.staff);
+    this.schedule = new AgentSchedule(timeline, this.staff, o.startWeekday);
     this.queues = new ContactQueues(timeline);
     this.calls = new CallFactory(this.window);
-    this.arrivals = new Arrivals(o.random, this.window, timeline, this.calls);
+    this.arrivals = new Arrivals(r, this.window, timeline, this.calls, o.startWeekday);
     this.router = new Router(timeline, this.staff, this.queues, this.stats, o.trace);
+    this.work = new OtherWork(r, timeline, this.staff, this.calls, this.queues, this.router, this.stats);
     this.flowModes = new FlowModes(
       o.policy,
       timeline,
@@ -114,7 +128,7 @@ class Simulation {
     const progress = this.o.progress;
     while (q.pop()) {
       const t = q.poppedTime;
-      if (t >= end && this.queues.waitingCount === 0) break;
+      if (t >= end && this.queues.waitingCount === 0 && this.queues.legsWaiting === 0) break;
       this.advance(t);
       this.events++;
       if (progress !== undefined && (this.events & 0xffff) === 0) progress(t);
@@ -124,7 +138,8 @@ class Simulation {
   }
 
   private advance(t: number): void {
-    this.stats.advance(t, this.staff.busyCount, this.staff.idleCount);
+    const staff = this.staff;
+    this.stats.advance(t, staff.busyCount, staff.idleCount, staff.outboundCount, staff.legCount);
     this.timeline.now = t;
   }
 
@@ -139,8 +154,14 @@ class Simulation {
       case E_END:
         this.endContact(ref as Agent);
         break;
+      case E_TALK_END:
+        this.endTalk(ref as Agent);
+        break;
       case E_ABANDON:
-        this.router.abandon(ref as Call);
+        if (this.router.abandon(ref as Call)) this.arrivals.redial(ref as Call);
+        break;
+      case E_OUTBOUND:
+        this.work.outboundDue(ref as Agent, arg);
         break;
       case E_EXPIRE:
         this.flowModes.expire(ref as Call);
@@ -166,16 +187,47 @@ class Simulation {
   /** A call arrives: a returning call is decided and routed by the flow mode, any other joins the normal queue. */
   private arrive(call: Call): void {
     this.stats.offered(call);
+    this.trace?.push({
+      t: call.arrival,
+      type: 'arrive',
+      call: call.id,
+      lastAgent: call.lastAgent ? call.lastAgent.index : null,
+      after: call.after >= 0 ? call.after : null,
+      redial: call.redial,
+    });
     const last = call.lastAgent;
     if (last && this.flowModes.routeReturning(call, last)) return;
     this.router.toNormalQueue(call, this.timeline.now);
   }
 
-  /** A contact ends: the customer may call back later; the agent takes a pending away status, or the next contact. */
+  /**
+   * A contact ends: a caller still connected is released (see callerReleased), a transfer leg's
+   * caller may call back later; the agent takes a pending away status, or the next contact.
+   */
   private endContact(agent: Agent): void {
-    const call = this.staff.release(agent);
-    this.arrivals.callBack(call, agent);
+    const call = agent.call as Call;
+    if (call.kind === K_INBOUND && !call.talkEnded) this.callerReleased(call, agent);
+    else if (call.kind === K_TRANSFER) this.arrivals.callBack(call.origin as Call, agent);
+    this.staff.release(agent);
     if (!this.schedule.startPending(agent)) this.router.takeNext(agent);
+  }
+
+  /** The talk of a contact with after-contact work ends: the caller is released, the agent works on. */
+  private endTalk(agent: Agent): void {
+    const call = agent.call as Call;
+    call.talkEnded = true;
+    this.callerReleased(call, agent);
+    this.timeline.push(this.timeline.now + call.acw, E_END, agent);
+  }
+
+  /** The caller leaves the agent: on to a transfer leg, or free to call back later. */
+  private callerReleased(call: Call, agent: Agent): void {
+    if (call.legHandle >= 0) this.work.transfer(call, agent);
+    else this.arrivals.callBack(call, agent);
+  }
+
+  private get trace() {
+    return this.o.trace;
   }
 }
 

@@ -2,7 +2,8 @@
  * Where waiting callers are: the normal queue (calls that entered at arrival or were moved from
  * an agent queue, in entry order), the expired preferences (in their original order), and per
  * agent the calls preferred to them and their agent-queue callers. All are first-in first-out
- * lists with lazy deletion: a call's `where` says which list it really is in.
+ * lists with lazy deletion: a call's `where` says which list it really is in. Transfer legs
+ * wait in a list of their own, ahead of the normal queue; they never hang up.
  */
 import type { Agent } from './agents';
 import {
@@ -11,6 +12,7 @@ import {
   W_AGENT_QUEUE,
   W_ANSWERED,
   W_EXPIRED,
+  W_LEG_QUEUE,
   W_NONE,
   W_OPEN,
   W_RESTRICTED,
@@ -29,6 +31,8 @@ export class ContactQueues {
   private readonly expired = new Fifo<Call>();
   /** Every caller who had to wait, in arrival order: the oldest still waiting is the front. */
   private readonly waitingByArrival = new Fifo<Call>();
+  /** Transfer legs waiting for an agent, oldest first (few: they go ahead of every new call). */
+  private readonly legs: Call[] = [];
   /** Callers waiting now, in any list. */
   waitingCount = 0;
 
@@ -82,15 +86,39 @@ export class ContactQueues {
     return true;
   }
 
+  /** Transfer legs waiting now. */
+  get legsWaiting(): number {
+    return this.legs.length;
+  }
+
+  /** A transfer leg waits for an agent other than its first. */
+  joinLegs(leg: Call): void {
+    leg.where = W_LEG_QUEUE;
+    this.legs.push(leg);
+  }
+
+  /** A waiting transfer leg is answered: it leaves the list. */
+  legAnswered(leg: Call): void {
+    this.legs.splice(this.legs.indexOf(leg), 1);
+    leg.where = W_ANSWERED;
+  }
+
   /** The caller waiting the longest (from arrival), if any. */
   oldestWaiting(): Call | undefined {
     return this.waitingByArrival.front(isWaiting);
   }
 
-  /** The agent's own queue's oldest contact, else the oldest normal-queue contact it may take. */
+  /**
+   * The agent's own queue's oldest contact, else the oldest transfer leg it may take (one not
+   * from it), else the oldest normal-queue contact it may take.
+   */
   nextFor(agent: Agent): Call | undefined {
     const own = agent.agentQueue.front(isInAgentQueue);
     if (own) return own;
+    if (this.legs.length > 0) {
+      const leg = this.legs.find((l) => l.from !== agent);
+      if (leg) return leg;
+    }
     let best = this.open.front(isOpen);
     const expired = this.expired.front(isExpired);
     if (expired && (!best || before(expired, best))) best = expired;

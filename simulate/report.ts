@@ -39,6 +39,7 @@ export function reportJson(r: SimulationReport): unknown {
       asaNewSeconds: round(p.asaNewSeconds, 2),
       occupancy: round(p.occupancy, 4),
       answeredAheadShare: round(p.answeredAheadShare, 4),
+      ...otherWorkJson(p),
       ci95: {
         asaSeconds: round(p.ci95.asaSeconds, 2),
         asaReturningSeconds: round(p.ci95.asaReturningSeconds, 2),
@@ -77,6 +78,30 @@ export function reportJson(r: SimulationReport): unknown {
   };
 }
 
+/** The other-work figures, rounded like the rest (present only when configured). */
+function otherWorkJson(p: PolicyRow): Pick<PolicyRow, 'outbound' | 'transfers'> {
+  return {
+    ...(p.outbound
+      ? {
+          outbound: {
+            jobs: p.outbound.jobs,
+            occupancy: round(p.outbound.occupancy, 4) as number,
+            idleAgentHours: round(p.outbound.idleAgentHours, 2) as number,
+          },
+        }
+      : {}),
+    ...(p.transfers
+      ? {
+          transfers: {
+            ...p.transfers,
+            asaSeconds: round(p.transfers.asaSeconds, 2),
+            occupancy: round(p.transfers.occupancy, 4) as number,
+          },
+        }
+      : {}),
+  };
+}
+
 const pct = (v: number | null, digits = 1) =>
   v === null || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(digits)}%`;
 const sec = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(1));
@@ -93,6 +118,21 @@ const signedPoints = (v: number | null) => {
   const text = Math.abs(v * 100).toFixed(1);
   return text === '0.0' ? text : `${v > 0 ? '+' : '−'}${text}`;
 };
+
+/** "Other work (none): …" for the features configured, or null when none is. */
+function otherWorkLine(p: PolicyRow): string | null {
+  const parts: string[] = [];
+  if (p.outbound) {
+    parts.push(`${int(p.outbound.jobs)} outbound calls (${pct(p.outbound.occupancy)} of agent time)`);
+  }
+  if (p.transfers) {
+    parts.push(
+      `${int(p.transfers.legs)} transfer legs (answered after ${sec(p.transfers.asaSeconds)} s on average, ${pct(p.transfers.occupancy)} of agent time)`,
+    );
+  }
+  if (p.redials !== undefined) parts.push(`${int(p.redials)} re-dials among the offered calls`);
+  return parts.length > 0 ? `Other work (${p.label}): ${parts.join(', ')}.` : null;
+}
 
 /** The human-readable table, the last agents' status and the recommendation. */
 export function formatTable(r: SimulationReport): string {
@@ -179,6 +219,8 @@ export function formatTable(r: SimulationReport): string {
       `When a customer called back (none), their last agent was: available ${pct(s.AVAILABLE / total)}, on a contact ${pct(s.BUSY / total)}, on a break or about to take one ${pct(s.NOT_ROUTABLE / total)}, off shift ${pct(s.OFFLINE / total)}.`,
     );
   }
+  const work = none && otherWorkLine(none);
+  if (work) out.push('', work);
   for (const w of m.warnings) out.push(`warning: ${w}`);
   if (r.recommendation) out.push('', `Recommendation: ${r.recommendation.text}.`);
   out.push(

@@ -3,10 +3,25 @@
  * same new calls: common random numbers) and assembles the report: one row per policy, the
  * Erlang theory next to `none` when its assumptions hold, and the recommendation.
  */
+import {
+  agentSecondsPerCall,
+  hasOtherWork,
+  meanNewCallsPerHour,
+  shiftSeconds,
+  talkOf,
+  weekFraction,
+} from './center';
 import type { SimulationConfig } from './config';
-import { meanOf } from './distributions';
+import { meanOf, scaled } from './distributions';
 import { type QueueTheory, erlangAMetrics, erlangCMetrics } from './erlang';
-import { type AgentPlan, type PolicyStats, batchHalfWidth, runModel } from './model';
+import {
+  type AgentPlan,
+  type ModelOptions,
+  type PolicyStats,
+  type RandomSource,
+  batchHalfWidth,
+  runModel,
+} from './model';
 import { type PolicySpec, expandPolicies, policyLabel } from './policies';
 
 export interface Difference {
@@ -68,7 +83,7 @@ export interface SimulationReport {
 /** The agents of a configuration: round-the-clock ones, then each shift's; breaks staggered within a group. */
 export function agentPlans(config: SimulationConfig): AgentPlan[] {
   const plans: AgentPlan[] = [];
-  const group = (count: number, shift?: { start: number; end: number }) => {
+  const group = (count: number, shift?: AgentPlan['shift']) => {
     for (let j = 0; j < count; j++) {
       const plan: AgentPlan = shift ? { shift } : {};
       if (config.breaks) {
@@ -83,15 +98,17 @@ export function agentPlans(config: SimulationConfig): AgentPlan[] {
     }
   };
   group(config.agents);
-  for (const s of config.shifts) group(s.agents, { start: s.start, end: s.end });
+  for (const s of config.shifts) {
+    group(s.agents, { start: s.start, end: s.end, ...(s.weekdays ? { weekdays: s.weekdays } : {}) });
+  }
   return plans;
 }
 
 function staffedAgents(config: SimulationConfig): number {
-  const shiftHours = config.shifts.reduce((sum, s) => {
-    const length = (((s.end - s.start) % 86_400) + 86_400) % 86_400 || 86_400;
-    return sum + (s.agents * length) / 86_400;
-  }, 0);
+  const shiftHours = config.shifts.reduce(
+    (sum, s) => sum + (s.agents * shiftSeconds(s) * weekFraction(s)) / 86_400,
+    0,
+  );
   const onBreak = config.breaks ? config.breaks.durationMinutes / config.breaks.everyMinutes : 0;
   return (config.agents + shiftHours) * (1 - onBreak);
 }
@@ -99,17 +116,20 @@ function staffedAgents(config: SimulationConfig): number {
 /** Erlang C or A for `none`, when the model is exactly M/M/n (+M): else undefined. */
 export function theoryFor(config: SimulationConfig): QueueTheory | undefined {
   const plain =
-    config.handleSeconds.dist === 'exponential' &&
+    talkOf(config).dist === 'exponential' &&
+    !config.acwSeconds &&
+    !hasOtherWork(config) &&
     (config.patienceSeconds === null || config.patienceSeconds.dist === 'exponential') &&
     config.returnShare === 0 &&
     !config.arrivalProfile &&
     config.shifts.length === 0 &&
     !config.breaks;
-  if (!plain) return undefined;
+  // arrivalsPerHourByWeekday (no callsPerHour) is not a stationary Poisson stream.
+  if (!plain || config.callsPerHour === undefined) return undefined;
   const q = {
     agents: config.agents,
     callsPerHour: config.callsPerHour,
-    handleSeconds: meanOf(config.handleSeconds),
+    handleSeconds: meanOf(talkOf(config)),
     serviceLevelSeconds: config.serviceLevelSeconds,
   };
   if (config.patienceSeconds === null) {
@@ -157,6 +177,9 @@ function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStat
     answeredAheadShare: s.answeredAheadShare,
     preferredAnsweredAhead: s.preferredAnsweredAhead,
     returning: s.returning,
+    ...(s.outbound ? { outbound: s.outbound } : {}),
+    ...(s.transfers ? { transfers: s.transfers } : {}),
+    ...(s.redials !== undefined ? { redials: s.redials } : {}),
     ci95: s.ci95,
     ...(none && p.name !== 'none'
       ? {
@@ -276,11 +299,8 @@ export function runSimulation(
   const agents = agentPlans(config);
   const theory = theoryFor(config);
   const staffed = staffedAgents(config);
-  const profileMean = config.arrivalProfile
-    ? config.arrivalProfile.reduce((s, v) => s + v, 0) / config.arrivalProfile.length
-    : 1;
   const offeredErlangs =
-    ((config.callsPerHour * profileMean) / (1 - config.returnShare)) * (meanOf(config.handleSeconds) / 3600);
+    (meanNewCallsPerHour(config) / (1 - config.returnShare)) * (agentSecondsPerCall(config) / 3600);
   const warnings: string[] = [];
   if (offeredErlangs >= staffed) {
     warnings.push(
@@ -293,21 +313,7 @@ export function runSimulation(
   const stats = policies.map((policy, i) => {
     onProgress?.(i, policies.length, 0);
     const result = runModel({
-      policy,
-      agents,
-      warmupSeconds: config.warmupHours * 3600,
-      measureSeconds: config.hours * 3600,
-      serviceLevelSeconds: config.serviceLevelSeconds,
-      batches: config.batches,
-      random: {
-        seed: config.seed,
-        callsPerHour: config.callsPerHour,
-        arrivalProfile: config.arrivalProfile,
-        handle: config.handleSeconds,
-        patience: config.patienceSeconds,
-        returnShare: config.returnShare,
-        returnDelay: config.returnDelayMinutes ? toSeconds(config.returnDelayMinutes) : undefined,
-      },
+      ...modelOptionsOf(config, policy, agents),
       ...(onProgress ? { progress: (t: number) => onProgress(i, policies.length, t / end) } : {}),
     });
     events += result.events;
@@ -340,18 +346,42 @@ export function runSimulation(
   };
 }
 
-function toSeconds(minutes: NonNullable<SimulationConfig['returnDelayMinutes']>) {
-  switch (minutes.dist) {
-    case 'exponential':
-      return { dist: 'exponential' as const, mean: minutes.mean * 60 };
-    case 'fixed':
-      return { dist: 'fixed' as const, value: minutes.value * 60 };
-    case 'lognormal':
-      return {
-        dist: 'lognormal' as const,
-        mean: minutes.mean * 60,
-        p90: minutes.p90 === undefined ? undefined : minutes.p90 * 60,
-        sigma: minutes.sigma,
-      };
-  }
+/** The model's options for one policy of a configuration: what `simulate` runs (tests add a trace). */
+export function modelOptionsOf(
+  config: SimulationConfig,
+  policy: PolicySpec,
+  agents: AgentPlan[] = agentPlans(config),
+): ModelOptions {
+  return {
+    policy,
+    agents,
+    warmupSeconds: config.warmupHours * 3600,
+    measureSeconds: config.hours * 3600,
+    startWeekday: config.startWeekday,
+    serviceLevelSeconds: config.serviceLevelSeconds,
+    batches: config.batches,
+    random: randomSourceOf(config),
+  };
+}
+
+/** The random part of the model: arrivals, durations and the features configured (delays in seconds). */
+function randomSourceOf(config: SimulationConfig): RandomSource {
+  const { outboundWork, transferWork, redial } = config;
+  return {
+    seed: config.seed,
+    callsPerHour: config.callsPerHour ?? 0,
+    arrivalProfile: config.arrivalProfile,
+    weeklyArrivals: config.arrivalsPerHourByWeekday,
+    handle: talkOf(config),
+    acw: config.acwSeconds,
+    patience: config.patienceSeconds,
+    returnShare: config.returnShare,
+    returnDelay: config.returnDelayMinutes ? scaled(config.returnDelayMinutes, 60) : undefined,
+    outbound: outboundWork && {
+      perIdleAgentHour: outboundWork.perIdleAgentHour,
+      handle: outboundWork.handleSeconds,
+    },
+    transfer: transferWork && { share: transferWork.share, handle: transferWork.handleSeconds },
+    redial: redial && { share: redial.share, delay: scaled(redial.delayMinutes, 60) },
+  };
 }

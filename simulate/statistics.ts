@@ -1,10 +1,10 @@
 /**
  * What a run measures: per-batch counts of the calls that arrive in the measured window, run
- * totals of the routing outcomes, agent occupancy integrated over the window, and the summary
- * with 95% intervals from batch means.
+ * totals of the routing outcomes and of agents' other work, agent occupancy integrated over the
+ * window, and the summary with 95% intervals from batch means.
  */
 import type { Agent } from './agents';
-import type { Call } from './calls';
+import { type Call, K_TRANSFER } from './calls';
 import type { Availability } from './model-options';
 import type { PolicySpec } from './policies';
 
@@ -48,6 +48,12 @@ export interface PolicyStats {
     pWait: number | null;
     abandonRate: number | null;
   };
+  /** outboundWork: outbound calls started in the window, their share of agent time, the idle agent-hours. */
+  outbound?: { jobs: number; occupancy: number; idleAgentHours: number };
+  /** transferWork: legs of measured calls, those answered, their mean wait, their share of agent time. */
+  transfers?: { legs: number; answered: number; asaSeconds: number | null; occupancy: number };
+  /** redial: offered calls that were re-dials of a caller who had hung up. */
+  redials?: number;
   /** Per-batch values, for paired comparisons between policies run on the same seed. */
   perBatch: { serviceLevel: number[]; asaSeconds: number[]; abandonRate: number[]; continuity: number[] };
   events: number;
@@ -142,11 +148,24 @@ export class Statistics {
   private lastAdvance = 0;
   private busyTime = 0;
   private idleTime = 0;
+  private outboundTime = 0;
+  private legTime = 0;
+  private outboundJobs = 0;
+  private legs = 0;
+  private legsAnswered = 0;
+  private legWaitSum = 0;
+  private redials = 0;
 
   constructor(
     private readonly window: MeasureWindow,
     batches: number,
     private readonly serviceLevelSeconds: number,
+    /** Which of the other-work figures the results report (the features configured). */
+    private readonly extras: { outbound: boolean; transfer: boolean; redial: boolean } = {
+      outbound: false,
+      transfer: false,
+      redial: false,
+    },
   ) {
     const series = () => new Float64Array(batches);
     this.b = {
@@ -165,13 +184,15 @@ export class Statistics {
     };
   }
 
-  /** Integrates busy and idle agent time over the measured window (occupancy) up to `t`. */
-  advance(t: number, busy: number, idle: number): void {
+  /** Integrates busy (of it outbound, on legs) and idle agent time over the measured window up to `t`. */
+  advance(t: number, busy: number, idle: number, outbound = 0, legs = 0): void {
     const a = this.lastAdvance < this.window.start ? this.window.start : this.lastAdvance;
     const b = t > this.window.end ? this.window.end : t;
     if (b > a) {
       this.busyTime += busy * (b - a);
       this.idleTime += idle * (b - a);
+      this.outboundTime += outbound * (b - a);
+      this.legTime += legs * (b - a);
     }
     this.lastAdvance = t;
   }
@@ -180,6 +201,23 @@ export class Statistics {
     if (!call.measured) return;
     add(this.b.offered, call.batch, 1);
     if (call.lastAgent) add(this.b.retOffered, call.batch, 1);
+    if (call.redial) this.redials++;
+  }
+
+  /** A measured call continues as a transfer leg. */
+  legStarted(leg: Call): void {
+    if (leg.measured) this.legs++;
+  }
+
+  /** An agent takes other work: an outbound call, or a transfer leg after `waited` seconds. */
+  work(job: Call, waited: number): void {
+    if (!job.measured) return;
+    if (job.kind === K_TRANSFER) {
+      this.legsAnswered++;
+      this.legWaitSum += waited;
+    } else {
+      this.outboundJobs++;
+    }
   }
 
   answered(call: Call, agent: Agent, waited: number, ahead: boolean): void {
@@ -253,6 +291,7 @@ export class Statistics {
       answeredAheadShare: ratio(this.answeredAhead, answered),
       preferredAnsweredAhead: this.preferredAhead,
       returning: this.returning(retAnswered),
+      ...this.otherWork(),
       ci95: this.ci95(),
       perBatch: {
         serviceLevel: perBatch(b.withinSl, b.offered),
@@ -275,6 +314,33 @@ export class Statistics {
       preferred: this.preferred,
       declined: this.declined,
       expired: this.expired,
+    };
+  }
+
+  /** The figures of the other-work features configured; none otherwise (the report keeps its shape). */
+  private otherWork(): Pick<PolicyStats, 'outbound' | 'transfers' | 'redials'> {
+    const agentTime = this.busyTime + this.idleTime;
+    return {
+      ...(this.extras.outbound
+        ? {
+            outbound: {
+              jobs: this.outboundJobs,
+              occupancy: ratio(this.outboundTime, agentTime),
+              idleAgentHours: this.idleTime / 3600,
+            },
+          }
+        : {}),
+      ...(this.extras.transfer
+        ? {
+            transfers: {
+              legs: this.legs,
+              answered: this.legsAnswered,
+              asaSeconds: nullIfNaN(ratio(this.legWaitSum, this.legsAnswered)),
+              occupancy: ratio(this.legTime, agentTime),
+            },
+          }
+        : {}),
+      ...(this.extras.redial ? { redials: this.redials } : {}),
     };
   }
 

@@ -26,6 +26,10 @@ export const E_BACK = 7;
 export const E_SHIFT_END = 8;
 /** A scripted away period starts (argument: its index in the plan). */
 export const E_AWAY = 9;
+/** A two-phase contact's talk ends: the caller is released, the agent starts after-contact work. */
+export const E_TALK_END = 10;
+/** An idle agent's outbound call is due (argument: the agent's idle sequence when it was drawn). */
+export const E_OUTBOUND = 11;
 
 /** What an event refers to. */
 export type Ref = Call | Agent;

@@ -95,12 +95,124 @@ describe('the run-size bound', () => {
         breaks: { everyMinutes: 10, durationMinutes: 1 },
       },
     ],
+    [
+      'weekday arrivals and weekday shifts',
+      {
+        ...EXAMPLE,
+        hours: 24 * 7,
+        agents: 4,
+        callsPerHour: undefined,
+        arrivalsPerHourByWeekday: Array.from({ length: 7 }, (_, d) =>
+          Array.from({ length: 24 }, (_, h) => (d < 5 && h >= 8 && h < 18 ? 200 : 20)),
+        ),
+        shifts: [
+          { agents: 14, start: '08:00', end: '18:00', weekdays: [0, 1, 2, 3, 4] },
+          { agents: 2, start: '18:00', end: '08:00' },
+        ],
+      },
+    ],
+    [
+      'talk, after-contact work and transfers',
+      {
+        ...EXAMPLE,
+        hours: 20,
+        handleSeconds: undefined,
+        talkSeconds: { dist: 'exponential', mean: 220 },
+        acwSeconds: { dist: 'lognormal', mean: 60, p90: 120 },
+        transferWork: { share: 0.3, handleSeconds: { dist: 'exponential', mean: 200 } },
+      },
+    ],
+    [
+      'busy outbound work',
+      {
+        ...EXAMPLE,
+        hours: 20,
+        callsPerHour: 40,
+        outboundWork: { perIdleAgentHour: 20, handleSeconds: { dist: 'fixed', value: 60 } },
+      },
+    ],
+    [
+      'outbound work and transfers in an overloaded center',
+      {
+        ...EXAMPLE,
+        hours: 20,
+        callsPerHour: 400,
+        outboundWork: { perIdleAgentHour: 5, handleSeconds: { dist: 'fixed', value: 60 } },
+        transferWork: { share: 0.5, handleSeconds: { dist: 'exponential', mean: 60 } },
+      },
+    ],
+    [
+      'empirical distributions',
+      {
+        ...EXAMPLE,
+        hours: 20,
+        handleSeconds: { dist: 'empirical', quantiles: Array.from({ length: 101 }, (_, i) => 6 * i) },
+        patienceSeconds: { dist: 'empirical', quantiles: Array.from({ length: 101 }, (_, i) => 3.6 * i) },
+      },
+    ],
   ])('estimates at least the events of %s, and not more than 4 times as many', (_, raw) => {
     const config = parseSimulationConfig(raw);
     const estimate = estimateRun(config).events;
     const events = runSimulation(config).meta.performance.events;
     expect(estimate).toBeGreaterThanOrEqual(events);
     expect(estimate).toBeLessThan(4 * events);
+  });
+
+  it.each([
+    ['few hang-ups', { ...EXAMPLE, hours: 20, callsPerHour: 100 }],
+    ['many hang-ups', { ...EXAMPLE, hours: 20, callsPerHour: 300 }],
+  ])(
+    'estimates at least the events of re-dials with %s (at most one follow-up per offered call)',
+    (_, raw) => {
+      const config = parseSimulationConfig({
+        ...raw,
+        redial: { share: 0.8, delayMinutes: { dist: 'exponential', mean: 3 } },
+      });
+      const estimate = estimateRun(config).events;
+      const report = runSimulation(config);
+      expect(report.policies[0]?.redials).toBeGreaterThan(0);
+      expect(estimate).toBeGreaterThanOrEqual(report.meta.performance.events);
+      // 1 / (1 − 0.8) assumes every call hangs up: loose, but a bound.
+      expect(estimate).toBeLessThan(12 * report.meta.performance.events);
+    },
+  );
+
+  it('bounds re-dials with share 1 by the time each attempt takes, and refuses an endless one', () => {
+    const endless = { share: 1, delayMinutes: { dist: 'fixed', value: 0 } };
+    const config = parseSimulationConfig({
+      ...EXAMPLE,
+      hours: 2,
+      policies: [{ name: 'none' }],
+      redial: { share: 1, delayMinutes: { dist: 'exponential', mean: 2 } },
+    });
+    expect(estimateRun(config).events).toBeGreaterThanOrEqual(runSimulation(config).meta.performance.events);
+    expect(
+      runSizeProblem(
+        parseSimulationConfig({ ...EXAMPLE, patienceSeconds: { dist: 'fixed', value: 0 }, redial: endless }),
+      ),
+    ).toContain('redial.share 1');
+  });
+
+  it('names arrivalsPerHourByWeekday when it makes the run too large, and outbound work when that does', () => {
+    const weekly = runSizeProblem(
+      parseSimulationConfig({
+        ...EXAMPLE,
+        callsPerHour: undefined,
+        arrivalsPerHourByWeekday: Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 100_000)),
+      }),
+    );
+    expect(weekly).toMatch(/^arrivalsPerHourByWeekday .*scaled by at most 0\.0\d+/);
+    const outbound = runSizeProblem(
+      parseSimulationConfig({
+        ...EXAMPLE,
+        agents: 5000,
+        breaks: undefined,
+        outboundWork: { perIdleAgentHour: 3600, handleSeconds: { dist: 'fixed', value: 1 } },
+      }),
+    );
+    expect(outbound).toMatch(
+      /^outboundWork\.perIdleAgentHour 3,600 .*a lower outboundWork\.perIdleAgentHour/,
+    );
   });
 
   it('simulate refuses before any work starts, with the field and the limit in the usage error', async () => {

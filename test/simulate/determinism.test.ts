@@ -52,6 +52,36 @@ describe('determinism', () => {
   });
 });
 
+/** Every extension of issue 23 at once (docs/simulator.md, "Expressing a real center"). */
+const extended = {
+  ...base,
+  callsPerHour: undefined,
+  startWeekday: 3,
+  arrivalsPerHourByWeekday: Array.from({ length: 7 }, (_, d) =>
+    Array.from({ length: 24 }, (_, h) => (d < 5 && h >= 8 && h < 18 ? 80 : 10)),
+  ),
+  shifts: [{ agents: 4, start: '08:00', end: '18:00', weekdays: [0, 1, 2, 3, 4] }],
+  handleSeconds: undefined,
+  talkSeconds: { dist: 'lognormal', mean: 240, p90: 480 },
+  acwSeconds: { dist: 'empirical', quantiles: Array.from({ length: 101 }, (_, i) => i) },
+  outboundWork: { perIdleAgentHour: 2, handleSeconds: { dist: 'exponential', mean: 120 } },
+  transferWork: { share: 0.1, handleSeconds: { dist: 'exponential', mean: 150 } },
+  redial: { share: 0.5, delayMinutes: { dist: 'exponential', mean: 5 } },
+};
+
+describe('determinism with the extensions', () => {
+  it('gives the same JSON for the same seed with every extension', () => {
+    const config = parseSimulationConfig(extended);
+    expect(JSON.stringify(comparable(config))).toBe(JSON.stringify(comparable(config)));
+  });
+
+  it('offers every policy the same new calls with every extension but callbacks and re-dials', () => {
+    const config = parseSimulationConfig({ ...extended, returnShare: 0, redial: undefined });
+    const report = runSimulation(config);
+    expect(new Set(report.policies.map((p) => p.offered)).size).toBe(1);
+  });
+});
+
 describe('the simulated center', () => {
   it('answers calls only while agents are on shift', () => {
     const config = parseSimulationConfig({
