@@ -13,6 +13,8 @@ import type { FlowResponse, Reason } from '../steps/lib/decision/decision';
 export const REASON_WORDS: Record<Reason, string> = {
   LAST_AGENT_AVAILABLE: 'the last agent is available',
   AGENT_BUSY: 'the last agent is busy on another contact',
+  AGENT_BUSY_UNLIKELY_FREE:
+    'the last agent is busy and unlikely to be free within the preference window (adaptive preference)',
   AGENT_NOT_ROUTABLE: 'the last agent is in a status that takes no calls (a break, lunch, training)',
   AGENT_OFFLINE: 'the last agent is offline',
   AGENT_NOT_IN_QUEUE: "the last agent's routing profile does not serve this call's queue",

@@ -171,6 +171,17 @@ export function parseDeployContext(get: (key: string) => unknown): DeployContext
       'LAST_AGENT_KEY_SECRET must not be passed as context (it would land in the template)',
     );
   }
+  if (pipelineEnv.LAST_AGENT_PREFERRED_SECONDS) {
+    throw new ContextError(
+      'LAST_AGENT_PREFERRED_SECONDS must not be passed as context: the stack sets it from preferredAgentSeconds (preferred-agent mode) or agentWaitSeconds (agent-queue mode), the wait the flow uses',
+    );
+  }
+  // The window the decision assumes is the flow's own wait, so the two cannot disagree.
+  pipelineEnv.LAST_AGENT_PREFERRED_SECONDS = String(
+    parsed.data.routingMode === 'preferred-agent'
+      ? parsed.data.preferredAgentSeconds
+      : parsed.data.agentWaitSeconds,
+  );
   // Hashed keys unless the deployer explicitly chooses E.164 (privacy by default in AWS).
   pipelineEnv.LAST_AGENT_KEY_MODE ??= 'hmac-sha256';
   const createKeySecret =

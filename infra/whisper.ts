@@ -27,6 +27,7 @@ export const CONTEXT_ATTRIBUTE_DEFAULTS = {
   lastContactAgo: 'lastContactAgo',
   lastContactCsat: 'lastContactCsat',
   agentArn: 'lastAgentArn',
+  freeWithinProbability: 'lastAgentFreeProbability',
   returningCaller: 'returningCaller',
   whisperSameAgent: 'lastAgentWhisperSame',
   whisperOtherAgent: 'lastAgentWhisperOther',

@@ -1,5 +1,7 @@
 import {
   type AgentStatusType,
+  type Channel,
+  type ContactState,
   GetCurrentUserDataCommand,
   type GetCurrentUserDataCommandOutput,
   type UserData,
@@ -8,6 +10,7 @@ import * as z from 'zod/mini';
 import { createConnectClient } from './lib/connect/client';
 import { Deadline } from './lib/connect/deadline';
 import { type StatusTypes, createReferenceData, queueChannelKey } from './lib/connect/reference-data';
+import { agentFreeWithin } from './lib/decision/handle-model';
 import { type AgentAvailability, PipelineInput } from './lib/decision/schemas';
 import { loadDynamoClient, loadRoutingStore } from './lib/routing-state/modules';
 import type { AgentState } from './lib/routing-state/store';
@@ -15,6 +18,8 @@ import type { Config } from './lib/runtime/config';
 import { type StepDeps, defineStep, lambdaHandler, sendConnect } from './lib/runtime/step';
 
 export const AvailabilityInput = z.extend(z.pick(PipelineInput, { instanceId: true, deadlineAt: true }), {
+  /** The call's reference time (the entry Lambda's clock; the scenario's locally): how long a held contact has run. */
+  now: z.optional(PipelineInput.shape.now),
   agentId: z.string().check(z.minLength(1), z.maxLength(256)),
   channel: PipelineInput.shape.channel,
   /** The queue the call is headed for, when the agent must serve it (preferred-agent routing); '' = no check. */
@@ -95,7 +100,12 @@ export async function checkAgentAvailabilityByApi(
     statusTypesOrNames(input, deps, deadline),
   ]);
   const data = answer.UserDataList?.find((u) => u.User?.Id === input.agentId);
-  const availability = classifyAgent(data, input.channel, types, deps.config);
+  const availability = withFreeProbability(
+    classifyAgent(data, input.channel, types, deps.config),
+    data,
+    input,
+    deps,
+  );
   const profileId = data?.RoutingProfile?.Id;
   if (!needsMembershipCheck(input, availability) || !profileId) return availability;
   // Routing criteria only offer a contact to agents whose routing profile serves its queue:
@@ -107,6 +117,24 @@ export async function checkAgentAvailabilityByApi(
     logger.warn('routing profile queues unavailable, not checking queue membership', { error: err });
   }
   return availability;
+}
+
+/**
+ * A busy agent's chance to be free within the preference window (LAST_AGENT_HANDLE_MODEL set):
+ * from the contacts they hold on the call's channel and the time each has run. Absent when the
+ * model is not set, the agent is not busy, or no held contact says where it is.
+ */
+function withFreeProbability(
+  availability: AgentAvailability,
+  data: UserData | undefined,
+  input: AvailabilityInput,
+  deps: StepDeps,
+): AgentAvailability {
+  const { handleModel, preferredSeconds } = deps.config;
+  if (!handleModel || availability.status !== 'BUSY') return availability;
+  const now = input.now ? Date.parse(input.now) : deps.clock();
+  const p = agentFreeWithin(handleModel, data?.Contacts ?? [], input.channel, now, preferredSeconds);
+  return p === undefined ? availability : { ...availability, freeWithinProbability: p };
 }
 
 const needsMembershipCheck = (input: AvailabilityInput, availability: AgentAvailability) =>
@@ -154,6 +182,13 @@ export function userDataOf(state: AgentState): UserData {
     ...(state.routingProfileId ? { RoutingProfile: { Id: state.routingProfileId } } : {}),
     MaxSlotsByChannel: byChannel('max'),
     AvailableSlotsByChannel: byChannel('available'),
+    Contacts: state.contacts.map((c) => ({
+      ContactId: c.id,
+      ...(c.channel ? { Channel: c.channel as Channel } : {}),
+      ...(c.state ? { AgentContactState: c.state as ContactState } : {}),
+      ...(c.stateStartAt !== undefined ? { StateStartTimestamp: new Date(c.stateStartAt) } : {}),
+      ...(c.connectedAt !== undefined ? { ConnectedToAgentTimestamp: new Date(c.connectedAt) } : {}),
+    })),
   };
 }
 
@@ -198,7 +233,13 @@ export async function checkAgentAvailability(
       };
       if (state.statusArn && isStatusType(state.statusType))
         known.byArn.set(state.statusArn, state.statusType);
-      const availability = classifyAgent(userDataOf(state), input.channel, known, config);
+      const data = userDataOf(state);
+      const availability = withFreeProbability(
+        classifyAgent(data, input.channel, known, config),
+        data,
+        input,
+        deps,
+      );
       const checked = needsMembershipCheck(input, availability)
         ? membership(input, availability, new Set(state.queues))
         : availability;

@@ -74,7 +74,18 @@ const AgentEvent = z.object({
           ),
         ),
         Contacts: z.optional(
-          z.nullable(z.array(z.object({ ContactId: z.string(), Channel: Name, State: Name }))),
+          z.nullable(
+            z.array(
+              z.object({
+                ContactId: z.string(),
+                Channel: Name,
+                State: Name,
+                // ISO 8601 (the agent event stream's data model); kept for the adaptive preference.
+                StateStartTimestamp: z.optional(z.nullable(z.string())),
+                ConnectedToAgentTimestamp: z.optional(z.nullable(z.string())),
+              }),
+            ),
+          ),
         ),
       }),
     ),
@@ -122,11 +133,17 @@ export function agentStateOf(value: unknown): AgentState {
       const id = idFromArn(q.ARN);
       return id ? (q.Channels ?? []).map((c) => `${id} ${channelName(c)}`) : [];
     }),
-    contacts: (snapshot?.Contacts ?? []).map((c) => ({
-      id: c.ContactId,
-      ...(c.Channel ? { channel: channelName(c.Channel) } : {}),
-      ...(c.State ? { state: c.State } : {}),
-    })),
+    contacts: (snapshot?.Contacts ?? []).map((c) => {
+      const stateStartAt = c.StateStartTimestamp ? Date.parse(c.StateStartTimestamp) : Number.NaN;
+      const connectedAt = c.ConnectedToAgentTimestamp ? Date.parse(c.ConnectedToAgentTimestamp) : Number.NaN;
+      return {
+        id: c.ContactId,
+        ...(c.Channel ? { channel: channelName(c.Channel) } : {}),
+        ...(c.State ? { state: c.State } : {}),
+        ...(Number.isFinite(stateStartAt) ? { stateStartAt } : {}),
+        ...(Number.isFinite(connectedAt) ? { connectedAt } : {}),
+      };
+    }),
   };
   const status = snapshot?.AgentStatus;
   const next = snapshot?.NextAgentStatus;

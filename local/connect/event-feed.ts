@@ -323,15 +323,21 @@ export function agentEventFor(
       ? []
       : agent.contacts.map((held) => {
           const c = scenario.contacts.find((x) => x.id === held.id);
-          const connected = c?.connectedToAgentTimestamp ? eventTimestamp(c.connectedToAgentTimestamp) : null;
-          const ended = held.state === 'ENDED' && c?.disconnectTimestamp;
+          // The held contact's own times first (what GetCurrentUserData answers), then the past contact's.
+          const connectedIso = held.connectedToAgentTimestamp ?? c?.connectedToAgentTimestamp;
+          const connected = connectedIso ? eventTimestamp(connectedIso) : null;
+          const ended = held.state === 'ENDED' && (held.stateStartTimestamp ?? c?.disconnectTimestamp);
           return {
             ContactId: held.id,
             InitialContactId: c?.initialContactId ?? null,
             Channel: held.channel,
             InitiationMethod: c?.initiationMethod ?? 'INBOUND',
             State: held.state,
-            StateStartTimestamp: ended ? eventTimestamp(ended) : (connected ?? at),
+            StateStartTimestamp: ended
+              ? eventTimestamp(ended)
+              : held.stateStartTimestamp
+                ? eventTimestamp(held.stateStartTimestamp)
+                : (connected ?? at),
             ConnectedToAgentTimestamp: connected,
             QueueTimestamp: c?.enqueueTimestamp ? eventTimestamp(c.enqueueTimestamp) : null,
             Queue: queueOf(c?.queueId),

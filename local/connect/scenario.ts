@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AgentStatusType } from '@aws-sdk/client-connect';
+import { AgentStatusType, ContactState } from '@aws-sdk/client-connect';
 import { z } from 'zod';
 import { Channel as ChannelNames } from '../../steps/lib/decision/channel';
 
@@ -31,10 +31,21 @@ export const ScenarioAgent = z.object({
   /** One of `routingProfiles`; absent: the scenario's first routing profile (or the implicit default one). */
   routingProfileId: z.string().optional(),
   slots: z.partialRecord(Channel, Slots).default({}),
-  /** Contacts the agent holds now; state ENDED means after-contact work. */
+  /**
+   * Contacts the agent holds now, as GetCurrentUserData's AgentContactReference: `state` is
+   * Connect's ContactState (ENDED means after-contact work); `connectedToAgentTimestamp` when the
+   * contact reached the agent, `stateStartTimestamp` when the state began (for CONNECTED and
+   * CONNECTED_ONHOLD the connection time, as the SDK model documents; for ENDED when ACW began).
+   */
   contacts: z
     .array(
-      z.object({ id: z.string(), channel: Channel.default('VOICE'), state: z.string().default('CONNECTED') }),
+      z.object({
+        id: z.string(),
+        channel: Channel.default('VOICE'),
+        state: z.enum(Object.values(ContactState) as [ContactState, ...ContactState[]]).default('CONNECTED'),
+        connectedToAgentTimestamp: Iso.optional(),
+        stateStartTimestamp: Iso.optional(),
+      }),
     )
     .default([]),
 });

@@ -441,6 +441,12 @@ function getCurrentUserData(store: Store, body: GetCurrentUserDataBody): Json {
           ContactId: c.id,
           Channel: c.channel,
           AgentContactState: c.state,
+          // "When AgentContactState is set to CONNECTED_ONHOLD, StateStartTimestamp is not changed.
+          // Instead, StateStartTimestamp reflects the time the contact was CONNECTED" (SDK model).
+          StateStartTimestamp: epoch(
+            c.stateStartTimestamp ?? (c.state === 'ENDED' ? undefined : c.connectedToAgentTimestamp),
+          ),
+          ConnectedToAgentTimestamp: epoch(c.connectedToAgentTimestamp),
         })),
       };
     });

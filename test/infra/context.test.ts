@@ -27,6 +27,32 @@ describe('deployment context', () => {
     ).toThrow(/LAST_AGENT_LOOKBACK_DAYS/);
   });
 
+  it('sets the decision window from the wait the flow uses, and refuses it as context', () => {
+    const base = { instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN };
+    expect(parseDeployContext(ctx({ ...base, preferredAgentSeconds: '45' })).pipelineEnv).toMatchObject({
+      LAST_AGENT_PREFERRED_SECONDS: '45',
+    });
+    expect(
+      parseDeployContext(ctx({ ...base, routingMode: 'agent-queue', agentWaitSeconds: '90' })).pipelineEnv,
+    ).toMatchObject({ LAST_AGENT_PREFERRED_SECONDS: '90' });
+    expect(() => parseDeployContext(ctx({ ...base, LAST_AGENT_PREFERRED_SECONDS: '10' }))).toThrow(
+      /LAST_AGENT_PREFERRED_SECONDS must not be passed as context/,
+    );
+  });
+
+  it('takes the handle model and the threshold as context, with the runtime rules', () => {
+    const base = { instanceArn: INSTANCE_ARN, defaultQueueArn: QUEUE_ARN };
+    const model = '{"talkSeconds":{"dist":"lognormal","mean":300,"p90":600}}';
+    expect(
+      parseDeployContext(
+        ctx({ ...base, LAST_AGENT_HANDLE_MODEL: model, LAST_AGENT_MIN_FREE_PROBABILITY: '0.4' }),
+      ).pipelineEnv,
+    ).toMatchObject({ LAST_AGENT_HANDLE_MODEL: model, LAST_AGENT_MIN_FREE_PROBABILITY: '0.4' });
+    expect(() => parseDeployContext(ctx({ ...base, LAST_AGENT_MIN_FREE_PROBABILITY: '0.4' }))).toThrow(
+      /LAST_AGENT_HANDLE_MODEL: required/,
+    );
+  });
+
   it('refuses a key secret in context, where it would land in the template', () => {
     expect(() =>
       parseDeployContext(

@@ -265,6 +265,7 @@ describe('agent-context attributes', () => {
       lastContactAgo: '2 days ago',
       lastContactCsat: '5',
       lastAgentArn: ALICE,
+      lastAgentFreeProbability: '',
       returningCaller: 'true',
       lastAgentWhisperSame: 'Returning caller. You spoke with them 2 days ago.',
       lastAgentWhisperOther: 'Returning caller. Last handled by a colleague 2 days ago.',

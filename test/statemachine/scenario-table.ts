@@ -54,6 +54,23 @@ export const SCENARIOS: Scenario[] = [
     path: FULL,
   },
   {
+    name: 'a busy last agent 5 s into a call (talk lognormal mean 300 s, p90 600 s) is unlikely free within 30 s: normal routing',
+    phone: demoPhone('(Bob)'),
+    env: {
+      LAST_AGENT_HANDLE_MODEL: '{"talkSeconds":{"dist":"lognormal","mean":300,"p90":600}}',
+      LAST_AGENT_MIN_FREE_PROBABILITY: '0.5',
+    },
+    expected: { route: 'DEFAULT', reason: 'AGENT_BUSY_UNLIKELY_FREE', agent: 'bob' },
+    path: FULL,
+  },
+  {
+    name: 'with the handle model but no threshold, a busy last agent is preferred as today',
+    phone: demoPhone('(Bob)'),
+    env: { LAST_AGENT_HANDLE_MODEL: '{"talkSeconds":{"dist":"lognormal","mean":300,"p90":600}}' },
+    expected: { route: 'LAST_AGENT', reason: 'AGENT_BUSY', agent: 'bob' },
+    path: FULL,
+  },
+  {
     name: 'a last agent on a non-routable status (lunch) means normal routing',
     phone: demoPhone('(Carol)'),
     expected: { route: 'DEFAULT', reason: 'AGENT_NOT_ROUTABLE', agent: 'carol' },

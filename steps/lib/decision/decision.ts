@@ -12,6 +12,8 @@ export type Route = z.infer<typeof Route>;
 export const Reason = z.enum([
   'LAST_AGENT_AVAILABLE',
   'AGENT_BUSY',
+  /** Busy, and unlikely to be free within the preference window (LAST_AGENT_MIN_FREE_PROBABILITY). */
+  'AGENT_BUSY_UNLIKELY_FREE',
   'AGENT_NOT_ROUTABLE',
   'AGENT_OFFLINE',
   'AGENT_NOT_IN_QUEUE',
@@ -40,6 +42,8 @@ export const Decision = z.object({
   lastContactAt: z.optional(z.string()),
   agentStatus: z.optional(z.string()),
   csat: z.optional(z.string()),
+  /** A busy last agent's chance to be free within the preference window, when computed. */
+  freeWithinProbability: z.optional(z.number()),
 });
 export type Decision = z.infer<typeof Decision>;
 
@@ -61,6 +65,8 @@ export const FLOW_RESPONSE_KEYS = [
   'lastContactId',
   'lastContactAt',
   'decisionMs',
+  /** A busy last agent's chance to be free within the preference window, two decimals ('' when not computed). */
+  'freeWithinProbability',
   // Agent context (docs/agent-context.md): stored as contact attributes for the agent's panel
   // and the agent-whisper flow. Texts never hold caller data (steps/lib/decision/whisper.ts).
   /** 'true' when the caller has a recent contact that reached an agent (the whisper speaks only then). */
@@ -115,6 +121,8 @@ export function toFlowResponse({
     lastContactId: decision.lastContactId ?? '',
     lastContactAt: decision.lastContactAt ?? '',
     decisionMs: String(Math.max(0, Math.round(decisionMs))),
+    freeWithinProbability:
+      decision.freeWithinProbability === undefined ? '' : decision.freeWithinProbability.toFixed(2),
     returningCaller: returning ? 'true' : 'false',
     lastContactAgo: ago,
     lastContactCsat: decision.csat ?? '',

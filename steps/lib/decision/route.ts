@@ -27,7 +27,7 @@ const AVAILABILITY_REASON: Record<AgentAvailability['status'], Reason> = {
  */
 export function chooseRoute(
   input: ChooseInput,
-  config: Pick<Config, 'preferBusy' | 'lastQueueFallback'>,
+  config: Pick<Config, 'preferBusy' | 'lastQueueFallback' | 'minFreeProbability'>,
 ): Decision {
   const { lastContact, checks } = input;
   if (!lastContact.found) return { route: 'DEFAULT', reason: lastContact.reason };
@@ -38,6 +38,9 @@ export function chooseRoute(
     lastContactAt: lastContact.connectedAt,
     agentStatus: checks.availability.status,
     ...(checks.csat.score !== undefined ? { csat: checks.csat.score } : {}),
+    ...(checks.availability.freeWithinProbability !== undefined
+      ? { freeWithinProbability: checks.availability.freeWithinProbability }
+      : {}),
   };
   const fallback = (reason: Reason): Decision => ({
     ...basis,
@@ -45,9 +48,14 @@ export function chooseRoute(
     reason,
   });
   if (checks.csat.gate === 'FAIL') return fallback('LOW_CSAT');
-  const { status } = checks.availability;
+  const { status, freeWithinProbability: p } = checks.availability;
   const reason = AVAILABILITY_REASON[status];
-  if (status === 'AVAILABLE' || (status === 'BUSY' && config.preferBusy)) {
+  if (status === 'AVAILABLE') return { ...basis, route: 'LAST_AGENT', reason };
+  if (status === 'BUSY' && config.preferBusy) {
+    // Adaptive preference: wait for a busy agent only when they will likely be free in time. A
+    // probability that could not be computed (no held contact says where it is) changes nothing.
+    const min = config.minFreeProbability;
+    if (min !== undefined && p !== undefined && p < min) return fallback('AGENT_BUSY_UNLIKELY_FREE');
     return { ...basis, route: 'LAST_AGENT', reason };
   }
   return fallback(reason);
@@ -64,7 +72,7 @@ export type PipelineOutput = z.infer<typeof PipelineOutput>;
 /** The decision for an execution's output: as the machine made it, or `chooseRoute` on its inputs. */
 export function routeFrom(
   output: PipelineOutput,
-  config: Pick<Config, 'preferBusy' | 'lastQueueFallback'>,
+  config: Pick<Config, 'preferBusy' | 'lastQueueFallback' | 'minFreeProbability'>,
 ): Decision {
   return 'route' in output ? output : chooseRoute(output, config);
 }

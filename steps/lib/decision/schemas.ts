@@ -89,6 +89,11 @@ export const AgentAvailability = z.object({
    * snapshot), or GetCurrentUserData because the snapshot was stale, missing or unreadable.
    */
   source: z.optional(z.enum(['INDEX', 'API_INDEX_STALE', 'API_INDEX_MISSING', 'API_INDEX_FAILED'])),
+  /**
+   * A busy agent's chance to be free within the preference window, from LAST_AGENT_HANDLE_MODEL
+   * and the time their contact has run (steps/lib/decision/handle-model.ts).
+   */
+  freeWithinProbability: z.optional(z.number().check(z.gte(0), z.lte(1))),
 });
 export type AgentAvailability = z.infer<typeof AgentAvailability>;
 

@@ -258,8 +258,15 @@ export const AgentState = z.object({
   slots: z.record(z.string(), z.object({ max: z.number(), available: z.number() })),
   /** "queueId CHANNEL" pairs the routing profile serves (InboundQueues and their Channels). */
   queues: z.array(z.string()),
+  /** The contacts the agent holds; the two times (epoch ms) are the stream's, for the adaptive preference. */
   contacts: z.array(
-    z.object({ id: z.string(), channel: z.optional(z.string()), state: z.optional(z.string()) }),
+    z.object({
+      id: z.string(),
+      channel: z.optional(z.string()),
+      state: z.optional(z.string()),
+      stateStartAt: z.optional(z.number()),
+      connectedAt: z.optional(z.number()),
+    }),
   ),
 });
 export type AgentState = z.infer<typeof AgentState>;

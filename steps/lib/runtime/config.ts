@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Channel } from '../decision/channel';
+import { parseHandleModel } from '../decision/handle-model';
 import { DEFAULT_WHISPER_TEMPLATES, whisperTemplate } from '../decision/whisper';
 
 /** Connect gives a Lambda at most 8 s; our budget must leave room for the flow itself. */
@@ -113,6 +114,39 @@ const ConfigSchema = z.object({
    * event stream publishes a HEART_BEAT every 120 s when nothing else happens.
    */
   agentStateMaxAgeSeconds: decimal(300, 130, 3600),
+  /**
+   * The preference window the decision assumes, in seconds: how long the flow lets the call wait
+   * for the last agent (preferred-agent expiry, or agent-queue wait). The stack sets it from the
+   * same setting the flow uses, so the two cannot disagree; 30 for the local tools.
+   */
+  preferredSeconds: decimal(30, 5, 600),
+  /**
+   * The center's talk and after-contact-work distributions, JSON {"talkSeconds": DIST,
+   * "acwSeconds": DIST} (steps/lib/decision/handle-model.ts; `analyze` writes it as handleModel).
+   */
+  handleModel: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((v: string, ctx) => {
+        try {
+          return parseHandleModel(v);
+        } catch (err) {
+          ctx.issues.push({ code: 'custom', message: (err as Error).message, input: v });
+          return z.NEVER;
+        }
+      }),
+    ),
+  ),
+  /**
+   * Adaptive preference: a busy last agent is preferred only when the chance they are free within
+   * the window is at least this (0-1). Unset: off, busy agents are preferred as LAST_AGENT_PREFER_BUSY says.
+   */
+  minFreeProbability: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'a probability from 0 to 1, such as 0.5')),
+      z.transform((v: string) => Number(v)),
+    ),
+  ),
   /** Agent-whisper text when the agent taking the call is the last agent; `{ago}` = "2 days ago". */
   whisperSame: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisperSame),
   /** Agent-whisper text when a colleague takes the call. */
@@ -149,6 +183,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${envName(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  if (parsed.data.minFreeProbability !== undefined && !parsed.data.handleModel) {
+    throw new ConfigError(
+      'Invalid configuration: LAST_AGENT_HANDLE_MODEL: required when LAST_AGENT_MIN_FREE_PROBABILITY is set (the probability is computed from it)',
+    );
   }
   if (parsed.data.source !== 'search' && !parsed.data.tableName) {
     throw new ConfigError(
