@@ -31,6 +31,9 @@ export interface Agent {
   away: Away | null;
   pending: Away | null;
   call: Call | null;
+  /** When the agent took the current contact, and when its talk ended (-1: still talking). */
+  callSince: number;
+  talkEndedAt: number;
   idle: boolean;
   prevIdle: Agent | null;
   nextIdle: Agent | null;
@@ -64,6 +67,8 @@ function newAgent(plan: AgentPlan, index: number): Agent {
     away: null,
     pending: null,
     call: null,
+    callSince: 0,
+    talkEndedAt: -1,
     idle: false,
     prevIdle: null,
     nextIdle: null,
@@ -130,10 +135,12 @@ export class Staff {
     this.idleCount--;
   }
 
-  /** The agent takes the call. */
-  seize(agent: Agent, call: Call): void {
+  /** The agent takes the call at time `now`. */
+  seize(agent: Agent, call: Call, now: number): void {
     if (agent.idle) this.removeIdle(agent);
     agent.call = call;
+    agent.callSince = now;
+    agent.talkEndedAt = -1;
     this.busyCount++;
     if (call.kind === K_OUTBOUND) this.outboundCount++;
     else if (call.kind === K_TRANSFER) this.legCount++;

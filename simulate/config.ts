@@ -87,12 +87,15 @@ const Policy = z.discriminatedUnion('name', [
     name: z.literal('preferred-agent'),
     expirySeconds: sweep(z.number().int().min(5).max(600)),
     preferBusyAgent: z.boolean().optional(),
+    /** Adaptive preference (LAST_AGENT_MIN_FREE_PROBABILITY), 0-1; a list sweeps, crossed with expirySeconds. */
+    minFreeProbability: sweep(z.number().min(0).max(1)).optional(),
   }),
   z.strictObject({
     name: z.literal('agent-queue'),
     acceptShare: z.number().min(0).max(1),
     maxWaitSeconds: sweep(z.number().int().min(20).max(600)),
     preferBusyAgent: z.boolean().optional(),
+    minFreeProbability: sweep(z.number().min(0).max(1)).optional(),
   }),
 ]);
 

@@ -1,3 +1,4 @@
+import type { ContactPhase, HandleModel } from '../steps/lib/decision/handle-model';
 /**
  * The routing policies' queueing mechanics (infra/contact-flow.ts) for a returning call. The
  * product's decision (policies.ts) says whether to prefer the last agent; the flow mode says how:
@@ -9,8 +10,9 @@
 import { type Agent, viewOf } from './agents';
 import type { Arrivals } from './arrivals';
 import { type Call, W_AGENT_QUEUE, W_RESTRICTED } from './calls';
+import type { DurationSpec } from './distributions';
 import type { TraceEntry } from './model-options';
-import { DecisionMemo, type PolicySpec, routingConfigOf } from './policies';
+import { DecisionMemo, type PolicySpec, adaptiveDecision, routingConfigOf } from './policies';
 import type { ContactQueues } from './queues';
 import type { Router } from './routing';
 import type { Statistics } from './statistics';
@@ -18,11 +20,26 @@ import { E_EXPIRE, E_MOVE, type Timeline } from './timeline';
 
 type AgentQueueSpec = Extract<PolicySpec, { name: 'agent-queue' }>;
 
+/**
+ * The configuration's talk (or whole handle) and ACW distributions as the product's handle model:
+ * the simulated decision reads the same distributions the simulated agents draw from, as a
+ * deployment's LAST_AGENT_HANDLE_MODEL would describe its center.
+ */
+export function handleModelOf(talk: DurationSpec, acw: DurationSpec | undefined): HandleModel {
+  const dist = (d: DurationSpec) =>
+    (d.dist === 'empirical'
+      ? { dist: 'empirical', quantiles: [...d.quantiles] }
+      : d) as HandleModel['talkSeconds'];
+  return { talkSeconds: dist(talk), ...(acw ? { acwSeconds: dist(acw) } : {}) };
+}
+
 export class FlowModes {
   private readonly decisions: DecisionMemo;
 
   constructor(
     private readonly policy: PolicySpec,
+    /** The center's talk and ACW, as LAST_AGENT_HANDLE_MODEL would give them (adaptive preference). */
+    private readonly handleModel: HandleModel | undefined,
     private readonly timeline: Timeline,
     private readonly queues: ContactQueues,
     private readonly router: Router,
@@ -33,9 +50,28 @@ export class FlowModes {
     this.decisions = new DecisionMemo(routingConfigOf(policy));
   }
 
+  /** Whether to prefer the last agent: the product's decision, and its adaptive rule for a busy agent. */
+  private decide(last: Agent) {
+    const d = this.decisions.decide(viewOf(last));
+    const p = this.policy;
+    if (p.name === 'none' || p.minFreeProbability === undefined || !this.handleModel) return d;
+    if (d.availability !== 'BUSY' || !d.preferLastAgent || !last.call) return d;
+    const now = this.timeline.now;
+    const phase: ContactPhase =
+      last.talkEndedAt >= 0
+        ? { phase: 'acw', elapsedSeconds: now - last.talkEndedAt }
+        : { phase: 'talk', elapsedSeconds: now - last.callSince };
+    const window = p.name === 'preferred-agent' ? p.expirySeconds : p.maxWaitSeconds;
+    const routing = routingConfigOf(p);
+    return {
+      ...d,
+      preferLastAgent: adaptiveDecision(phase, this.handleModel, window, p.minFreeProbability, routing),
+    };
+  }
+
   /** Decides a returning call and applies the flow mode; false: normal routing. */
   routeReturning(call: Call, last: Agent): boolean {
-    const d = this.decisions.decide(viewOf(last));
+    const d = this.decide(last);
     this.stats.decided(call, d.availability);
     this.trace?.push({
       t: this.timeline.now,

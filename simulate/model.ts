@@ -38,7 +38,7 @@ import { AgentSchedule } from './agent-schedule';
 import { type Agent, Staff } from './agents';
 import { Arrivals, scheduleScript } from './arrivals';
 import { type Call, CallFactory, K_INBOUND, K_TRANSFER } from './calls';
-import { FlowModes } from './flow-modes';
+import { FlowModes, handleModelOf } from './flow-modes';
 import type { ModelOptions } from './model-options';
 import { OtherWork } from './other-work';
 import { ContactQueues } from './queues';
@@ -104,6 +104,7 @@ class Simulation {
     this.work = new OtherWork(r, timeline, this.staff, this.calls, this.queues, this.router, this.stats);
     this.flowModes = new FlowModes(
       o.policy,
+      r && handleModelOf(r.handle, r.acw),
       timeline,
       this.queues,
       this.router,
@@ -216,6 +217,7 @@ class Simulation {
   private endTalk(agent: Agent): void {
     const call = agent.call as Call;
     call.talkEnded = true;
+    agent.talkEndedAt = this.timeline.now;
     this.callerReleased(call, agent);
     this.timeline.push(this.timeline.now + call.acw, E_END, agent);
   }

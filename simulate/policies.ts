@@ -11,21 +11,39 @@
 import type { UserData } from '@aws-sdk/client-connect';
 import { classifyAgent } from '../steps/check-agent-availability';
 import type { StatusTypes } from '../steps/lib/connect/reference-data';
+import {
+  type ContactPhase,
+  type HandleModel,
+  freeWithinProbability as freeWithinProbability_,
+} from '../steps/lib/decision/handle-model';
 import { chooseRoute } from '../steps/lib/decision/route';
 import type { AgentAvailability } from '../steps/lib/decision/schemas';
 import { type Config, loadConfig } from '../steps/lib/runtime/config';
 import type { PolicyConfig } from './config';
 
-/** `preferBusyAgent` undefined: the product's default (LAST_AGENT_PREFER_BUSY, true). */
+/**
+ * `preferBusyAgent` undefined: the product's default (LAST_AGENT_PREFER_BUSY, true).
+ * `minFreeProbability` undefined: no adaptive preference (LAST_AGENT_MIN_FREE_PROBABILITY unset).
+ */
 export type PolicySpec =
   | { name: 'none' }
-  | { name: 'preferred-agent'; expirySeconds: number; preferBusyAgent?: boolean | undefined }
+  | {
+      name: 'preferred-agent';
+      expirySeconds: number;
+      preferBusyAgent?: boolean | undefined;
+      minFreeProbability?: number | undefined;
+    }
   | {
       name: 'agent-queue';
       acceptShare: number;
       maxWaitSeconds: number;
       preferBusyAgent?: boolean | undefined;
+      minFreeProbability?: number | undefined;
     };
+
+/** The thresholds a policy sweeps: each one a row, crossed with the waits. */
+const thresholds = (p: { minFreeProbability?: number[] | undefined }) =>
+  p.minFreeProbability === undefined ? [undefined] : p.minFreeProbability;
 
 /**
  * The product's configuration as the Lambdas load it, with no variables set (the defaults), and
@@ -46,33 +64,67 @@ export function expandPolicies(policies: readonly PolicyConfig[]): PolicySpec[] 
       case 'none':
         return [{ name: 'none' }];
       case 'preferred-agent':
-        return p.expirySeconds.map((expirySeconds) => ({
-          name: 'preferred-agent',
-          expirySeconds,
-          ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
-        }));
+        return p.expirySeconds.flatMap((expirySeconds) =>
+          thresholds(p).map((min) => ({
+            name: 'preferred-agent' as const,
+            expirySeconds,
+            ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
+            ...(min === undefined ? {} : { minFreeProbability: min }),
+          })),
+        );
       case 'agent-queue':
-        return p.maxWaitSeconds.map((maxWaitSeconds) => ({
-          name: 'agent-queue',
-          acceptShare: p.acceptShare,
-          maxWaitSeconds,
-          ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
-        }));
+        return p.maxWaitSeconds.flatMap((maxWaitSeconds) =>
+          thresholds(p).map((min) => ({
+            name: 'agent-queue' as const,
+            acceptShare: p.acceptShare,
+            maxWaitSeconds,
+            ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
+            ...(min === undefined ? {} : { minFreeProbability: min }),
+          })),
+        );
     }
   });
 }
 
 export function policyLabel(p: PolicySpec): string {
-  const busy =
-    p.name === 'none' || p.preferBusyAgent === undefined ? '' : p.preferBusyAgent ? ' busy-ok' : ' idle-only';
-  switch (p.name) {
-    case 'none':
-      return 'none';
-    case 'preferred-agent':
-      return `preferred-agent ${p.expirySeconds}s${busy}`;
-    case 'agent-queue':
-      return `agent-queue ${Math.round(p.acceptShare * 100)}% ${p.maxWaitSeconds}s${busy}`;
-  }
+  if (p.name === 'none') return 'none';
+  const busy = p.preferBusyAgent === undefined ? '' : p.preferBusyAgent ? ' busy-ok' : ' idle-only';
+  const adaptive = p.minFreeProbability === undefined ? '' : ` p≥${p.minFreeProbability}`;
+  return p.name === 'preferred-agent'
+    ? `preferred-agent ${p.expirySeconds}s${busy}${adaptive}`
+    : `agent-queue ${Math.round(p.acceptShare * 100)}% ${p.maxWaitSeconds}s${busy}${adaptive}`;
+}
+
+/**
+ * Adaptive preference for a busy last agent whom the policy would prefer: the chance they are free
+ * within the policy's window (the step's own function, from the simulated contact's phase and the
+ * configuration's talk and ACW distributions), then the product's route choice with it.
+ */
+export function adaptiveDecision(
+  phase: ContactPhase,
+  model: HandleModel,
+  windowSeconds: number,
+  minFreeProbability: number,
+  routing: Config,
+): boolean {
+  const freeWithinProbability = freeWithinProbability_(model, phase, windowSeconds);
+  const decision = chooseRoute(
+    {
+      lastContact: {
+        found: true,
+        contactId: 'simulated',
+        initialContactId: 'simulated',
+        agentId: 'agent-adaptive',
+        connectedAt: '2026-01-05T00:00:00.000Z',
+      },
+      checks: {
+        availability: { status: 'BUSY', freeWithinProbability },
+        csat: { gate: 'SKIPPED', detail: 'GATE_OFF' },
+      },
+    },
+    { ...routing, minFreeProbability },
+  );
+  return decision.route === 'LAST_AGENT';
 }
 
 /** The simulated agent as the decision sees it. */

@@ -42,7 +42,7 @@ export class Router {
   answer(agent: Agent, call: Call): void {
     const t = this.timeline.now;
     this.queues.answered(call);
-    this.staff.seize(agent, call);
+    this.staff.seize(agent, call, t);
     const waited = t - call.arrival;
     const oldest = this.queues.oldestWaiting();
     const ahead = oldest !== undefined && oldest.arrival < call.arrival;
@@ -56,7 +56,7 @@ export class Router {
   work(agent: Agent, job: Call): void {
     const t = this.timeline.now;
     if (job.where === W_LEG_QUEUE) this.queues.legAnswered(job);
-    this.staff.seize(agent, job);
+    this.staff.seize(agent, job, t);
     this.stats.work(job, t - job.arrival);
     if (this.trace) {
       this.trace.push(

@@ -37,6 +37,8 @@ export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'ev
   acceptShare?: number;
   maxWaitSeconds?: number;
   preferBusyAgent?: boolean;
+  /** Adaptive preference: the threshold of LAST_AGENT_MIN_FREE_PROBABILITY (absent: a fixed policy). */
+  minFreeProbability?: number;
   /**
    * Differences from `none` (this policy minus none), with 95% half-widths from paired batch
    * means: both ran on the same seed and the same new calls, so the difference is known much
@@ -51,6 +53,8 @@ export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'ev
 
 export interface Recommendation {
   expirySeconds: number | null;
+  /** The adaptive threshold of the recommended row, when it has one. */
+  minFreeProbability?: number;
   continuity: number | null;
   serviceLevel: number | null;
   noneServiceLevel: number;
@@ -162,6 +166,9 @@ function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStat
         ? { acceptShare: p.acceptShare, maxWaitSeconds: p.maxWaitSeconds }
         : {}),
     ...(p.name !== 'none' && p.preferBusyAgent !== undefined ? { preferBusyAgent: p.preferBusyAgent } : {}),
+    ...(p.name !== 'none' && p.minFreeProbability !== undefined
+      ? { minFreeProbability: p.minFreeProbability }
+      : {}),
     offered: s.offered,
     answered: s.answered,
     abandoned: s.abandoned,
@@ -277,10 +284,11 @@ export function recommend(rows: PolicyRow[], tolerance: number): Recommendation 
   return {
     ...base,
     expirySeconds: best.expirySeconds ?? null,
+    ...(best.minFreeProbability !== undefined ? { minFreeProbability: best.minFreeProbability } : {}),
     continuity: best.continuity,
     serviceLevel: best.serviceLevel,
     text:
-      `preferred-agent with expirySeconds ${best.expirySeconds}: continuity ${pct(best.continuity)} (none ${pct(none.continuity)}), ` +
+      `preferred-agent with expirySeconds ${best.expirySeconds}${best.minFreeProbability !== undefined ? ` and minFreeProbability ${best.minFreeProbability} (LAST_AGENT_MIN_FREE_PROBABILITY)` : ''}: continuity ${pct(best.continuity)} (none ${pct(none.continuity)}), ` +
       `service level ${pct(best.serviceLevel)} against ${pct(none.serviceLevel)} for none (${points(best.vsNone?.serviceLevel)}; tolerance ${(tolerance * 100).toFixed(1)} points); ` +
       `returning callers wait ${sec(best.asaReturningSeconds)} s on average (none ${sec(none.asaReturningSeconds)} s) ` +
       `and ${pct(share(best.returning.abandoned, best.returning.offered))} of them hang up (none ${pct(share(none.returning.abandoned, none.returning.offered))})`,
