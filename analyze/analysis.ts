@@ -1,11 +1,16 @@
 /**
  * `analyze`, end to end without the command line: records in (records/), one version per
- * ContactId (contact.ts), the figures (figures/), as the object `--json` prints and
- * analysis.json holds. Nothing in it holds a caller number: figures are counts, shares and
- * times; skipped records are named by file and byte offset only.
+ * ContactId (contact.ts), the figures (figures/), the center's model (calibrate/: simulate.json,
+ * the handle model and, when asked, the backtest and recommendation), as the object `--json`
+ * prints and analysis.json holds. Nothing in it holds a caller number: figures are counts,
+ * shares and times; skipped records are named by file and byte offset only.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ProgressLine } from '../local/progress';
+import type { SimulationReport } from '../simulate/run';
+import { goLiveLabel } from './calibrate/backtest';
+import { DEFAULT_GO_LIVE_POLICY, type GoLivePolicy } from './calibrate/calibrate';
+import { type CenterModel, centerModel } from './calibrate/model';
 import { type AttributeNames, ContactSet, toContact } from './contact';
 import { type Figures, computeFigures } from './figures/figures';
 import { readRecords } from './records/reader';
@@ -21,9 +26,13 @@ export interface AnalyzeOptions {
   attributeNames: AttributeNames;
   progress?: ProgressLine | undefined;
   s3?: S3Client | undefined;
+  /** The preference live after go-live, for the backtest (default preferred-agent:30). */
+  goLivePolicy?: GoLivePolicy | undefined;
+  /** Simulate the calibrated center (backtest, policies, recommendation): seconds of work; the command does. */
+  simulate?: boolean | undefined;
 }
 
-export interface Analysis extends Figures {
+export interface Analysis extends Figures, CenterModel {
   /** Files read, records kept (before de-duplication), versions replaced by a newer one, records skipped. */
   files: number;
   records: number;
@@ -35,6 +44,8 @@ export interface Analysis extends Figures {
     timeZone: string;
     lookbackDays: number;
     attributeNames: AttributeNames;
+    /** The preference the backtest simulates after go-live, "preferred-agent:30". */
+    goLivePolicy: string;
   };
 }
 
@@ -42,6 +53,13 @@ export interface Analysis extends Figures {
 export class NoRecordsError extends Error {}
 
 export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
+  return (await analyzeCenter(o)).analysis;
+}
+
+/** The analysis and, when the calibrated center was simulated, the simulator's whole report (its chart). */
+export async function analyzeCenter(
+  o: AnalyzeOptions,
+): Promise<{ analysis: Analysis; simulation: SimulationReport | null }> {
   const skips = new SkipTally();
   const set = new ContactSet();
   const totals = await readRecords(o.paths, {
@@ -59,13 +77,22 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
     throw new NoRecordsError(
       `no contact record could be read from ${o.paths.join(' ')} (${totals.files} files, ${skips.total} records skipped)`,
     );
-  const figures = computeFigures(set.contacts(), {
+  const contacts = set.contacts();
+  const window = {
     lookbackDays: o.lookbackDays,
     since: o.since === undefined ? undefined : Date.parse(o.since),
     until: o.until === undefined ? undefined : Date.parse(o.until),
     timeZone: o.timeZone,
+  };
+  const figures = computeFigures(contacts, window);
+  const goLive = figures.outcome.goLive === null ? undefined : Date.parse(figures.outcome.goLive);
+  const { report, ...model } = centerModel(contacts, {
+    ...window,
+    goLive,
+    goLivePolicy: o.goLivePolicy ?? DEFAULT_GO_LIVE_POLICY,
+    simulate: o.simulate ?? false,
   });
-  return {
+  const analysis: Analysis = {
     files: totals.files,
     records: totals.records,
     duplicates: set.duplicates,
@@ -76,7 +103,10 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
       timeZone: o.timeZone,
       lookbackDays: o.lookbackDays,
       attributeNames: o.attributeNames,
+      goLivePolicy: goLiveLabel(o.goLivePolicy ?? DEFAULT_GO_LIVE_POLICY),
     },
     ...figures,
+    ...model,
   };
+  return { analysis, simulation: report };
 }

@@ -1,6 +1,9 @@
 /**
  * `last-agent analyze --records PATH [PATH...] [--json] [--out DIR] [--lookback-days N]
- * [--since ISO] [--until ISO] [--timezone IANA] [--attribute-names route:NAME,...]`.
+ * [--since ISO] [--until ISO] [--timezone IANA] [--attribute-names route:NAME,...]
+ * [--go-live-policy preferred-agent:SECONDS|agent-queue:SECONDS]`. Besides the figures, the
+ * center calibrated for the simulator, simulated, backtested and a setting recommended
+ * (calibrate/); --out also writes simulate.json and the policies' chart.
  * Every option is checked before a record is read (usage errors are thrown as UsageError: exit
  * 2, one line); a PATH that is missing or cannot be opened is exit 2 too (RecordsPathError), and
  * so is a run that finds no record. Bad records are counted, never fatal.
@@ -12,11 +15,14 @@ import { CONTEXT_ATTRIBUTE_DEFAULTS } from '../infra/whisper';
 import { UsageError } from '../local/args';
 import { prepareOutDir } from '../local/out-dir';
 import { progressLine } from '../local/progress';
-import { type Analysis, type AnalyzeOptions, NoRecordsError, analyze } from './analysis';
+import type { SimulationReport } from '../simulate/run';
+import { type Analysis, type AnalyzeOptions, NoRecordsError, analyzeCenter } from './analysis';
+import { DEFAULT_GO_LIVE_POLICY, type GoLivePolicy } from './calibrate/calibrate';
 import { isTimeZone, zonedTime } from './clock';
 import type { AttributeNames } from './contact';
 import { RecordsPathError } from './records/sources';
 import { arrivalsChartSvg } from './report/chart';
+import { policyChartSvg } from './report/model';
 import { reportMarkdown } from './report/report';
 
 /** The Lambdas' default LAST_AGENT_LOOKBACK_DAYS, and its range (steps/lib/runtime/config.ts). */
@@ -24,6 +30,8 @@ export const DEFAULT_LOOKBACK_DAYS = 7;
 const LOOKBACK_RANGE = { min: 1, max: 365 };
 
 export const OUT_FILES = ['analysis.json', 'report.md', 'arrivals-staffing.svg'] as const;
+/** Written beside them: the calibrated simulator configuration and the chart of its policies. */
+export const MODEL_FILES = ['simulate.json', 'continuity-vs-wait.svg'] as const;
 
 /** UpdateContactAttributes' rule for keys: letters, digits, "-" and "_" (infra/whisper.ts). */
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
@@ -79,6 +87,22 @@ export function parseWhen(flag: string, value: string | undefined, timeZone: str
   return new Date(ms).toISOString();
 }
 
+/** The simulator's ranges for the two preferences (simulate/config.ts), so the setting can be simulated. */
+const GO_LIVE_RANGE = { 'preferred-agent': [5, 600], 'agent-queue': [20, 600] } as const;
+
+/** `--go-live-policy preferred-agent:SECONDS|agent-queue:SECONDS`: the preference that was live after go-live. */
+export function parseGoLivePolicy(value: string | undefined): GoLivePolicy {
+  if (value === undefined) return DEFAULT_GO_LIVE_POLICY;
+  const m = /^(preferred-agent|agent-queue):(\d+)$/.exec(value.trim());
+  const name = m?.[1] as GoLivePolicy['name'] | undefined;
+  const seconds = Number(m?.[2]);
+  if (!name || seconds < GO_LIVE_RANGE[name][0] || seconds > GO_LIVE_RANGE[name][1])
+    throw new UsageError(
+      `--go-live-policy must be preferred-agent:SECONDS (5-600, the expiry) or agent-queue:SECONDS (20-600, the longest wait for the agent), got "${value}"`,
+    );
+  return { name, seconds };
+}
+
 function lookbackDays(value: string | undefined): number {
   const n = value === undefined ? DEFAULT_LOOKBACK_DAYS : value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isFinite(n) || n < LOOKBACK_RANGE.min || n > LOOKBACK_RANGE.max)
@@ -101,6 +125,7 @@ export function analyzeOptions(args: string[]): AnalyzeOptions & { json: boolean
       until: { type: 'string' },
       timezone: { type: 'string' },
       'attribute-names': { type: 'string' },
+      'go-live-policy': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -120,7 +145,7 @@ export function analyzeOptions(args: string[]): AnalyzeOptions & { json: boolean
   if (since !== undefined && until !== undefined && since >= until)
     throw new UsageError(`--since (${values.since}) must be before --until (${values.until})`);
   if (values.out !== undefined) {
-    const problem = prepareOutDir(values.out, OUT_FILES);
+    const problem = prepareOutDir(values.out, [...OUT_FILES, ...MODEL_FILES]);
     if (problem) throw new UsageError(problem);
   }
   return {
@@ -130,32 +155,58 @@ export function analyzeOptions(args: string[]): AnalyzeOptions & { json: boolean
     until,
     timeZone,
     attributeNames: parseAttributeNames(values['attribute-names']),
+    goLivePolicy: parseGoLivePolicy(values['go-live-policy']),
     json: values.json,
     out: values.out,
   };
 }
 
+/** Writes the files of --out; the lines to print after the report. */
+function writeOut(
+  dir: string,
+  analysis: Analysis,
+  simulation: SimulationReport | null,
+  timeZone: string,
+): string[] {
+  const [json, report, chart] = OUT_FILES;
+  const [config, policies] = MODEL_FILES;
+  writeFileSync(join(dir, json), `${JSON.stringify(analysis, null, 2)}\n`);
+  writeFileSync(join(dir, report), reportMarkdown(analysis, chart, simulation ? policies : undefined));
+  writeFileSync(join(dir, chart), arrivalsChartSvg(analysis, timeZone));
+  const lines = [`wrote ${OUT_FILES.join(', ')} to ${dir}/`];
+  if ('problem' in analysis.calibration) {
+    lines.push(`no ${config}: ${analysis.calibration.problem}`);
+    return lines;
+  }
+  writeFileSync(join(dir, config), `${JSON.stringify(analysis.calibration.simulate, null, 2)}\n`);
+  if (simulation) writeFileSync(join(dir, policies), policyChartSvg(simulation, analysis.simulation));
+  lines.push(
+    `wrote ${simulation ? `${config} and ${policies}` : config} to ${dir}/ (next: npx last-agent simulate --config ${join(dir, config)})`,
+  );
+  return lines;
+}
+
 export async function runAnalyzeCommand(args: string[]): Promise<number> {
   const options = analyzeOptions(args);
   let analysis: Analysis;
+  let simulation: SimulationReport | null;
   try {
-    analysis = await analyze({ ...options, progress: progressLine(process.stderr, 'analyze', options.json) });
+    ({ analysis, simulation } = await analyzeCenter({
+      ...options,
+      simulate: true,
+      progress: progressLine(process.stderr, 'analyze', options.json),
+    }));
   } catch (err) {
     // A PATH that cannot be opened, or no record at all: the user's mistake, one line, exit 2.
     if (err instanceof RecordsPathError || err instanceof NoRecordsError) throw new UsageError(err.message);
     throw err;
   }
-  const [json, report, chart] = OUT_FILES;
-  if (options.out !== undefined) {
-    writeFileSync(join(options.out, json), `${JSON.stringify(analysis, null, 2)}\n`);
-    writeFileSync(join(options.out, report), reportMarkdown(analysis, chart));
-    writeFileSync(join(options.out, chart), arrivalsChartSvg(analysis, options.timeZone));
-  }
+  const wrote =
+    options.out === undefined ? [] : writeOut(options.out, analysis, simulation, options.timeZone);
   if (options.json) process.stdout.write(`${JSON.stringify(analysis)}\n`);
   else {
-    process.stdout.write(reportMarkdown(analysis, undefined));
-    if (options.out !== undefined)
-      process.stdout.write(`\nwrote ${OUT_FILES.join(', ')} to ${options.out}/\n`);
+    process.stdout.write(reportMarkdown(analysis, undefined, undefined));
+    if (wrote.length) process.stdout.write(`\n${wrote.join('\n')}\n`);
   }
   return 0;
 }

@@ -382,10 +382,11 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       'last-agent analyze --records PATH [PATH...] [--json] [--out DIR] [--lookback-days N]',
       '                   [--since ISO] [--until ISO] [--timezone IANA]',
       '                   [--attribute-names route:NAME,reason:NAME,agentArn:NAME]',
+      '                   [--go-live-policy preferred-agent:SECONDS|agent-queue:SECONDS]',
       '                   your center in numbers, from its contact records (docs/analyze.md)',
     ],
     about:
-      "Reads the center's Amazon Connect contact records (files, directories or S3, as Firehose or an export writes them) and prints the center in numbers: how often callers come back, how often their last agent was free, call and wait times, abandonment, arrivals and staffing by hour; after go-live, what the product did. Bad records are counted, never fatal. No caller number, nor any part of one, is ever printed. On a terminal a long read shows its progress on stderr (none with --json).",
+      "Reads the center's Amazon Connect contact records (files, directories or S3, as Firehose or an export writes them) and prints the center in numbers: how often callers come back, how often their last agent was free, call and wait times, abandonment, arrivals and staffing by hour; after go-live, what the product did. It also calibrates the simulator to the center from the records before go-live, checks that the simulated center reproduces the continuity and abandonment seen (the backtest) and, when it does, recommends the preference setting with the most continuity for a bounded loss of service level. Bad records are counted, never fatal. No caller number, nor any part of one, is ever printed. On a terminal a long read shows its progress on stderr (none with --json).",
     options: [
       {
         flag: '--records',
@@ -400,7 +401,7 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       {
         flag: '--out',
         value: 'DIR',
-        help: 'also write analysis.json, report.md and arrivals-staffing.svg to this directory, created if need be and checked before reading (default none: stdout only)',
+        help: 'also write analysis.json, report.md, arrivals-staffing.svg, simulate.json (the calibrated center, for last-agent simulate --config) and continuity-vs-wait.svg to this directory, created if need be and checked before reading (default none: stdout only)',
       },
       {
         flag: '--lookback-days',
@@ -426,6 +427,11 @@ export const USAGE: Record<CommandName, CommandUsage> = {
         flag: '--attribute-names',
         value: 'route:NAME,reason:NAME,agentArn:NAME',
         help: "the contact attributes the product's flow stores, any of the three, each name 1-100 letters, digits, - or _ (default lastAgentRoute, lastAgentReason, lastAgentArn, the stack's contextAttributes defaults)",
+      },
+      {
+        flag: '--go-live-policy',
+        value: 'preferred-agent:SECONDS|agent-queue:SECONDS',
+        help: 'the preference that was live after go-live, which the backtest simulates (the records do not say which mode and wait ran): preferred-agent with its expiry (5-600) or agent-queue with its longest wait (20-600); used only when the records span go-live (default preferred-agent:30)',
       },
     ],
   },

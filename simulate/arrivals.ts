@@ -14,6 +14,8 @@ import type { MeasureWindow } from './statistics';
 import { E_CALL, E_NEW_CALL, type Timeline } from './timeline';
 
 const WEEK_HOURS = 168;
+/** openHoursOnly: how many times a delay landing in a closed hour is drawn again. */
+const MAX_REDRAWS = 50;
 
 interface Samplers {
   handle: Sampler;
@@ -101,6 +103,8 @@ export class Arrivals {
   private readonly returnShare: number;
   private readonly legShare: number;
   private readonly redialShare: number;
+  /** openHoursOnly: the stream that redraws a callback's or re-dial's delay landing in a closed hour. */
+  private readonly redraw: Rng | undefined;
 
   constructor(
     random: RandomSource | undefined,
@@ -124,7 +128,31 @@ export class Arrivals {
       this.redials = callStreams(random.seed, '/redial');
       this.accept = new Rng(random.seed, 'accept');
       this.redialRng = new Rng(random.seed, 'redial');
+      if (random.openHoursOnly) this.redraw = new Rng(random.seed, 'open-hours');
     }
+  }
+
+  /** Whether the center takes new calls at `t`: the hour's new-call rate is above 0. */
+  private isOpen(t: number): boolean {
+    const hour = Math.floor(t / 3600);
+    if (this.weekly) return (this.weekly[(this.startWeekday * 24 + hour) % WEEK_HOURS] as number) > 0;
+    if (this.profile) return (this.profile[hour % 24] as number) > 0;
+    return true;
+  }
+
+  /**
+   * openHoursOnly: a callback or re-dial whose delay lands in an hour the center takes no calls is
+   * drawn again, as a caller who hears the closed message tries later (at most MAX_REDRAWS times;
+   * then they do not call). The observed delays of a center's records are those of calls that
+   * reached it, in its open hours. Without the option, `at` as drawn.
+   */
+  private openTime(from: number, at: number, delay: Sampler | null): number | undefined {
+    if (!this.redraw || !delay || this.isOpen(at)) return at;
+    for (let i = 0; i < MAX_REDRAWS; i++) {
+      const again = from + delay(this.redraw);
+      if (this.isOpen(again)) return again;
+    }
+    return undefined;
   }
 
   /** Schedules the first new call (random runs only). */
@@ -143,8 +171,10 @@ export class Arrivals {
   /** When an answered caller is released: their callback, if any within the window, to `agent`. */
   callBack(call: Call, agent: Agent): void {
     const t = this.timeline.now;
-    if (call.returnAfter >= 0 && this.callbacks && t + call.returnAfter < this.window.end) {
-      const back = this.draw(this.callbacks, t + call.returnAfter);
+    if (call.returnAfter < 0 || !this.callbacks) return;
+    const at = this.openTime(t, t + call.returnAfter, this.samplers?.returnDelay ?? null);
+    if (at !== undefined && at < this.window.end) {
+      const back = this.draw(this.callbacks, at);
       back.lastAgent = agent;
       back.after = call.id;
       this.timeline.push(back.arrival, E_CALL, back);
@@ -160,8 +190,10 @@ export class Arrivals {
     if (!delay) return false;
     const rng = this.redialRng as Rng;
     const u = rng.uniform();
-    const at = this.timeline.now + delay(rng);
-    if (u >= this.redialShare || at >= this.window.end) return false;
+    const drawn = this.timeline.now + delay(rng);
+    if (u >= this.redialShare) return false;
+    const at = this.openTime(this.timeline.now, drawn, delay);
+    if (at === undefined || at >= this.window.end) return false;
     const again = this.draw(this.redials as CallStreams, at);
     again.lastAgent = call.lastAgent;
     again.after = call.id;

@@ -173,6 +173,12 @@ export const SimulationConfigSchema = z
       .optional(),
     /** This share of callers who hang up dial again after delayMinutes. */
     redial: z.strictObject({ share: z.number().min(0).max(1), delayMinutes: DurationMinutes }).optional(),
+    /**
+     * Callbacks and re-dials arrive only when the center takes new calls (an hour whose new-call
+     * rate, in arrivalsPerHourByWeekday or arrivalProfile, is above 0): a delay landing in a closed
+     * hour is drawn again. A real flow plays a closed message and queues nothing then.
+     */
+    openHoursOnly: z.boolean().default(false),
     serviceLevelSeconds: z.number().min(0).max(86_400).default(20),
     /** How far below `none`'s service level a recommended expiry may go (absolute share, 0.02 = 2 points). */
     serviceLevelTolerance: z.number().min(0).max(1).default(0.02),

@@ -52,6 +52,8 @@ export interface RandomSource {
   outbound?: { perIdleAgentHour: number; handle: DurationSpec } | undefined;
   /** This share of answered calls continues, after its talk, as a leg to another agent. */
   transfer?: { share: number; handle: DurationSpec } | undefined;
+  /** Callbacks and re-dials arrive only in hours with new calls (a delay landing in a closed hour is redrawn). */
+  openHoursOnly?: boolean | undefined;
   /** This share of callers who hang up dial again after `delay` (seconds). */
   redial?: { share: number; delay: DurationSpec } | undefined;
 }

@@ -385,6 +385,7 @@ function randomSourceOf(config: SimulationConfig): RandomSource {
     patience: config.patienceSeconds,
     returnShare: config.returnShare,
     returnDelay: config.returnDelayMinutes ? scaled(config.returnDelayMinutes, 60) : undefined,
+    ...(config.openHoursOnly ? { openHoursOnly: true } : {}),
     outbound: outboundWork && {
       perIdleAgentHour: outboundWork.perIdleAgentHour,
       handle: outboundWork.handleSeconds,

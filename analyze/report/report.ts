@@ -1,10 +1,12 @@
 /**
  * report.md: the center in numbers for a manager, rounded for people (analysis.json keeps the
- * exact values), with the chart beside it. Every figure says what it counts; a figure without
- * data says so instead of showing 0.
+ * exact values), with the charts beside it: first whether the calibrated simulator reproduces the
+ * center, its policies and the recommendation (model.ts), then the figures. Every figure says
+ * what it counts; a figure without data says so instead of showing 0.
  */
 import type { Analysis } from '../analysis';
 import type { Summary } from '../quantiles';
+import { backtestSection, calibrationSection, policiesSection } from './model';
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | null, digits = 0) =>
@@ -74,10 +76,17 @@ function outcomeSection(a: Analysis): string[] {
   ];
 }
 
-/** The report; `chartFile` is the chart's file name beside it (none on stdout). */
-export function reportMarkdown(a: Analysis, chartFile: string | undefined): string {
+/** The report; `chartFile` and `policyChart` are the charts' file names beside it (none on stdout). */
+export function reportMarkdown(a: Analysis, chartFile: string | undefined, policyChart?: string): string {
+  const policies = policiesSection(a, policyChart);
+  const calibration = calibrationSection(a);
   return [
     '# Your center in numbers',
+    '',
+    ...backtestSection(a),
+    '',
+    ...(policies.length ? [...policies, ''] : []),
+    '## The records',
     '',
     ...inputSection(a),
     '',
@@ -88,6 +97,7 @@ export function reportMarkdown(a: Analysis, chartFile: string | undefined): stri
     '',
     ...outcomeSection(a),
     '',
+    ...(calibration.length ? [...calibration, ''] : []),
     'Definitions: docs/analyze.md in the last-agent repository. Exact values: analysis.json.',
     '',
   ].join('\n');

@@ -1,0 +1,317 @@
+/**
+ * Who works when, from the agents' contacts: an agent works a local day from the connection of
+ * their first contact (any channel, any kind) to the end of their last. Each agent's days become
+ * a weekly pattern: the weekdays they worked on at least half the dates of that weekday in the
+ * window, at their median start and end rounded to SHIFT_ROUNDING_MINUTES; weekdays whose hours
+ * differ from the agent's usual ones by more than that become shifts of their own. Agents with
+ * the same pattern are one shift group `{agents, start, end, weekdays}`, so a simulated agent
+ * works the same weekdays and hours as the agent behind it (a caller's last agent is on duty
+ * again when that agent would be).
+ *
+ * Breaks, from the gaps between an agent's contacts. Connect offers a contact to the agent idle
+ * the longest, so an agent was away (on a break, not merely idle) during a gap in which another
+ * agent, free only since later, was given a routed contact first ("passed over"), or in which a
+ * caller had been waiting AWAY_AFTER_SECONDS. How often: one break per such gap, per working
+ * minute. How long: the median of those gaps during which a caller waited (then an agent back
+ * from a break is answered at once, so the gap is the break; in a quiet hour the gap also holds
+ * idle time). Idle time is working time neither on a contact nor on a break: outbound and other
+ * work is counted per idle agent-hour.
+ */
+import type { LocalClock } from '../clock';
+import { zonedTime } from '../clock';
+import type { Contact } from '../contact';
+import { busyUntil } from '../figures/agents';
+import type { QueuedCall } from './calls';
+import type { CalibrationWindow } from './window';
+
+export const SHIFT_ROUNDING_MINUTES = 30;
+export const AWAY_AFTER_SECONDS = 60;
+/** Fewer gaps while callers waited than this: the break's length is the median of every away gap. */
+const MIN_GAPS_FOR_LENGTH = 10;
+const ROUND = SHIFT_ROUNDING_MINUTES * 60;
+const DAY_S = 86_400;
+/** The simulator takes at most 100 shift groups. */
+const MAX_GROUPS = 100;
+
+interface Interval {
+  start: number;
+  end: number;
+  /** A busy interval: its contact was routed to the agent from a queue. */
+  routed?: boolean;
+}
+
+interface AgentDay {
+  agent: string;
+  day: string;
+  weekday: number;
+  /** Seconds after local midnight (rounded to the shift grid), end possibly past 24:00. */
+  start: number;
+  end: number;
+  span: number;
+  busy: Interval[];
+}
+
+export interface ShiftGroup {
+  agents: number;
+  start: string;
+  end: string;
+  weekdays: number[];
+}
+
+export interface Staffing {
+  shifts: ShiftGroup[];
+  breaks: { everyMinutes: number; durationMinutes: number } | null;
+  /** Agent-hours worked (first contact to last end) in the window, of them idle and away. */
+  workedHours: number;
+  idleHours: number;
+  awayHours: number;
+  /** Of the agents' working time while a caller waited, the share not on a contact. */
+  awayShare: number;
+  awayGaps: number;
+  /** Of them, gaps during which a caller waited: their median is the break's length. */
+  awayGapsWhileWaiting: number;
+  /** Whether the break's length is the median of those (else of every away gap: too few while callers waited). */
+  lengthWhileWaiting: boolean;
+  agentDays: number;
+  /** Agent-days outside every agent's weekly pattern (worked on a weekday they seldom work). */
+  agentDaysLeftOut: number;
+}
+
+const hhmm = (s: number) => {
+  const m = Math.round(s / 60) % (24 * 60 + 1);
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+const onGrid = (s: number) => Math.round(s / ROUND) * ROUND;
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
+function merged(list: Interval[]): Interval[] {
+  const sorted = [...list].sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out.at(-1);
+    if (last && i.start <= last.end) {
+      last.end = Math.max(last.end, i.end);
+      if (i.start === last.start) last.routed = last.routed || i.routed;
+    } else out.push({ ...i });
+  }
+  return out;
+}
+
+/** Each agent's working days in the window, with their busy intervals (epoch ms). */
+function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWindow): AgentDay[] {
+  const byKey = new Map<string, { agent: string; day: string; weekday: number; busy: Interval[] }>();
+  for (const c of all) {
+    if (c.connected === undefined || c.agentArn === undefined) continue;
+    if (c.connected < w.from || c.connected >= w.to) continue;
+    const local = clock.at(c.connected);
+    const key = `${c.agentArn}\n${local.day}`;
+    let d = byKey.get(key);
+    if (!d) {
+      d = { agent: c.agentArn, day: local.day, weekday: local.weekday, busy: [] };
+      byKey.set(key, d);
+    }
+    d.busy.push({
+      start: c.connected,
+      end: busyUntil(c as Contact & { connected: number }),
+      routed: c.enqueue !== undefined,
+    });
+  }
+  return [...byKey.values()]
+    .sort((a, b) => a.agent.localeCompare(b.agent) || a.day.localeCompare(b.day))
+    .map((d) => {
+      const busy = merged(d.busy);
+      const first = (busy[0] as Interval).start;
+      const last = (busy.at(-1) as Interval).end;
+      const start = (first - zonedTime(d.day, clock.timeZone)) / 1000;
+      return {
+        ...d,
+        busy,
+        start: onGrid(start),
+        end: onGrid(start + (last - first) / 1000),
+        span: last - first,
+      };
+    });
+}
+
+interface Pattern {
+  start: number;
+  end: number;
+  weekdays: number[];
+}
+
+/** Each agent's weekly pattern (one or more shifts), and the agent-days no pattern covers. */
+function agentPatterns(days: AgentDay[], w: CalibrationWindow): { patterns: Pattern[][]; leftOut: number } {
+  const datesOf = new Array<number>(7).fill(0);
+  for (const wd of w.weekdays) (datesOf[wd] as number)++;
+  const byAgent = new Map<string, AgentDay[]>();
+  for (const d of days) byAgent.set(d.agent, [...(byAgent.get(d.agent) ?? []), d]);
+  const patterns: Pattern[][] = [];
+  let leftOut = 0;
+  for (const list of byAgent.values()) {
+    const byWeekday = Array.from({ length: 7 }, (_, wd) => list.filter((d) => d.weekday === wd));
+    const worked = byWeekday.filter((l, wd) => l.length > 0 && l.length * 2 >= (datesOf[wd] as number));
+    leftOut += list.length - worked.reduce((n, l) => n + l.length, 0);
+    if (worked.length === 0) continue;
+    const usual = worked.flat();
+    const start = onGrid(median(usual.map((d) => d.start)));
+    const end = onGrid(median(usual.map((d) => d.end)));
+    const shifts = new Map<string, Pattern>();
+    for (const l of worked) {
+      const s = onGrid(median(l.map((d) => d.start)));
+      const e = onGrid(median(l.map((d) => d.end)));
+      const same = Math.abs(s - start) <= ROUND && Math.abs(e - end) <= ROUND;
+      const shift = same ? { start, end } : { start: s, end: e };
+      const key = `${shift.start} ${shift.end}`;
+      const p = shifts.get(key) ?? { ...shift, weekdays: [] };
+      p.weekdays.push((l[0] as AgentDay).weekday);
+      shifts.set(key, p);
+    }
+    patterns.push([...shifts.values()]);
+  }
+  return { patterns, leftOut };
+}
+
+/** Agents with the same shift (hours and weekdays) as one group, in a stable order. */
+function groupsOf(shifts: Pattern[]): ShiftGroup[] {
+  const counts = new Map<string, number>();
+  for (const p of shifts) {
+    const key = `${p.start} ${p.end} ${p.weekdays.join(',')}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const out: ShiftGroup[] = [];
+  for (const [key, agents] of [...counts].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
+    const [s, e, wds] = key.split(' ') as [string, string, string];
+    const start = Number(s) % DAY_S;
+    const end = Math.min(Number(e), Number(s) + DAY_S - ROUND) % DAY_S || DAY_S;
+    if (start === end % DAY_S) continue;
+    out.push({ agents, start: hhmm(start), end: hhmm(end), weekdays: wds.split(',').map(Number) });
+  }
+  return out;
+}
+
+/**
+ * The shift groups: one per distinct pattern; beyond the simulator's MAX_GROUPS, one per weekday
+ * and hours (an agent's identity across weekdays is then lost), the largest MAX_GROUPS kept.
+ */
+function shiftGroups(days: AgentDay[], w: CalibrationWindow): { shifts: ShiftGroup[]; leftOut: number } {
+  const { patterns, leftOut } = agentPatterns(days, w);
+  const shifts = groupsOf(patterns.flat());
+  if (shifts.length <= MAX_GROUPS) return { shifts, leftOut };
+  const daily = groupsOf(patterns.flat().flatMap((p) => p.weekdays.map((wd) => ({ ...p, weekdays: [wd] }))));
+  return { shifts: [...daily].sort((a, b) => b.agents - a.agents).slice(0, MAX_GROUPS), leftOut };
+}
+
+interface RoutedConnect {
+  at: number;
+  agent: string;
+  /** When the agent's previous contact (that day) ended. */
+  freeSince: number;
+}
+
+/** Connections of queued (routed) contacts that ended a gap, oldest first: who was given a contact while free since when. */
+function routedConnects(days: AgentDay[]): RoutedConnect[] {
+  const out: RoutedConnect[] = [];
+  for (const d of days)
+    for (let i = 1; i < d.busy.length; i++) {
+      const b = d.busy[i] as Interval;
+      if (b.routed) out.push({ at: b.start, agent: d.agent, freeSince: (d.busy[i - 1] as Interval).end });
+    }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** The first index of `list` (sorted by `at`) with at > t. */
+function after(list: readonly { at: number }[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as { at: number }).at <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Was the agent passed over during the gap (another agent, free only since later, given a routed contact first)? */
+function passedOver(connects: RoutedConnect[], agent: string, gap: Interval): boolean {
+  for (let i = after(connects, gap.start); i < connects.length; i++) {
+    const c = connects[i] as RoutedConnect;
+    if (c.at >= gap.end) return false;
+    if (c.agent !== agent && c.freeSince > gap.start) return true;
+  }
+  return false;
+}
+
+/** Whether some caller had been waiting AWAY_AFTER_SECONDS at a moment inside the gap. */
+function waitedDuring(waiting: Interval[], gap: Interval): boolean {
+  let lo = 0;
+  let hi = waiting.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((waiting[mid] as Interval).end <= gap.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const w = waiting[lo];
+  return w !== undefined && w.start < gap.end;
+}
+
+export function staffingOf(
+  all: readonly Contact[],
+  calls: readonly QueuedCall[],
+  clock: LocalClock,
+  w: CalibrationWindow,
+): Staffing {
+  const days = agentDays(all, clock, w);
+  const { shifts, leftOut } = shiftGroups(days, w);
+  const waiting = merged(
+    calls
+      .filter((c) => c.left - c.arrival > AWAY_AFTER_SECONDS * 1000)
+      .map((c) => ({ start: c.arrival + AWAY_AFTER_SECONDS * 1000, end: c.left })),
+  );
+  const connects = routedConnects(days);
+  let worked = 0;
+  let busyTime = 0;
+  let gaps = 0;
+  const whileWaiting: number[] = [];
+  const allGaps: number[] = [];
+  for (const d of days) {
+    worked += d.span;
+    for (let i = 0; i < d.busy.length; i++) {
+      const b = d.busy[i] as Interval;
+      busyTime += b.end - b.start;
+      const next = d.busy[i + 1];
+      if (!next || next.start <= b.end) continue;
+      const gap = { start: b.end, end: next.start };
+      const waited = waitedDuring(waiting, gap);
+      if (!waited && !passedOver(connects, d.agent, gap)) continue;
+      gaps++;
+      allGaps.push(gap.end - gap.start);
+      if (waited) whileWaiting.push(gap.end - gap.start);
+    }
+  }
+  // How long: gaps while callers waited (an agent back from a break is answered at once); else all.
+  const lengths = whileWaiting.length >= MIN_GAPS_FOR_LENGTH ? whileWaiting : allGaps;
+  const duration = lengths.length ? median(lengths) / 60_000 : 0;
+  const every = gaps > 0 ? worked / 60_000 / gaps : 0;
+  const awayTime = Math.min(worked - busyTime, gaps * duration * 60_000);
+  return {
+    shifts,
+    breaks:
+      gaps > 0 && duration >= 0.1 && every > duration && every <= 1440
+        ? { everyMinutes: Math.round(every), durationMinutes: Math.round(duration * 10) / 10 }
+        : null,
+    workedHours: worked / 3_600_000,
+    idleHours: Math.max(0, worked - busyTime - awayTime) / 3_600_000,
+    awayHours: awayTime / 3_600_000,
+    awayShare: worked > 0 ? awayTime / worked : 0,
+    awayGapsWhileWaiting: whileWaiting.length,
+    lengthWhileWaiting: lengths === whileWaiting,
+    awayGaps: gaps,
+    agentDays: days.length,
+    agentDaysLeftOut: leftOut,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Agents' work besides answering the queue's calls, from the calibration window:
+ * - transfer legs: the share of answered calls that continued as a transfer leg to another agent,
+ *   and the leg's agent time (connection to the end of its after-contact work);
+ * - other work: every other agent-connected contact (outbound calls, queued callbacks an agent
+ *   dials, chats and tasks, inbound calls that skipped the queue), as the simulator's outbound
+ *   work: started by idle agents, at the rate seen per idle agent-hour (staffing.ts), each for its
+ *   agent time. Other channels share the agents' time with the calls, and only that matters here.
+ */
+import type { Contact } from '../contact';
+import { busyUntil } from '../figures/agents';
+import type { QueuedCall } from './calls';
+import { type DurationFit, fitDuration } from './durations';
+import type { CalibrationWindow } from './window';
+
+export interface OtherWork {
+  transfer: { share: number; legs: number; of: number; handle: DurationFit | null };
+  other: {
+    perIdleAgentHour: number;
+    jobs: number;
+    byKind: Record<string, number>;
+    handle: DurationFit | null;
+  };
+}
+
+const agentSeconds = (c: Contact & { connected: number }) => (busyUntil(c) - c.connected) / 1000;
+
+export function otherWorkOf(
+  all: readonly Contact[],
+  calls: readonly QueuedCall[],
+  w: CalibrationWindow,
+  idleHours: number,
+): OtherWork {
+  const inside = (t: number) => t >= w.from && t < w.to;
+  const answered = calls.filter((c) => c.handled && inside(c.arrival));
+  const transferred = answered.filter((c) => c.legs.length > 0);
+  const legTimes = transferred.map((c) =>
+    c.legs.reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
+  );
+  const queueWork = new Set<string>();
+  for (const c of calls) {
+    queueWork.add(c.contact.id);
+    for (const l of c.legs) queueWork.add(l.id);
+  }
+  const other = all.filter(
+    (c): c is Contact & { connected: number } =>
+      c.connected !== undefined && c.agentArn !== undefined && inside(c.connected) && !queueWork.has(c.id),
+  );
+  const byKind: Record<string, number> = {};
+  for (const c of other) {
+    const kind = `${c.channel ?? 'UNKNOWN'} ${c.method ?? 'UNKNOWN'}`;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  return {
+    transfer: {
+      share: answered.length ? Math.round((transferred.length / answered.length) * 1e4) / 1e4 : 0,
+      legs: transferred.length,
+      of: answered.length,
+      handle: fitDuration(legTimes),
+    },
+    other: {
+      perIdleAgentHour: idleHours > 0 ? Math.round((other.length / idleHours) * 1e4) / 1e4 : 0,
+      jobs: other.length,
+      byKind: Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => a.localeCompare(b))),
+      handle: fitDuration(other.map(agentSeconds)),
+    },
+  };
+}
