@@ -14,13 +14,13 @@ import { formatDecision } from './decision-view';
 import { UsageError } from './usage';
 
 /**
- * What the agent-whisper flow (infra/whisper.ts) says to the agent who takes the call. The demo
- * assumes the last agent takes a LAST_AGENT call (preferred-agent mode) and a colleague any
- * other; the queue name comes first, as in Connect's default agent whisper.
+ * What the agent-whisper flow (infra/whisper.ts) says to the agent who takes the call: one text,
+ * the same whoever answers ("Returning caller, last spoke with Alice 2 days ago."). The queue name
+ * comes first, as in Connect's default agent whisper: the last queue for a LAST_QUEUE call, else
+ * the queue the shipped flow sends the call to (the scenario's first).
  */
 export function demoWhisper(scenario: Scenario, decision: FlowResponse): string {
-  const acceptingAgent = decision.route === 'LAST_AGENT' ? decision.agentArn : undefined;
-  const text = returningCallerWhisper(decision, acceptingAgent);
+  const text = returningCallerWhisper(decision);
   if (text === undefined) return "only the instance's default whisper (not a returning caller)";
   const queueId = decision.route === 'LAST_QUEUE' ? decision.queueId : scenario.queues[0]?.id;
   const queue = scenario.queues.find((q) => q.id === queueId)?.name;

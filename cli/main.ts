@@ -6,16 +6,8 @@ import { parseFault, parseQuotas } from '../local/connect/faults';
 import { type Scenario, loadScenarioFile } from '../local/connect/scenario';
 import { startLocalConnect } from '../local/connect/server';
 import { DEMO_SCENARIO } from '../local/scenarios';
-import {
-  type LocalDecision,
-  type LocalSession,
-  connectEventFor,
-  flowParameters,
-  startLocalSession,
-} from '../local/session';
-import type { FlowResponse } from '../steps/lib/decision/decision';
+import { type LocalSession, connectEventFor, startLocalSession } from '../local/session';
 import { maskPhone } from '../steps/lib/decision/privacy';
-import { returningCallerWhisper } from '../steps/lib/decision/whisper';
 import { formatDecision } from './decision-view';
 import { agentName, sourceLine } from './demo';
 import { helpHint, unknownCommand, usageLine } from './errors';

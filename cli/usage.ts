@@ -258,23 +258,31 @@ export const USAGE: Record<CommandName, CommandUsage> = {
   },
   doctor: {
     synopsis: [
-      'last-agent doctor --instance-id ID [--region R] [--queue-id ID | --queue-arn ARN]',
-      '                  [--function-arn ARN] [--attribute-key KEY] [--json]',
-      '                  read-only preflight of a real instance (default AWS credentials)',
-      'last-agent doctor --local [--attribute-key KEY] [--json]   the same against the demo scenario',
+      'last-agent doctor --instance-id ID | --stack-name NAME [--region R]',
+      '                  [--queue-id ID | --queue-arn ARN] [--attribute-key KEY]',
+      '                  [--function-arn ARN] [--flow-arn ARN] [--table NAME]',
+      '                  [--test-caller E164] [--phone-number E164] [--json]',
+      '                  an instance and everything go-live needs (default AWS credentials)',
+      'last-agent doctor --local [--attribute-key KEY] [--test-caller E164]',
+      '                  [--phone-number E164] [--json]   the same against the demo scenario',
     ],
     about:
-      'A read-only preflight of a real Amazon Connect instance (only Describe, List and Search calls, with the default AWS credentials): the searchable contact attribute, the queue, the agent statuses, the API quotas of the search path and the Lambda association; each check says what to do when it fails. Exit code 1 when a check fails.',
+      'A preflight of an Amazon Connect instance and, given the deployment (--stack-name, or --function-arn, --flow-arn and --table), of everything go-live needs: the LAST_AGENT_* configuration as the Lambdas validate it, the searchable contact attribute, the queue, the agent statuses, the API quotas of the search path, the Lambda association, the routing and whisper flows (and the flow --phone-number enters), one synthetic decision of the deployed entry function (marked: no decision metrics, no routing-state writes; the report says what it touched) and, with an index source, the routing-state table and its contact and agent event feeds. Every other call is a read. A check that cannot run here is skipped, with the reason; skips do not count. Exit code 1 when a check fails.',
     options: [
       {
         flag: '--instance-id',
         value: 'ID',
-        help: "the instance's id (letters, digits and -, at most 100) or its ARN, whose Region is then used; required unless --local",
+        help: "the instance's id (letters, digits and -, at most 100) or its ARN, whose Region is then used; required unless --stack-name (whose flows name the instance) or --local",
       },
       {
         flag: '--region',
         value: 'R',
         help: "the instance's AWS Region (default the instance ARN's, else AWS_REGION and the AWS configuration)",
+      },
+      {
+        flag: '--stack-name',
+        value: 'NAME',
+        help: 'the deployed stack (CloudFormation name or ARN): the entry function, the flows, the routing-state table and the indexers are found from its outputs and resources (default none: only what the other options give is checked)',
       },
       {
         flag: '--queue-id',
@@ -289,18 +297,41 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       {
         flag: '--function-arn',
         value: 'ARN',
-        help: "the entry Lambda's ARN, arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER], checked to be associated with the instance (default not checked)",
+        help: "the entry Lambda's ARN, arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]: checked to be associated with the instance, its settings checked and invoked once (default the stack's, else not checked)",
+      },
+      {
+        flag: '--flow-arn',
+        value: 'ARN',
+        help: "the routing flow's ARN, arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID/contact-flow/FLOW_ID, of the same instance (default the stack's, else not checked)",
+      },
+      {
+        flag: '--table',
+        value: 'NAME',
+        help: "the routing-state table: 3-255 letters, digits, _, - or . (default the stack's, else the function's LAST_AGENT_TABLE_NAME)",
+      },
+      {
+        flag: '--test-caller',
+        value: 'E164',
+        help: 'the caller of the synthetic decision, a valid E.164 number such as +12025550100 (default +12025550100, in the range 555-0100 to 555-0199 reserved for fictional use; masked in the output)',
+      },
+      {
+        flag: '--phone-number',
+        value: 'E164',
+        help: 'a phone number of the instance, a valid E.164 number, checked to enter the routing flow (default not checked)',
       },
       {
         flag: '--attribute-key',
         value: 'KEY',
-        help: 'the contact attribute holding the caller key: letters, digits, _ or -, 1-100 characters (default LAST_AGENT_ATTRIBUTE_KEY, else CustomerPhoneNumber)',
+        help: "the contact attribute holding the caller key: letters, digits, _ or -, 1-100 characters (default the configuration's LAST_AGENT_ATTRIBUTE_KEY, else CustomerPhoneNumber)",
       },
       {
         flag: '--local',
-        help: 'check the demo scenario on a local Connect instead (no AWS); not with --instance-id, --region, --queue-id, --queue-arn or --function-arn',
+        help: "check the demo scenario instead (no AWS): a local Connect holding the product's flows, the entry function in-process, a local DynamoDB with LAST_AGENT_SOURCE=index; EventBridge and Kinesis are skipped; not with --instance-id, --region, --stack-name, --queue-id, --queue-arn, --function-arn, --flow-arn or --table",
       },
-      { ...JSON_OUT, help: 'print the report as exactly one JSON object' },
+      {
+        ...JSON_OUT,
+        help: 'print the report as exactly one JSON object: {checks: [{id, title, status, detail, data?}], summary, ok, touched}',
+      },
     ],
   },
   backfill: {

@@ -120,6 +120,29 @@ const isInt = (v: unknown, min: number, max: number) =>
 
 const isDynamic = (v: unknown) => typeof v === 'string' && v.startsWith('$.');
 
+/** A value the flow would read as a JSONPath: `$.x`, `$['x']`, with or without leading spaces. */
+const looksLikeJsonPath = (v: unknown) => typeof v === 'string' && /^\s*\$[.[]/.test(v);
+
+/**
+ * Issue 25: no flow may depend on a Compare whose operand is a JSONPath. Every real export compares
+ * its JSONPath ComparisonValue with literals; a JSONPath on both sides (e.g. $.Agent.ARN Equals
+ * "$.Attributes.lastAgentArn") is shown working by no flow exported from a real instance, and if
+ * Connect took the operand literally the branch would silently never match.
+ */
+export function comparesTwoJsonPaths(
+  parameters: Record<string, unknown>,
+  conditions: readonly FlowCondition[],
+): string[] {
+  if (!looksLikeJsonPath(parameters.ComparisonValue)) return [];
+  return conditions
+    .flatMap((c) => c.Condition?.Operands ?? [])
+    .filter(looksLikeJsonPath)
+    .map(
+      (operand) =>
+        `compares two JSONPaths (${String(parameters.ComparisonValue)} with "${operand}"): operands must be literals, as in every real export`,
+    );
+}
+
 const MESSAGE_KEYS = ['Text', 'PromptId', 'SSML', 'Media'];
 
 export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
@@ -203,21 +226,23 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
     conditions: { operators: CONDITION_OPERATORS, required: true },
     errors: { required: ['NoMatchingCondition'], allowed: ['NoMatchingCondition'] },
     terminal: false,
-    validate: (p) =>
-      isDynamic(p.ComparisonValue) ? [] : ['ComparisonValue must be a single JSONPath ($.…)'],
+    validate: (p, conditions) => [
+      ...(isDynamic(p.ComparisonValue) ? [] : ['ComparisonValue must be a single JSONPath ($.…)']),
+      ...comparesTwoJsonPaths(p, conditions),
+    ],
     sources: {
       exports: [
         'VMX3 VMXInQueueOption "Check VMX offer status" (Compare inside a CUSTOMER_QUEUE flow, Errors [NoMatchingCondition])',
-        'SCV-aws AWSSCVAgentWhisper.json',
+        'SCV-aws AWSSCVAgentWhisper.json (AGENT_WHISPER: {"ComparisonValue":"$.Attributes.sfdc-RTT_flag__c"}, Equals ["1"])',
         'GM _0x_gm_outbound.json (ComparisonValue "$.Queue.Name")',
-        'VMX3 VMXInQueueAgentWhisper "Check for the vmx3_flag" and GM _0x_whisper_flow.json (AGENT_WHISPER: Compare on $.Attributes.*)',
-        'SBS examples/Travel/contactFlow.json (an operand that is itself a JSONPath: Equals ["$.Attributes.dropofflocation"])',
+        'VMX3 VMXInQueueAgentWhisper "Check for the vmx3_flag" ({"ComparisonValue":"$.Attributes.vmx3_flag"}, Equals ["1"]) and GM _0x_whisper_flow.json ($.Attributes.QueueName Equals ["AHEAD"]): AGENT_WHISPER, an attribute against a literal',
         'all 102 Compare actions in the exports carry exactly [NoMatchingCondition]',
+        'operands are literals: of the 67 Compare actions in the newest snapshots of VMX3 (4), GM (39), SCV-doc (4), SCV-aws (6) and SBS (14), 66 compare with a literal; the one exception is SBS examples/Travel/contactFlow.json ($.Attributes.pickuplocation Equals ["$.Attributes.dropofflocation"]), a sample that shows nothing of how Connect evaluates it (issue 25)',
       ],
       reference:
         'REF flow-control-actions-compare: NoMatchingCondition only; every flow type. Admin guide check-contact-attributes: "Conditions to check can be dynamic", e.g. $.Attributes.verificationCode',
       disagreements: [
-        'A dynamic operand appears in one export only (SBS Travel) and in the admin guide; the flow-language reference is silent on operands. The agent-whisper flow relies on it ($.Agent.ARN Equals $.Attributes.<last agent ARN>) and fails safe: an operand taken literally never matches, so the agent hears the colleague text.',
+        'The admin guide says a condition "can be dynamic" and one sample (SBS Travel) writes a JSONPath operand; the flow-language reference is silent on operands and no flow exported from a real instance shows a JSONPath operand working. No generated flow depends on one: `comparesTwoJsonPaths` rejects a Compare with a JSONPath on both sides (issue 25).',
       ],
     },
   },

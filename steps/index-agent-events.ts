@@ -1,6 +1,7 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { Deadline } from './lib/connect/deadline';
+import { speakableFirstName } from './lib/decision/whisper';
 import { type IndexerDeps, indexerInvocation } from './lib/routing-state/indexer';
 import { type AgentState, putAgentState } from './lib/routing-state/store';
 import { idFromArn } from './lib/routing-state/table';
@@ -13,9 +14,10 @@ import { idFromArn } from './lib/routing-state/table';
  * agent-event-stream-model.html): an AgentEvent has `AgentARN`, `EventId`, `EventTimestamp`,
  * `EventType` (STATE_CHANGE | HEART_BEAT | LOGIN | LOGOUT) and `CurrentAgentSnapshot` with
  * `AgentStatus` (`ARN`, `Name`, `StartTimestamp`, `Type`: ROUTABLE, CUSTOM or OFFLINE),
- * `NextAgentStatus` (null when none), `Configuration.RoutingProfile` (`ARN`, `Concurrency`
- * [`AvailableSlots`, `Channel`, `MaximumSlots`], `InboundQueues` [`ARN`, `Channels`]) and
- * `Contacts` (`ContactId`, `Channel`, `State`). HEART_BEAT carries the full snapshot and comes
+ * `NextAgentStatus` (null when none), `Configuration.FirstName` ("The first name entered in the
+ * agent's Amazon Connect account", String 1-100; kept for the whisper), `Configuration.RoutingProfile`
+ * (`ARN`, `Concurrency` [`AvailableSlots`, `Channel`, `MaximumSlots`], `InboundQueues` [`ARN`,
+ * `Channels`]) and `Contacts` (`ContactId`, `Channel`, `State`). HEART_BEAT carries the full snapshot and comes
  * every 120 s when nothing else happens. The model spells the task channel `TASKS` in `Contacts`;
  * it is read as TASK, the channel's name everywhere else in Connect's API.
  *
@@ -45,6 +47,7 @@ const AgentEvent = z.object({
         Configuration: z.optional(
           z.nullable(
             z.object({
+              FirstName: Name,
               RoutingProfile: z.optional(
                 z.nullable(
                   z.object({
@@ -154,6 +157,8 @@ export function agentStateOf(value: unknown): AgentState {
   if (next?.ARN) state.nextStatusArn = next.ARN;
   if (next?.Name) state.nextStatusName = next.Name;
   if (routingProfileId) state.routingProfileId = routingProfileId;
+  const firstName = speakableFirstName(snapshot?.Configuration?.FirstName);
+  if (firstName) state.firstName = firstName;
   return state;
 }
 

@@ -191,12 +191,13 @@ async function recordThisContact(input: SearchInput, deps: StepDeps): Promise<vo
  * The step: `search` asks SearchContacts; `index` reads the routing-state table only;
  * `index-then-search` reads the table and asks SearchContacts when the table holds no eligible
  * contact for the caller (history from before the index existed) or cannot be read. Both index
- * sources record this call's contact for the index.
+ * sources record this call's contact for the index, except a synthetic call (`last-agent
+ * doctor`), which writes nothing.
  */
 export async function findRecentContacts(input: SearchInput, deps: StepDeps): Promise<SearchResult> {
   const { source } = deps.config;
   if (source === 'search') return searchRecentContacts(input, deps);
-  const recording = recordThisContact(input, deps);
+  const recording = input.synthetic ? Promise.resolve() : recordThisContact(input, deps);
   try {
     if (source === 'index') return await queryIndexedContacts(input, deps);
     const criteria = eligibilityCriteria(input, deps.config);

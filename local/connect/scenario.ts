@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AgentStatusType, ContactState } from '@aws-sdk/client-connect';
+import {
+  AgentStatusType,
+  ContactFlowState,
+  ContactFlowStatus,
+  ContactFlowType,
+  ContactState,
+  PhoneNumberType,
+} from '@aws-sdk/client-connect';
 import { z } from 'zod';
 import { Channel as ChannelNames } from '../../steps/lib/decision/channel';
 
@@ -90,6 +97,43 @@ export const ScenarioRoutingProfile = z.object({
 });
 export type ScenarioRoutingProfile = z.infer<typeof ScenarioRoutingProfile>;
 
+/**
+ * A flow of the instance (DescribeContactFlow). Type, state and status are the SDK model's enums
+ * (ContactFlowType, ContactFlowState ACTIVE|ARCHIVED, ContactFlowStatus PUBLISHED|SAVED); content
+ * is flow language JSON, at most 256,000 characters (the model's documentation of
+ * `ContactFlow.Content`: "Length Constraints: Minimum length of 1. Maximum length of 256000").
+ * A SAVED flow was never published: DescribeContactFlow answers ContactFlowNotPublishedException.
+ */
+export const ScenarioFlow = z.object({
+  id: z.string().min(1).max(500),
+  name: z.string().min(1).max(127),
+  type: z.enum(Object.values(ContactFlowType) as [ContactFlowType, ...ContactFlowType[]]),
+  state: z
+    .enum(Object.values(ContactFlowState) as [ContactFlowState, ...ContactFlowState[]])
+    .default('ACTIVE'),
+  status: z
+    .enum(Object.values(ContactFlowStatus) as [ContactFlowStatus, ...ContactFlowStatus[]])
+    .default('PUBLISHED'),
+  description: z.string().max(500).optional(),
+  content: z.string().min(1).max(256_000),
+});
+export type ScenarioFlow = z.infer<typeof ScenarioFlow>;
+
+/** A phone number claimed to the instance (ListPhoneNumbersV2), and the flow it enters (ListFlowAssociations). */
+export const ScenarioPhoneNumber = z.object({
+  id: z.string().min(1),
+  /** E.164, as ListPhoneNumbersSummary.PhoneNumber formats it: "[+] [country code] [subscriber number]". */
+  number: z.string().regex(/^\+[1-9]\d{1,14}$/, 'an E.164 number such as +18005550100'),
+  countryCode: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('US'),
+  type: z.enum(Object.values(PhoneNumberType) as [PhoneNumberType, ...PhoneNumberType[]]).default('DID'),
+  /** The flow a call to the number enters: the id of one of `flows`; absent, none. */
+  flowId: z.string().optional(),
+});
+export type ScenarioPhoneNumber = z.infer<typeof ScenarioPhoneNumber>;
+
 /** A stable UUID-shaped id derived from a name (the local Connect's implicit resources). */
 export function stableId(kind: string, name: string): string {
   const hex = createHash('sha256').update(`${kind}\u0000${name}`).digest('hex');
@@ -148,6 +192,11 @@ const Operation = z.enum([
   'DescribeRoutingProfile',
   'DescribeQueue',
   'ListLambdaFunctions',
+  // What `last-agent doctor` reads besides the decision path (local/connect/flows.ts).
+  'DescribeContactFlow',
+  'ListPhoneNumbersV2',
+  'ListFlowAssociations',
+  'ListUsers',
 ]);
 export type Operation = z.infer<typeof Operation>;
 export const OPERATIONS = Operation.options;
@@ -174,6 +223,10 @@ export const CONNECT_DEFAULT_QUOTAS: Record<Operation, { rps: number; burst: num
   DescribeRoutingProfile: CONNECT_GENERIC_QUOTA,
   DescribeQueue: CONNECT_GENERIC_QUOTA,
   ListLambdaFunctions: CONNECT_GENERIC_QUOTA,
+  DescribeContactFlow: CONNECT_GENERIC_QUOTA,
+  ListPhoneNumbersV2: CONNECT_GENERIC_QUOTA,
+  ListFlowAssociations: CONNECT_GENERIC_QUOTA,
+  ListUsers: CONNECT_GENERIC_QUOTA,
 };
 
 export const FaultKind = z.enum(['throttle', 'error500', 'error503', 'malformed', 'reset', 'slow']);
@@ -235,6 +288,10 @@ export const Scenario = z.object({
   agents: z.array(ScenarioAgent).default([]),
   /** Lambda functions associated with the instance (ListLambdaFunctions; `last-agent doctor` checks them). */
   lambdaFunctions: z.array(z.string().min(1)).default([]),
+  /** The instance's flows (`last-agent doctor --local` loads the product's own, as the CDK app writes them). */
+  flows: z.array(ScenarioFlow).default([]),
+  /** Phone numbers claimed to the instance, each with the flow it enters. */
+  phoneNumbers: z.array(ScenarioPhoneNumber).default([]),
   contacts: z.array(ScenarioContact).default([]),
   faults: Faults,
   /** Calls the demo places, in order (optional; the CLI can take any number). */
@@ -285,6 +342,9 @@ function crossReferenceProblem(s: Scenario): string | undefined {
     ['agent status', (s.agentStatuses ?? []).map((x) => x.id)],
     ['agent status name', (s.agentStatuses ?? []).map((x) => x.name)],
     ['routing profile', (s.routingProfiles ?? []).map((p) => p.id)],
+    ['flow', s.flows.map((f) => f.id)],
+    ['phone number', s.phoneNumbers.map((n) => n.id)],
+    ['phone number', s.phoneNumbers.map((n) => n.number)],
   ] as const) {
     const dup = firstDuplicate([...ids]);
     if (dup !== undefined) return `duplicate ${what} ${dup}`;
@@ -295,6 +355,7 @@ function crossReferenceProblem(s: Scenario): string | undefined {
     queue: new Set(s.queues.map((q) => q.id)),
     agent: new Set(s.agents.map((a) => a.id)),
     contact: new Set(s.contacts.map((c) => c.id)),
+    flow: new Set(s.flows.map((f) => f.id)),
   };
   // Every field that names a member of another list. Not here: an agent's `contacts` (contacts
   // in progress, not yet in the history) and `demo` calls' ids (the new calls themselves).
@@ -307,6 +368,7 @@ function crossReferenceProblem(s: Scenario): string | undefined {
     ...(s.routingProfiles ?? []).flatMap((p, i) =>
       p.queueIds.map((q, j) => [`routingProfiles[${i}].queueIds[${j}]`, q, 'queue'] as const),
     ),
+    ...s.phoneNumbers.map((n, i) => [`phoneNumbers[${i}].flowId`, n.flowId, 'flow'] as const),
     ...s.contacts.flatMap((c, i) => [
       [`contacts[${i}].agentId`, c.agentId, 'agent'] as const,
       [`contacts[${i}].queueId`, c.queueId, 'queue'] as const,

@@ -13,6 +13,14 @@ import { z } from 'zod';
 import { BodyError, closeServer, readJsonObject, sendJson, serveOnLoopback, sleep } from '../http';
 import { type FaultPlan, planFaults } from './faults';
 import {
+  FlowsHttpError,
+  ListPhoneNumbersV2Body,
+  describeContactFlow,
+  listFlowAssociations,
+  listPhoneNumbersV2,
+  listUsers,
+} from './flows';
+import {
   OPERATIONS,
   type Operation,
   type Scenario,
@@ -587,8 +595,10 @@ function checkInstance(store: Store, id: unknown): void {
 interface Route<Body = unknown> {
   op: Operation;
   method: string;
-  /** Path parameters; for every route but SearchContacts the first one is the instance id. */
+  /** Path parameters; the first one is the instance id unless `instanceInBody`. */
   pattern: RegExp;
+  /** The instance is named in the body, not the path (SearchContacts, ListPhoneNumbersV2). */
+  instanceInBody?: true;
   /** The shape of the request body, checked before the operation runs. */
   body: z.ZodType<Body>;
   handle: (store: Store, params: string[], body: Body, query: URLSearchParams) => Json;
@@ -605,6 +615,7 @@ const ROUTES: Route[] = [
     op: 'SearchContacts',
     method: 'POST',
     pattern: /^\/search-contacts$/,
+    instanceInBody: true,
     body: SearchContactsBody,
     handle: (s, _p, b) => searchContacts(s, b),
   }),
@@ -660,6 +671,30 @@ const ROUTES: Route[] = [
     pattern: /^\/instance\/([^/]+)\/lambda-functions$/,
     handle: (s, _p, _b, q) => listLambdaFunctions(s, q),
   }),
+  // What `last-agent doctor` reads besides the decision path (./flows.ts).
+  getRoute({
+    op: 'DescribeContactFlow',
+    pattern: /^\/contact-flows\/([^/]+)\/([^/]+)$/,
+    handle: (s, p) => describeContactFlow(s, p[1] ?? ''),
+  }),
+  route({
+    op: 'ListPhoneNumbersV2',
+    method: 'POST',
+    pattern: /^\/phone-number\/list$/,
+    instanceInBody: true,
+    body: ListPhoneNumbersV2Body,
+    handle: (s, _p, b) => listPhoneNumbersV2(s, b),
+  }),
+  getRoute({
+    op: 'ListFlowAssociations',
+    pattern: /^\/flow-associations-summary\/([^/]+)$/,
+    handle: (s, _p, _b, q) => listFlowAssociations(s, q),
+  }),
+  getRoute({
+    op: 'ListUsers',
+    pattern: /^\/users-summary\/([^/]+)$/,
+    handle: (s, _p, _b, q) => listUsers(s, q),
+  }),
 ];
 
 /** The logical identity of a request for the latency model: who or what it asks about. */
@@ -711,7 +746,10 @@ async function handle(
     req.resume();
     return sendError(res, invalid('the request path is not valid URL encoding'));
   }
-  const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(path));
+  // Routes match the encoded path, so an encoded "/" inside a parameter (an ARN as ContactFlowId)
+  // stays inside it; the parameters are decoded after the match.
+  const raw = url.pathname;
+  const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(raw));
   if (!route) {
     req.resume();
     return sendError(
@@ -761,12 +799,14 @@ async function handle(
           : bodyProblem(route.op, input.error),
       );
     }
-    const params = route.pattern.exec(path)?.slice(1) ?? [];
-    if (route.op !== 'SearchContacts') checkInstance(store, params[0]);
+    const params = (route.pattern.exec(raw)?.slice(1) ?? []).map((p) => decodeURIComponent(p));
+    if (!route.instanceInBody) checkInstance(store, params[0]);
     send(res, 200, JSON.stringify(route.handle(store, params, input.data, url.searchParams)));
   } catch (err) {
     if (closing.aborted) return void res.destroy();
     if (err instanceof ConnectHttpError) return sendError(res, err);
+    if (err instanceof FlowsHttpError)
+      return sendError(res, new ConnectHttpError(err.status, err.type, err.message));
     sendError(res, new ConnectHttpError(500, 'InternalServiceException', 'local Connect failed to answer'));
   }
 }

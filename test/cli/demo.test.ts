@@ -32,6 +32,25 @@ describe('the demo answers first', () => {
     expect(stdout).toContain('npx last-agent demo --trace');
   });
 
+  it('the agent hears one text for a returning caller, naming the last agent by first name, whatever the route (issue 25)', async () => {
+    const { stdout } = await runCli(['demo']);
+    const hears = (title: string) =>
+      blocks(stdout)
+        .find((b) => b.startsWith(title))
+        ?.match(/agent hears: (.*)/)?.[1];
+    expect(hears('Returning caller, last agent (Alice) is free')).toBe(
+      '"Claims. Returning caller, last spoke with Alice 2 days ago."',
+    );
+    // Bob is busy on another call: whoever answers hears the same sentence about Bob.
+    expect(hears('Last agent (Bob) is on another call')).toMatch(
+      /^"Claims\. Returning caller, last spoke with Bob /,
+    );
+    expect(hears('Last agent (Erin) does not serve the Claims queue')).toMatch(/last spoke with Erin /);
+    expect(hears('First-time caller')).toBe("only the instance's default whisper (not a returning caller)");
+    // First names only: the demo's agents have surnames (Alice Martin), never whispered.
+    expect(stdout.match(/agent hears: .*/g)?.join('\n')).not.toMatch(/Martin|You spoke|colleague/);
+  });
+
   it('--trace lists the states with whole-millisecond timings, the parent before its children, no CSAT gate states without a gate', async () => {
     const { code, stdout } = await runCli(['demo', '--trace']);
     expect(code).toBe(0);

@@ -85,17 +85,26 @@ const cli = (args: string[]) => runCli(args);
 afterEach(() => vi.restoreAllMocks());
 
 describe('last-agent doctor against the local Connect', () => {
-  it('passes every check on a healthy demo instance', async () => {
+  it('passes every check of the instance on a healthy demo instance', async () => {
     const report = await doctor(healthy());
+    // Without a deployment (no Lambda client, no flow), the go-live checks say what they need;
+    // with the default source (search) the routing-state checks do not apply.
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ['configuration', 'pass'],
       ['searchable-key', 'pass'],
       ['queue', 'pass'],
       ['agent-statuses', 'pass'],
       ['quotas', 'pass'],
       ['lambda-association', 'pass'],
+      ['flows', 'warn'],
+      ['decision', 'skip'],
+      ['routing-table', 'skip'],
+      ['contact-events', 'skip'],
+      ['agent-events', 'skip'],
     ]);
     expect(report.ok).toBe(true);
-    expect(report.summary).toEqual({ pass: 5, warn: 0, fail: 0 });
+    expect(report.summary).toEqual({ pass: 6, warn: 1, fail: 0, skip: 4 });
+    expect(report.touched).toEqual([]);
     expect(report.region).toBe('us-east-1');
     expect(check(report, 'agent-statuses').detail).toContain('Available (ROUTABLE)');
   });
@@ -308,6 +317,9 @@ describe('last-agent doctor CLI', () => {
     const { code, stdout } = await cli(['doctor', '--local']);
     expect(code).toBe(0);
     for (const title of [
+      'Configuration',
+      'Contact flows',
+      'A synthetic decision',
       'Searchable contact attribute',
       'Queue',
       'Agent statuses',
@@ -333,13 +345,22 @@ describe('last-agent doctor CLI', () => {
     const report = JSON.parse(lines[0] as string) as DoctorReport;
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.id)).toEqual([
+      'configuration',
       'searchable-key',
       'queue',
       'agent-statuses',
       'quotas',
       'lambda-association',
+      'flows',
+      'decision',
+      'routing-table',
+      'contact-events',
+      'agent-events',
     ]);
     expect(check(report, 'quotas').data).toMatchObject({ decisionsPerSecond: 0.5 });
+    expect(check(report, 'decision').data).toMatchObject({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' });
+    expect(typeof check(report, 'decision').data?.decisionMs).toBe('number');
+    expect(report.summary).toEqual({ pass: 7, warn: 1, fail: 0, skip: 3 });
   });
 
   it('usage errors exit 2', async () => {
@@ -358,5 +379,22 @@ describe('last-agent doctor CLI', () => {
     expect((await cli(['doctor', '--local', '--instance-id', DEMO.instance.id])).code).toBe(2);
     expect((await cli(['doctor', '--local', '--attribute-key', 'has space'])).code).toBe(2);
     expect((await cli(['doctor', '--bogus'])).code).toBe(2);
+    expect((await cli(['doctor', '--local', '--stack-name', 'LastAgentRouting'])).code).toBe(2);
+    expect((await cli(['doctor', '--local', '--test-caller', '4155550123'])).code).toBe(2);
+    expect((await cli(['doctor', '--local', '--phone-number', '+1'])).code).toBe(2);
+    expect((await cli(['doctor', '--stack-name', '1bad'])).code).toBe(2);
+    expect((await cli(['doctor', '--instance-id', DEMO.instance.id, '--table', 'x'])).code).toBe(2);
+    expect((await cli(['doctor', '--instance-id', DEMO.instance.id, '--flow-arn', 'flow'])).code).toBe(2);
+    const otherInstance =
+      'arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-4000-8000-000000000000';
+    const elsewhere = await cli([
+      'doctor',
+      '--instance-id',
+      DEMO.instance.id,
+      '--flow-arn',
+      `${otherInstance}/contact-flow/f1`,
+    ]);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain("is not the deployment's instance");
   });
 });

@@ -385,6 +385,29 @@ describe('indexers against a local DynamoDB', () => {
       });
     });
 
+    it("keeps the agent's first name (Configuration.FirstName) for the whisper, never the last name or username", async () => {
+      await indexAgentEvents(kinesisEventOf([eventAt(NOW_MS)]), deps);
+
+      const item = await stored();
+      expect(item).toMatchObject({ firstName: alice.firstName });
+      expect(JSON.stringify(item)).not.toContain(alice.lastName as string);
+      expect(JSON.stringify(item)).not.toContain(`"${alice.username}"`);
+    });
+
+    it('stores no name when the event has none (FirstName empty or absent)', async () => {
+      const event = eventAt(NOW_MS);
+      const unnamed = {
+        ...event,
+        CurrentAgentSnapshot: {
+          ...event.CurrentAgentSnapshot,
+          Configuration: { ...event.CurrentAgentSnapshot.Configuration, FirstName: '' },
+        },
+      };
+      await indexAgentEvents(kinesisEventOf([unnamed]), deps);
+
+      expect(await stored()).not.toHaveProperty('firstName');
+    });
+
     it('the newer event wins; an older one or one with the same timestamp is skipped (out of order, redelivered)', async () => {
       const newer = eventAt(NOW_MS, 'Lunch');
 

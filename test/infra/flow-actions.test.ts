@@ -13,9 +13,10 @@ import {
   type FlowAction,
   checkFlow,
   checkKeyStoredOnEveryQueuePath,
+  comparesTwoJsonPaths,
   pathsToQueue,
 } from '../../infra/flow-actions';
-import { buildAgentWhisperFlow } from '../../infra/whisper';
+import { WHISPER_FLOW_IDS, buildAgentWhisperFlow } from '../../infra/whisper';
 import { QUEUE_ARN } from './helpers';
 
 const KEY = 'CustomerPhoneNumber';
@@ -242,6 +243,55 @@ describe('checkFlow', () => {
     expect(checkFlow(buildAgentWhisperFlow(), 'CONTACT_FLOW')).toContain(
       'end-whisper (EndFlowExecution): not allowed in a CONTACT_FLOW flow',
     );
+  });
+
+  describe('a Compare with a JSONPath on both sides (issue 25)', () => {
+    const whisper = buildAgentWhisperFlow();
+    /** The pre-issue-25 whisper check: the accepting agent against the stored last agent. */
+    const dynamic = withAction(whisper, WHISPER_FLOW_IDS.checkReturning, (a) => {
+      a.Parameters.ComparisonValue = '$.Agent.ARN';
+      (a.Transitions.Conditions ?? [])[0] = {
+        NextAction: WHISPER_FLOW_IDS.sayWhisper,
+        Condition: { Operator: 'Equals', Operands: ['$.Attributes.lastAgentArn'] },
+      };
+    });
+
+    it('is rejected in every flow type, naming both sides', () => {
+      const problem =
+        'check-returning-caller (Compare): compares two JSONPaths ($.Agent.ARN with "$.Attributes.lastAgentArn"): operands must be literals, as in every real export';
+      expect(checkFlow(dynamic, 'AGENT_WHISPER')).toEqual([problem]);
+      expect(checkFlow(dynamic, 'CONTACT_FLOW')).toContain(problem);
+    });
+
+    it.each([
+      ['$.Attributes.x', true],
+      ["$['Attributes']['x']", true],
+      [' $.External.route', true],
+      ['true', false],
+      ['LAST_AGENT', false],
+      ['arn:aws:connect:eu-west-2:123456789012:instance/i/queue/q', false],
+      ['costs $5', false],
+    ])('an operand %s is a JSONPath: %s', (operand, rejected) => {
+      const conditions = [{ NextAction: 'n', Condition: { Operator: 'Equals', Operands: [operand] } }];
+      expect(comparesTwoJsonPaths({ ComparisonValue: '$.Attributes.y' }, conditions).length > 0).toBe(
+        rejected,
+      );
+    });
+
+    it('no generated flow has one: each Compare of the inbound, queue and whisper flows compares with literals', () => {
+      const flows: [Flow, 'CONTACT_FLOW' | 'CUSTOMER_QUEUE' | 'AGENT_WHISPER'][] = [
+        [buildContactFlow(options()), 'CONTACT_FLOW'],
+        [buildContactFlow(options({ mode: 'preferred-agent' })), 'CONTACT_FLOW'],
+        [buildAgentWaitQueueFlow({ defaultQueueArn: QUEUE_ARN, maxWaitSeconds: 60 }), 'CUSTOMER_QUEUE'],
+        [whisper, 'AGENT_WHISPER'],
+      ];
+      for (const [f] of flows)
+        for (const a of f.Actions.filter((x) => x.Type === 'Compare'))
+          expect(comparesTwoJsonPaths(a.Parameters, a.Transitions.Conditions ?? []), a.Identifier).toEqual(
+            [],
+          );
+      for (const [f, type] of flows) expect(checkFlow(f, type)).toEqual([]);
+    });
   });
 
   describe('UpdateContactRoutingBehavior', () => {

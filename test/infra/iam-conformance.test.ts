@@ -71,7 +71,8 @@ function arnFor(format: string, input: Record<string, unknown>): string {
     Account: account,
     InstanceId: instanceId,
     ContactId: (input.ContactId ?? input.InitialContactId) as string | undefined,
-    UserId: filters?.Agents?.[0],
+    // GetCurrentUserData filters by agent; DescribeUser names the user in the path.
+    UserId: filters?.Agents?.[0] ?? (input.UserId as string | undefined),
     RoutingProfileId: input.RoutingProfileId as string | undefined,
   };
   return format.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? 'any-id');
@@ -186,6 +187,7 @@ describe('IAM conformance of the step functions', () => {
         'GetCurrentUserData',
         'ListAgentStatuses',
         'ListRoutingProfileQueues',
+        'DescribeUser',
         'GetContactAttributes',
       ]),
     );
@@ -206,6 +208,16 @@ describe('IAM conformance of the step functions', () => {
       problems.push(...(await violations(call, statements)));
     }
     expect([...new Set(problems)]).toEqual([]);
+  });
+
+  it('the check is live: an availability policy without connect:DescribeUser is reported', async () => {
+    const describe = calls.find((c) => c.operation === 'DescribeUser') as ConnectCall;
+    const statements = (policies.get('CheckAgentAvailabilityFunctionArn') ?? []).map((s) => ({
+      ...s,
+      Action: [s.Action].flat().filter((a) => a !== 'connect:DescribeUser'),
+    }));
+    const problems = await violations(describe, statements);
+    expect(problems.some((p) => p.includes('connect:DescribeUser') && p.includes('/agent/'))).toBe(true);
   });
 
   it.each([

@@ -179,13 +179,18 @@ describe('least-privilege IAM', () => {
     ]);
   });
 
-  it('the availability function may read agent data, status types and routing-profile queues of this instance only', () => {
+  it('the availability function may read agent data, status types, routing-profile queues and user names of this instance only', () => {
     const statements = connectStatements(stackFunctions.steps.CheckAgentAvailabilityFunctionArn as string);
     expect(statements.flatMap((st) => st.Action).sort()).toEqual([
+      'connect:DescribeUser',
       'connect:GetCurrentUserData',
       'connect:ListAgentStatuses',
       'connect:ListRoutingProfileQueues',
     ]);
+    // DescribeUser (the whisper's first name) on users only: resource type user, …/agent/${UserId}.
+    expect(statements.find((st) => st.Action === 'connect:DescribeUser')?.Resource).toBe(
+      `${INSTANCE_ARN}/agent/*`,
+    );
     for (const resource of statements.flatMap((st) => [st.Resource].flat())) {
       expect(resource).toMatch(new RegExp(`^${INSTANCE_ARN}/`));
     }

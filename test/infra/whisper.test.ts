@@ -70,6 +70,7 @@ const RETURNING: Decision = {
   lastContactId: 'c-1',
   lastContactAt: '2026-11-18T07:00:00Z',
   csat: '5',
+  agentFirstName: 'Alice',
 };
 const ANSWERS = {
   'returning caller': answerFor(RETURNING),
@@ -78,6 +79,7 @@ const ANSWERS = {
     route: 'DEFAULT',
     reason: 'AGENT_OFFLINE',
   }),
+  'returning caller, last agent unnamed': answerFor({ ...RETURNING, agentFirstName: undefined }),
   'first-time caller': answerFor({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }),
   'withheld number': answerFor({ route: 'DEFAULT', reason: 'ANONYMOUS_CALLER' }, ''),
 };
@@ -181,10 +183,27 @@ describe('agent-whisper flow', () => {
         expect([get(e.NextAction).Identifier], `${a.Identifier} ${e.ErrorType}`).not.toContain(a.Identifier);
   });
 
-  it('compares the accepting agent ($.Agent.ARN) with the stored last agent', () => {
-    const check = byId(flow)(WHISPER_FLOW_IDS.checkAgent);
-    expect(check.Parameters).toEqual({ ComparisonValue: '$.Agent.ARN' });
-    expect(check.Transitions.Conditions?.[0]?.Condition.Operands).toEqual(['$.Attributes.lastAgentArn']);
+  it('has one Compare, of the returningCaller attribute with the literal "true" (issue 25)', () => {
+    const compares = flow.Actions.filter((a) => a.Type === 'Compare');
+    expect(compares.map((a) => a.Identifier)).toEqual([WHISPER_FLOW_IDS.checkReturning]);
+    const check = compares[0] as FlowAction;
+    expect(check.Parameters).toEqual({ ComparisonValue: '$.Attributes.returningCaller' });
+    expect(check.Transitions.Conditions?.map((c) => c.Condition)).toEqual([
+      { Operator: 'Equals', Operands: ['true'] },
+    ]);
+  });
+
+  it('never compares with a JSONPath operand, and never reads who answered ($.Agent.*)', () => {
+    for (const a of flow.Actions)
+      for (const c of a.Transitions.Conditions ?? [])
+        for (const operand of c.Condition.Operands) expect(operand, a.Identifier).not.toMatch(/^\s*\$/);
+    expect(JSON.stringify(flow)).not.toContain('$.Agent.');
+  });
+
+  it('plays the one stored text, not the deprecated per-agent texts', () => {
+    const texts = flow.Actions.filter((a) => a.Type === 'MessageParticipant').map((a) => a.Parameters.Text);
+    expect(texts).toEqual(['$.Queue.Name', '$.Attributes.lastAgentWhisper']);
+    expect(JSON.stringify(flow)).not.toMatch(/lastAgentWhisperSame|lastAgentWhisperOther/);
   });
 
   it('never reads the caller address', () => {
@@ -229,7 +248,7 @@ describe.each(CASES)(
     });
 
     it.each(Object.entries(ANSWERS))(
-      'for a %s the agent hears what returningCallerWhisper says',
+      'for a %s every agent hears what returningCallerWhisper says',
       (_name, answer) => {
         const { attributes, hooks, routing } = runInboundUntilBranch(flow, answer);
         const returning = answer.returningCaller === 'true';
@@ -246,7 +265,8 @@ describe.each(CASES)(
         if (!returning) return;
         for (const agentArn of [ALICE, BOB, undefined]) {
           const heard = runWhisper(buildAgentWhisperFlow(), { attributes, agentArn, queueName: 'Claims' });
-          expect(heard).toEqual(['Claims', returningCallerWhisper(answer, agentArn)]);
+          expect(heard).toEqual(['Claims', returningCallerWhisper(answer)]);
+          expect(heard[1]).toMatch(/^Returning caller, last spoke with (Alice|an agent) 2 days ago\.$/);
         }
       },
     );
@@ -267,8 +287,10 @@ describe('agent-context attributes', () => {
       lastAgentArn: ALICE,
       lastAgentFreeProbability: '',
       returningCaller: 'true',
-      lastAgentWhisperSame: 'Returning caller. You spoke with them 2 days ago.',
-      lastAgentWhisperOther: 'Returning caller. Last handled by a colleague 2 days ago.',
+      lastAgentWhisper: 'Returning caller, last spoke with Alice 2 days ago.',
+      // Deprecated for one release (issue 25): still written, always empty.
+      lastAgentWhisperSame: '',
+      lastAgentWhisperOther: '',
     });
   });
 
@@ -276,6 +298,7 @@ describe('agent-context attributes', () => {
     const renamed: Partial<ContextAttributeNames> = {
       returningCaller: 'isReturning',
       agentArn: 'previousAgent',
+      whisper: 'whisperText',
       whisperOtherAgent: 'colleagueText',
       reason: 'routingReason',
     };
@@ -284,6 +307,8 @@ describe('agent-context attributes', () => {
     expect(attributes).toMatchObject({
       isReturning: 'true',
       previousAgent: ALICE,
+      whisperText: 'Returning caller, last spoke with Alice 2 days ago.',
+      colleagueText: '',
       routingReason: 'LAST_AGENT_AVAILABLE',
     });
     expect(attributes).not.toHaveProperty('returningCaller');
@@ -292,7 +317,7 @@ describe('agent-context attributes', () => {
       agentArn: BOB,
       queueName: 'Claims',
     });
-    expect(heard).toEqual(['Claims', 'Returning caller. Last handled by a colleague 2 days ago.']);
+    expect(heard).toEqual(['Claims', 'Returning caller, last spoke with Alice 2 days ago.']);
   });
 
   it('refuses a name that is invalid, used twice, or the searchable key', () => {
@@ -409,12 +434,14 @@ describe('the demo (npm start)', () => {
     for (const block of callers) expect(block, block).toMatch(/\n {2}agent hears: /);
     const heard = (title: string) =>
       callers.find((b) => b.startsWith(title))?.match(/agent hears: (.*)/)?.[1];
+    // One text, whoever answers, naming the last agent by first name only.
     expect(heard('Returning caller, last agent (Alice) is free')).toBe(
-      '"Claims. Returning caller. You spoke with them 2 days ago."',
+      '"Claims. Returning caller, last spoke with Alice 2 days ago."',
     );
     expect(heard('Last agent (Dave) is offline')).toBe(
-      '"Claims. Returning caller. Last handled by a colleague 2 days ago."',
+      '"Claims. Returning caller, last spoke with Dave 2 days ago."',
     );
+    expect(stdout).not.toMatch(/last spoke with \w+ \w+ (ago|yesterday)/);
     expect(heard('First-time caller')).toBe("only the instance's default whisper (not a returning caller)");
     expect(stdout.match(/agent hears: .*/g)?.join('\n')).not.toMatch(/\d\D?\d\D?\d\D?\d/);
   });

@@ -1,12 +1,13 @@
 import {
+  DescribeUserCommand,
   GetCurrentUserDataCommand,
   ListAgentStatusesCommand,
   ListRoutingProfileQueuesCommand,
   type UserData,
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { checkAgentAvailability, classifyAgent } from '../../steps/check-agent-availability';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { NAME_READ_SHARE, checkAgentAvailability, classifyAgent } from '../../steps/check-agent-availability';
 import type { StatusTypes } from '../../steps/lib/connect/reference-data';
 import { loadConfig } from '../../steps/lib/runtime/config';
 import { INSTANCE_ARN, INSTANCE_ID, stepDeps, throttling } from './fixtures';
@@ -190,5 +191,107 @@ describe('Check Agent Availability', () => {
     connect.on(GetCurrentUserDataCommand).resolves({ UserDataList: [agent('Available', 1)] });
 
     expect((await checkAgentAvailability(input(), deps())).status).toBe('AVAILABLE');
+  });
+});
+
+describe("Check Agent Availability: the last agent's first name for the whisper (issue 25)", () => {
+  const connect = mockClient(stepDeps().connect);
+  let now = 1_000_000;
+  const clock = () => now;
+  beforeEach(() => {
+    now = 1_000_000;
+    connect.reset();
+    connect.on(ListAgentStatusesCommand).resolves({
+      AgentStatusSummaryList: [...types.byName].map(([Name, Type]) => ({ Name, Type, Arn: ARN(Name) })),
+    });
+    connect.on(GetCurrentUserDataCommand).resolves({ UserDataList: [agent('Ready', 1)] });
+    connect.on(DescribeUserCommand).resolves({
+      User: { Id: 'a1', IdentityInfo: { FirstName: 'Maria', LastName: 'Lopez' } },
+    });
+  });
+  const input = () => ({
+    instanceId: INSTANCE_ID,
+    agentId: 'a1',
+    channel: 'VOICE' as const,
+    deadlineAt: now + 3000,
+    membershipQueueId: '',
+  });
+  /** One container: the reference cache lives 60 s (stepDeps), on the test's clock. */
+  const container = () => ({ ...stepDeps({}, clock), connect: connect as never });
+
+  it('reads User.IdentityInfo.FirstName with DescribeUser for exactly that agent, first name only', async () => {
+    const result = await checkAgentAvailability(input(), container());
+
+    expect(result).toEqual({ status: 'AVAILABLE', statusName: 'Ready', agentFirstName: 'Maria' });
+    expect(connect.commandCalls(DescribeUserCommand).map((c) => c.args[0].input)).toEqual([
+      { InstanceId: INSTANCE_ID, UserId: 'a1' },
+    ]);
+    expect(JSON.stringify(result)).not.toContain('Lopez');
+  });
+
+  it('a warm container makes no DescribeUser call until the cache period ends', async () => {
+    const deps = container();
+    await checkAgentAvailability(input(), deps);
+    now += 59_000;
+    expect((await checkAgentAvailability(input(), deps)).agentFirstName).toBe('Maria');
+    expect(connect.commandCalls(DescribeUserCommand)).toHaveLength(1);
+
+    now += 2_000;
+    await checkAgentAvailability(input(), deps);
+    expect(connect.commandCalls(DescribeUserCommand)).toHaveLength(2);
+  });
+
+  it('names every agent of any status: the name does not depend on GetCurrentUserData', async () => {
+    connect.on(GetCurrentUserDataCommand).resolves({ UserDataList: [] });
+
+    expect(await checkAgentAvailability(input(), container())).toMatchObject({
+      status: 'OFFLINE',
+      agentFirstName: 'Maria',
+    });
+  });
+
+  it('an account without a first name gives no name (cached: it is an answer, not a failure)', async () => {
+    connect.on(DescribeUserCommand).resolves({ User: { Id: 'a1', IdentityInfo: { FirstName: '  ' } } });
+    const deps = container();
+
+    expect(await checkAgentAvailability(input(), deps)).not.toHaveProperty('agentFirstName');
+    await checkAgentAvailability(input(), deps);
+    expect(connect.commandCalls(DescribeUserCommand)).toHaveLength(1);
+  });
+
+  it('gives the name lookup at most half of the remaining budget (NAME_READ_SHARE), so a slow one leaves time', async () => {
+    const deps = container();
+    let lookupDeadline: number | undefined;
+    deps.reference = {
+      ...deps.reference,
+      agentFirstName: async (_connect, _instance, _agent, deadline) => {
+        lookupDeadline = deadline.at;
+        return 'Maria';
+      },
+    };
+    now += 400;
+    const step = { ...input(), deadlineAt: 1_000_000 + 3000 };
+
+    expect((await checkAgentAvailability(step, deps)).agentFirstName).toBe('Maria');
+    expect(NAME_READ_SHARE).toBe(0.5);
+    expect(lookupDeadline).toBe(now + (step.deadlineAt - now) * NAME_READ_SHARE);
+  });
+
+  it('a failing DescribeUser is logged and costs only the name; the next decision asks again', async () => {
+    connect
+      .on(DescribeUserCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const deps = container();
+    const warn = vi.spyOn(deps.logger, 'warn');
+
+    const result = await checkAgentAvailability(input(), deps);
+
+    expect(result).toEqual({ status: 'AVAILABLE', statusName: 'Ready' });
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('agent first name unavailable'),
+      expect.anything(),
+    );
+    await checkAgentAvailability(input(), deps);
+    expect(connect.commandCalls(DescribeUserCommand)).toHaveLength(2);
   });
 });

@@ -2,11 +2,14 @@ import {
   type AgentStatusType,
   type Channel,
   type ConnectClient,
+  DescribeUserCommand,
+  type DescribeUserCommandOutput,
   ListAgentStatusesCommand,
   type ListAgentStatusesCommandOutput,
   ListRoutingProfileQueuesCommand,
   type ListRoutingProfileQueuesCommandOutput,
 } from '@aws-sdk/client-connect';
+import { speakableFirstName } from '../decision/whisper';
 import { sendConnect } from '../runtime/step';
 import type { Deadline } from './deadline';
 
@@ -43,10 +46,11 @@ export interface StatusTypes {
 }
 
 /**
- * Instance reference data that changes rarely (admins edit statuses and routing profiles),
- * cached per Lambda container for `maxAgeMs`: agent status types and the queues each routing
- * profile serves. One ListAgentStatuses call per instance and one ListRoutingProfileQueues call
- * per routing profile per cache period, instead of one per decision.
+ * Instance reference data that changes rarely (admins edit statuses, routing profiles and user
+ * names), cached per Lambda container for `maxAgeMs`: agent status types, the queues each routing
+ * profile serves, and agents' first names. One ListAgentStatuses call per instance, one
+ * ListRoutingProfileQueues call per routing profile and one DescribeUser call per agent per cache
+ * period, instead of one per decision.
  */
 export interface ReferenceData {
   statusTypes(connect: ConnectClient, instanceId: string, deadline: Deadline): Promise<StatusTypes>;
@@ -57,6 +61,16 @@ export interface ReferenceData {
     routingProfileId: string,
     deadline: Deadline,
   ): Promise<Set<string>>;
+  /**
+   * The agent's first name for the whisper (DescribeUser `User.IdentityInfo.FirstName`), or
+   * undefined when the user account has none. A failed call rejects and is not cached.
+   */
+  agentFirstName(
+    connect: ConnectClient,
+    instanceId: string,
+    agentId: string,
+    deadline: Deadline,
+  ): Promise<string | undefined>;
 }
 
 /** A page budget that keeps a pathological instance from eating the deadline. */
@@ -69,6 +83,8 @@ export function queueChannelKey(queueId: string, channel: Channel | string): str
 export function createReferenceData(maxAgeMs: number, now: () => number = Date.now): ReferenceData {
   const statuses = new TtlCache<StatusTypes>(maxAgeMs, now);
   const queues = new TtlCache<Set<string>>(maxAgeMs, now);
+  // One entry per agent; 5000 keeps a large center's agents without growing without bound.
+  const names = new TtlCache<string | undefined>(maxAgeMs, now, 5000);
   return {
     statusTypes: (connect, instanceId, deadline) =>
       statuses.get(instanceId, async () => {
@@ -118,6 +134,19 @@ export function createReferenceData(maxAgeMs: number, now: () => number = Date.n
           nextToken = page.NextToken;
         } while (nextToken && ++pages < MAX_REFERENCE_PAGES);
         return served;
+      }),
+    agentFirstName: (connect, instanceId, agentId, deadline) =>
+      names.get(`${instanceId}/${agentId}`, async () => {
+        // DescribeUser: GET /users/{InstanceId}/{UserId} → User.IdentityInfo.FirstName
+        // (@aws-sdk/client-connect 3.1136.0, models_1.d.ts UserIdentityInfo; schemas_0.js http
+        // trait). IAM: connect:DescribeUser on resource type user (…/agent/${UserId}).
+        const out = await sendConnect<DescribeUserCommandOutput>(
+          { connect },
+          deadline,
+          'DescribeUser',
+          new DescribeUserCommand({ InstanceId: instanceId, UserId: agentId }),
+        );
+        return speakableFirstName(out.User?.IdentityInfo?.FirstName);
       }),
   };
 }

@@ -44,6 +44,11 @@ export const Decision = z.object({
   csat: z.optional(z.string()),
   /** A busy last agent's chance to be free within the preference window, when computed. */
   freeWithinProbability: z.optional(z.number()),
+  /**
+   * The last agent's first name, for the whisper (availability step: DescribeUser, cached, or the
+   * agent event stream's snapshot). Absent when it could not be read.
+   */
+  agentFirstName: z.optional(z.string()),
 });
 export type Decision = z.infer<typeof Decision>;
 
@@ -75,7 +80,15 @@ export const FLOW_RESPONSE_KEYS = [
   'lastContactAgo',
   /** The CSAT score of the last contact, when the CSAT gate read it. */
   'lastContactCsat',
-  /** Whisper text for the last agent, and for anyone else ('' unless returningCaller). */
+  /**
+   * The whisper, one text true for whichever agent answers: "Returning caller, last spoke with
+   * Maria 2 days ago." ('' unless returningCaller; LAST_AGENT_WHISPER).
+   */
+  'whisper',
+  /**
+   * Deprecated (issue 25), always '': kept for one release so flows and panels that read them
+   * find the keys. The shipped whisper flow no longer reads them; removed in the next release.
+   */
   'whisperSameAgent',
   'whisperOtherAgent',
 ] as const;
@@ -92,7 +105,7 @@ export interface FlattenInput {
   decisionMs: number;
   /** The call's reference time, for lastContactAgo (the Lambda's clock; the scenario's "now" locally). */
   now?: Date;
-  /** Whisper templates (LAST_AGENT_WHISPER_SAME / _OTHER); defaults when absent. */
+  /** The whisper template (LAST_AGENT_WHISPER); the default when absent. */
   whisper?: WhisperTemplates;
 }
 
@@ -126,7 +139,8 @@ export function toFlowResponse({
     returningCaller: returning ? 'true' : 'false',
     lastContactAgo: ago,
     lastContactCsat: decision.csat ?? '',
-    whisperSameAgent: returning ? renderWhisper(whisper.whisperSame, ago) : '',
-    whisperOtherAgent: returning ? renderWhisper(whisper.whisperOther, ago) : '',
+    whisper: returning ? renderWhisper(whisper.whisper, { agent: decision.agentFirstName, ago }) : '',
+    whisperSameAgent: '',
+    whisperOtherAgent: '',
   };
 }

@@ -41,6 +41,8 @@ export function chooseRoute(
     ...(checks.availability.freeWithinProbability !== undefined
       ? { freeWithinProbability: checks.availability.freeWithinProbability }
       : {}),
+    // For the whisper ("… last spoke with Maria …"), whatever the route.
+    ...(checks.availability.agentFirstName ? { agentFirstName: checks.availability.agentFirstName } : {}),
   };
   const fallback = (reason: Reason): Decision => ({
     ...basis,

@@ -22,6 +22,11 @@ export const PipelineInput = z.object({
   /** Absolute deadline, epoch milliseconds. */
   deadlineAt: z.int().check(z.positive()),
   csatGate: z.boolean(),
+  /**
+   * A synthetic call (`last-agent doctor`, steps/lib/decision/synthetic.ts): decided as any other,
+   * but the search step records no contact join for it. Absent on every real call.
+   */
+  synthetic: z.optional(z.boolean()),
 });
 export type PipelineInput = z.infer<typeof PipelineInput>;
 
@@ -94,6 +99,12 @@ export const AgentAvailability = z.object({
    * and the time their contact has run (steps/lib/decision/handle-model.ts).
    */
   freeWithinProbability: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  /**
+   * The agent's first name, for the whisper: DescribeUser's User.IdentityInfo.FirstName (cached
+   * per container) or the agent event stream's CurrentAgentSnapshot.Configuration.FirstName.
+   * Absent when it could not be read; the whisper then says "an agent".
+   */
+  agentFirstName: z.optional(z.string()),
 });
 export type AgentAvailability = z.infer<typeof AgentAvailability>;
 

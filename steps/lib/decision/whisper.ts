@@ -2,26 +2,41 @@ import * as z from 'zod/mini';
 
 /**
  * What the agent is told before a returning caller is connected (the agent-whisper flow,
- * infra/whisper.ts). The entry Lambda builds both texts; the flow stores them as contact
- * attributes and the whisper flow plays one: the "same agent" text when the agent who accepted
- * the call is the last agent ($.Agent.ARN equals the stored last-agent ARN), else the colleague
- * text. Texts come only from the configured templates and a relative time, never from the
- * caller's number or any other caller data.
+ * infra/whisper.ts). One text, true for whichever agent answers: "Returning caller, last spoke
+ * with Maria 2 days ago." The entry Lambda builds it at decision time from the template, the last
+ * agent's first name and a relative time, and the inbound flow stores it as a contact attribute
+ * the whisper flow plays. It never holds the caller's number or any other caller data.
+ *
+ * Why one text (issue 25): telling "you" from "a colleague" in the flow would need a Compare of
+ * $.Agent.ARN against the stored last-agent ARN, a Compare whose operand is a JSONPath. No flow
+ * exported from a real instance shows that working (docs/aws-evidence.md), so no flow of this
+ * product depends on it; `checkFlow` (infra/flow-actions.ts) rejects it.
  */
 
-/** Default templates; `{ago}` becomes "2 days ago", "yesterday", "just now", ... */
+/** Default template; `{agent}` becomes the last agent's first name, `{ago}` "2 days ago", "yesterday", ... */
 export const DEFAULT_WHISPER_TEMPLATES = {
-  whisperSame: 'Returning caller. You spoke with them {ago}.',
-  whisperOther: 'Returning caller. Last handled by a colleague {ago}.',
+  whisper: 'Returning caller, last spoke with {agent} {ago}.',
 } as const;
 export type WhisperTemplates = { [K in keyof typeof DEFAULT_WHISPER_TEMPLATES]: string };
+
+/**
+ * What `{agent}` becomes when the last agent's first name cannot be read (no name on the user
+ * account, DescribeUser failed, an agent-state snapshot without one): "Returning caller, last
+ * spoke with an agent 2 days ago". Chosen over "a colleague" because it stays true when the
+ * agent who answers is the last agent.
+ */
+export const UNNAMED_AGENT = 'an agent';
+
+/** Placeholders a whisper template may hold. */
+export const WHISPER_PLACEHOLDERS = ['{agent}', '{ago}'] as const;
 
 /** Longest template accepted: a whisper is heard before every returning call, keep it short. */
 export const MAX_WHISPER_TEMPLATE_LENGTH = 200;
 
 /**
- * A whisper template as an environment variable: at most 200 characters, the only placeholder
- * is `{ago}`, and no `$` (flows read `$.` as a JSONPath, so a template never looks like one).
+ * A whisper template as an environment variable: at most 200 characters, the only placeholders
+ * are `{agent}` and `{ago}`, and no `$` (flows read `$.` as a JSONPath, so a template never looks
+ * like one).
  */
 export const whisperTemplate = (fallback: string) =>
   z.pipe(
@@ -30,13 +45,35 @@ export const whisperTemplate = (fallback: string) =>
         z.maxLength(MAX_WHISPER_TEMPLATE_LENGTH, `at most ${MAX_WHISPER_TEMPLATE_LENGTH} characters`),
         z.refine((t: string) => t.trim() !== '', 'must not be blank'),
         z.refine((t: string) => !t.includes('$'), 'must not contain "$"'),
-        z.refine((t: string) => (t.match(/\{[^}]*\}?/g) ?? []).every((p) => p === '{ago}'), {
-          message: 'the only placeholder is {ago}',
-        }),
+        z.refine(
+          (t: string) =>
+            (t.match(/\{[^}]*\}?/g) ?? []).every((p) =>
+              (WHISPER_PLACEHOLDERS as readonly string[]).includes(p),
+            ),
+          { message: 'the only placeholders are {agent} and {ago}' },
+        ),
       ),
     ),
     z.transform((t: string | undefined) => t ?? fallback),
   );
+
+/** Connect's limit on a user's first name (agent event stream data model, Configuration.FirstName: "Length: 1-100"). */
+export const MAX_FIRST_NAME_LENGTH = 100;
+
+/**
+ * A first name as the whisper speaks it: control characters dropped, whitespace collapsed, at
+ * most 100 characters; undefined when nothing is left (or nothing was given).
+ */
+export function speakableFirstName(name: string | null | undefined): string | undefined {
+  if (!name) return undefined;
+  const clean = name
+    .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return clean ? [...clean].slice(0, MAX_FIRST_NAME_LENGTH).join('').trim() : undefined;
+}
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
 
@@ -62,30 +99,29 @@ export function timeAgo(at: string | undefined, now: Date): string {
   return plural(Math.floor(days / 30), 'month');
 }
 
-export function renderWhisper(template: string, ago: string): string {
-  return template.replaceAll('{ago}', ago);
+/**
+ * The whisper text: the template with `{agent}` (the first name, or UNNAMED_AGENT) and `{ago}`
+ * filled in. Both are replaced in one pass, so a name that reads "{ago}" stays a name.
+ */
+export function renderWhisper(template: string, values: { agent?: string | undefined; ago: string }): string {
+  const agent = speakableFirstName(values.agent) ?? UNNAMED_AGENT;
+  return template.replace(/\{agent\}|\{ago\}/g, (p) => (p === '{agent}' ? agent : values.ago));
 }
 
 /** The whisper-related part of the entry Lambda's answer (the flow contract, steps/lib/decision/decision.ts). */
 export interface WhisperAnswer {
   /** 'true' when the caller has a recent contact that reached an agent. */
   returningCaller: string;
-  agentArn: string;
-  whisperSameAgent: string;
-  whisperOtherAgent: string;
+  /** The one whisper text ('' unless returningCaller). */
+  whisper: string;
 }
 
 /**
- * What the agent-whisper flow says after the queue name, for the agent who accepted the call:
- * undefined for a caller who is not returning. This is the logic the whisper flow implements
- * with Compare actions (infra/whisper.ts); a test runs the generated flow against it.
+ * What the agent-whisper flow says after the queue name: undefined for a caller who is not
+ * returning, else the one text, whoever answers. This is the logic the whisper flow implements
+ * (infra/whisper.ts: a Compare of the returningCaller attribute with the literal "true", then the
+ * stored text); a test runs the generated flow against it.
  */
-export function returningCallerWhisper(
-  answer: WhisperAnswer,
-  acceptingAgentArn: string | undefined,
-): string | undefined {
-  if (answer.returningCaller !== 'true') return undefined;
-  return acceptingAgentArn && acceptingAgentArn === answer.agentArn
-    ? answer.whisperSameAgent
-    : answer.whisperOtherAgent;
+export function returningCallerWhisper(answer: WhisperAnswer): string | undefined {
+  return answer.returningCaller === 'true' ? answer.whisper : undefined;
 }

@@ -254,6 +254,8 @@ export const AgentState = z.object({
   nextStatusArn: z.optional(z.string()),
   nextStatusName: z.optional(z.string()),
   routingProfileId: z.optional(z.string()),
+  /** The agent's first name (CurrentAgentSnapshot.Configuration.FirstName), for the whisper. */
+  firstName: z.optional(z.string()),
   /** Per channel: MaximumSlots and AvailableSlots of the routing profile's concurrency. */
   slots: z.record(z.string(), z.object({ max: z.number(), available: z.number() })),
   /** "queueId CHANNEL" pairs the routing profile serves (InboundQueues and their Channels). */

@@ -147,10 +147,12 @@ const ConfigSchema = z.object({
       z.transform((v: string) => Number(v)),
     ),
   ),
-  /** Agent-whisper text when the agent taking the call is the last agent; `{ago}` = "2 days ago". */
-  whisperSame: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisperSame),
-  /** Agent-whisper text when a colleague takes the call. */
-  whisperOther: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisperOther),
+  /**
+   * The agent-whisper text for a returning caller, the same whoever answers: `{agent}` = the last
+   * agent's first name ("an agent" when unknown), `{ago}` = "2 days ago" (steps/lib/decision/whisper.ts).
+   * Replaces LAST_AGENT_WHISPER_SAME / _OTHER (issue 25), which are no longer read.
+   */
+  whisper: whisperTemplate(DEFAULT_WHISPER_TEMPLATES.whisper),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

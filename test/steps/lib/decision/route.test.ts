@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ChooseInput, chooseRoute, routeFrom } from '../../../../steps/lib/decision/route';
+import {
+  type ChooseInput,
+  PipelineOutput,
+  chooseRoute,
+  routeFrom,
+} from '../../../../steps/lib/decision/route';
 import type { AgentAvailability, CsatCheck } from '../../../../steps/lib/decision/schemas';
 import { loadConfig } from '../../../../steps/lib/runtime/config';
 
@@ -34,6 +39,19 @@ describe('Choose Route', () => {
       lastContactId: 'c1',
     });
   });
+
+  it.each(['AVAILABLE', 'OFFLINE'] as const)(
+    "carries the last agent's first name to the decision, whatever the route (%s), through the state machine's output schema",
+    (status) => {
+      const named: ChooseInput = {
+        ...input(status),
+        checks: { ...input(status).checks, availability: { status, agentFirstName: 'Maria' } },
+      };
+      const decision = routeFrom(PipelineOutput.parse(JSON.parse(JSON.stringify(named))), defaults);
+      expect(decision.agentFirstName).toBe('Maria');
+      expect(chooseRoute(input(status), defaults)).not.toHaveProperty('agentFirstName');
+    },
+  );
 
   it('a failed CSAT gate wins over an available agent', () => {
     expect(chooseRoute(input('AVAILABLE', 'FAIL'), defaults)).toMatchObject({

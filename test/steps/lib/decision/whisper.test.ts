@@ -4,8 +4,11 @@ import { type Decision, toFlowResponse } from '../../../../steps/lib/decision/de
 import {
   DEFAULT_WHISPER_TEMPLATES,
   MAX_WHISPER_TEMPLATE_LENGTH,
+  UNNAMED_AGENT,
   type WhisperTemplates,
+  renderWhisper,
   returningCallerWhisper,
+  speakableFirstName,
   timeAgo,
 } from '../../../../steps/lib/decision/whisper';
 import { loadConfig } from '../../../../steps/lib/runtime/config';
@@ -17,7 +20,6 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const INSTANCE_ARN = 'arn:aws:connect:eu-west-2:123456789012:instance/11111111-2222-4333-8444-555555555555';
-const AGENT_ARN = `${INSTANCE_ARN}/agent/alice`;
 
 const returning: Decision = {
   route: 'LAST_AGENT',
@@ -27,6 +29,7 @@ const returning: Decision = {
   lastContactId: 'c-1',
   lastContactAt: before(2 * DAY + 3 * HOUR),
   csat: '4',
+  agentFirstName: 'Maria',
 };
 const answer = (decision: Decision, whisper: WhisperTemplates = DEFAULT_WHISPER_TEMPLATES) =>
   toFlowResponse({
@@ -77,15 +80,26 @@ describe('the agent-context keys of the answer', () => {
       returningCaller: 'true',
       lastContactAgo: '2 days ago',
       lastContactCsat: '4',
-      whisperSameAgent: 'Returning caller. You spoke with them 2 days ago.',
-      whisperOtherAgent: 'Returning caller. Last handled by a colleague 2 days ago.',
+      whisper: 'Returning caller, last spoke with Maria 2 days ago.',
     });
+  });
+
+  it('keeps the deprecated per-agent keys for one release, always empty', () => {
+    expect(answer(returning)).toMatchObject({ whisperSameAgent: '', whisperOtherAgent: '' });
   });
 
   it('also whispers for a returning caller routed normally (the last agent is offline)', () => {
     const offline = answer({ ...returning, route: 'DEFAULT', reason: 'AGENT_OFFLINE' });
     expect(offline.returningCaller).toBe('true');
-    expect(offline.whisperOtherAgent).toBe('Returning caller. Last handled by a colleague 2 days ago.');
+    expect(offline.whisper).toBe('Returning caller, last spoke with Maria 2 days ago.');
+  });
+
+  it('says "an agent" when the last agent\'s first name is unknown or blank', () => {
+    const { agentFirstName: _, ...unnamed } = returning;
+    expect(answer(unnamed).whisper).toBe('Returning caller, last spoke with an agent 2 days ago.');
+    expect(answer({ ...returning, agentFirstName: ' \t ' }).whisper).toBe(
+      `Returning caller, last spoke with ${UNNAMED_AGENT} 2 days ago.`,
+    );
   });
 
   it('leaves every agent-context key empty for a first-time caller', () => {
@@ -93,20 +107,23 @@ describe('the agent-context keys of the answer', () => {
       returningCaller: 'false',
       lastContactAgo: '',
       lastContactCsat: '',
+      whisper: '',
       whisperSameAgent: '',
       whisperOtherAgent: '',
     });
   });
 
-  it('uses the configured templates', () => {
-    const config = loadConfig({
-      LAST_AGENT_WHISPER_SAME: 'Your customer again, last call {ago}.',
-      LAST_AGENT_WHISPER_OTHER: 'Repeat caller.',
-    });
-    expect(answer(returning, config)).toMatchObject({
-      whisperSameAgent: 'Your customer again, last call 2 days ago.',
-      whisperOtherAgent: 'Repeat caller.',
-    });
+  it('uses the configured template (LAST_AGENT_WHISPER)', () => {
+    const config = loadConfig({ LAST_AGENT_WHISPER: 'Repeat caller: {agent} had them {ago}.' });
+    expect(answer(returning, config).whisper).toBe('Repeat caller: Maria had them 2 days ago.');
+    expect(answer(returning, loadConfig({ LAST_AGENT_WHISPER: 'Repeat caller.' })).whisper).toBe(
+      'Repeat caller.',
+    );
+  });
+
+  it('no longer reads the per-agent templates of before issue 25', () => {
+    const config = loadConfig({ LAST_AGENT_WHISPER_SAME: 'You again {ago}.', LAST_AGENT_WHISPER_OTHER: 'x' });
+    expect(answer(returning, config).whisper).toBe('Returning caller, last spoke with Maria 2 days ago.');
   });
 
   it('never speaks the caller number: the whisper texts hold no four digits in a row, for any caller and time', () => {
@@ -122,7 +139,7 @@ describe('the agent-context keys of the answer', () => {
             decisionMs: 1,
             now: NOW,
           });
-          const spoken = [a.whisperSameAgent, a.whisperOtherAgent, a.lastContactAgo].join(' ');
+          const spoken = [a.whisper, a.whisperSameAgent, a.whisperOtherAgent, a.lastContactAgo].join(' ');
           expect(spoken).not.toMatch(/\d\D?\d\D?\d\D?\d/);
           expect(spoken).not.toContain(phone.slice(-4));
         },
@@ -132,39 +149,57 @@ describe('the agent-context keys of the answer', () => {
   });
 });
 
-describe('whisper templates (LAST_AGENT_WHISPER_SAME, LAST_AGENT_WHISPER_OTHER)', () => {
-  it('default to the documented texts', () => {
+describe('whisper template (LAST_AGENT_WHISPER)', () => {
+  it('defaults to the documented text', () => {
     expect(loadConfig({})).toMatchObject(DEFAULT_WHISPER_TEMPLATES);
+    expect(DEFAULT_WHISPER_TEMPLATES.whisper).toBe('Returning caller, last spoke with {agent} {ago}.');
+  });
+
+  it('accepts {agent} and {ago}, each optional', () => {
+    expect(loadConfig({ LAST_AGENT_WHISPER: '{agent}, {ago}.' }).whisper).toBe('{agent}, {ago}.');
+    expect(loadConfig({ LAST_AGENT_WHISPER: 'Returning caller.' }).whisper).toBe('Returning caller.');
   });
 
   it.each([
-    ['LAST_AGENT_WHISPER_SAME', 'Returning caller {name}.', /only placeholder is \{ago\}/],
-    ['LAST_AGENT_WHISPER_OTHER', 'Hello {ago', /only placeholder is \{ago\}/],
-    ['LAST_AGENT_WHISPER_SAME', 'Caller $.CustomerEndpoint.Address', /must not contain "\$"/],
-    ['LAST_AGENT_WHISPER_OTHER', 'x'.repeat(MAX_WHISPER_TEMPLATE_LENGTH + 1), /at most 200/],
-    ['LAST_AGENT_WHISPER_SAME', '   ', /blank/],
-  ])('fail fast on %s=%s, naming the variable', (name, value, problem) => {
-    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`Invalid configuration: .*${name}`));
-    expect(() => loadConfig({ [name]: value })).toThrow(problem);
+    ['Returning caller {name}.', /only placeholders are \{agent\} and \{ago\}/],
+    ['Hello {ago', /only placeholders are/],
+    ['Hello {agent} {customer}', /only placeholders are/],
+    ['Caller $.CustomerEndpoint.Address', /must not contain "\$"/],
+    ['x'.repeat(MAX_WHISPER_TEMPLATE_LENGTH + 1), /at most 200/],
+    ['   ', /blank/],
+  ])('fails fast on LAST_AGENT_WHISPER=%s, naming the variable', (value, problem) => {
+    expect(() => loadConfig({ LAST_AGENT_WHISPER: value })).toThrow(
+      /Invalid configuration: .*LAST_AGENT_WHISPER:/,
+    );
+    expect(() => loadConfig({ LAST_AGENT_WHISPER: value })).toThrow(problem);
+  });
+});
+
+describe('renderWhisper and the first name', () => {
+  it('fills {agent} and {ago} in one pass: a name that reads "{ago}" stays a name', () => {
+    expect(renderWhisper('{agent} / {ago} / {agent}', { agent: 'Maria', ago: 'yesterday' })).toBe(
+      'Maria / yesterday / Maria',
+    );
+    expect(renderWhisper('{agent} {ago}', { agent: '{ago}', ago: 'just now' })).toBe('{ago} just now');
+  });
+
+  it('speaks the first name cleaned: control characters and runs of spaces go, at most 100 characters', () => {
+    expect(speakableFirstName('  Ana\n  María ')).toBe('Ana María');
+    expect(speakableFirstName('x'.repeat(150))).toHaveLength(100);
+    expect(speakableFirstName('\u0007')).toBeUndefined();
+    expect(speakableFirstName('')).toBeUndefined();
+    expect(speakableFirstName(null)).toBeUndefined();
   });
 });
 
 describe('returningCallerWhisper (what the whisper flow plays after the queue name)', () => {
-  const a = answer(returning);
-
-  it('gives the last agent the "you spoke with them" text', () => {
-    expect(returningCallerWhisper(a, AGENT_ARN)).toBe('Returning caller. You spoke with them 2 days ago.');
-  });
-
-  it('gives anyone else the colleague text, also when the accepting agent is unknown', () => {
-    const colleague = 'Returning caller. Last handled by a colleague 2 days ago.';
-    expect(returningCallerWhisper(a, `${INSTANCE_ARN}/agent/bob`)).toBe(colleague);
-    expect(returningCallerWhisper(a, undefined)).toBe(colleague);
+  it('gives the one text to whoever answers', () => {
+    expect(returningCallerWhisper(answer(returning))).toBe(
+      'Returning caller, last spoke with Maria 2 days ago.',
+    );
   });
 
   it('says nothing for a caller who is not returning', () => {
-    expect(returningCallerWhisper(answer({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }), AGENT_ARN)).toBe(
-      undefined,
-    );
+    expect(returningCallerWhisper(answer({ route: 'DEFAULT', reason: 'NO_RECENT_CONTACT' }))).toBe(undefined);
   });
 });
