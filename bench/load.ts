@@ -1,8 +1,9 @@
 import '../local/polyfills';
 import { parseQuotas } from '../local/connect/faults';
 import { readRequests, writeRequests } from '../local/dynamodb/server';
+import { type DecidedCall, type OutcomeFigure, localOutcomes, outcomeLine } from '../local/outcomes';
 import { type LocalSession, connectEventFor } from '../local/session';
-import type { Reason } from '../steps/lib/decision/decision';
+import type { FlowResponse, Reason } from '../steps/lib/decision/decision';
 import { type GeneratedCenter, generateContactCenter } from './generator';
 import {
   DYNAMO_LATENCY,
@@ -55,6 +56,11 @@ export interface LoadReport {
   dynamoPerDecision?: { reads: number; writes: number };
   /** The DynamoDB latency model applied (index sources, latency on). */
   dynamoLatency?: { median: number; p99: number };
+  /**
+   * Issue 25: the answered calls' CONNECTED_TO_AGENT events replayed through the outcome function
+   * (local/outcomes.ts, after the timed run): the dashboard's Reached / (Reached + Missed).
+   */
+  outcome?: OutcomeFigure;
 }
 
 /** The bench's default contact center, with the run's calls; quotas and latency in the local Connect. */
@@ -115,14 +121,19 @@ export async function runLoad(
         const { decision } = await session.decide(
           connectEventFor({ phone: call.phone, instanceArn: session.instanceArn }),
         );
-        return { reason: decision.reason as string | undefined, ms: performance.now() - t };
+        return { reason: decision.reason as string | undefined, ms: performance.now() - t, decision };
       } catch {
-        return { reason: undefined, ms: performance.now() - t };
+        return { reason: undefined, ms: performance.now() - t, decision: undefined };
       } finally {
         progress.count(++done, total, 'calls', true);
       }
     });
     const wall = secondsSince(started);
+    progress.phase(`${phase}: preferred-agent outcomes`);
+    const decided: DecidedCall[] = results.flatMap((r) =>
+      r.decision ? [{ decision: r.decision as FlowResponse }] : [],
+    );
+    const outcome = await localOutcomes(center.scenario, decided);
     return {
       options: o,
       source,
@@ -131,6 +142,7 @@ export async function runLoad(
       decisionsPerSecond: round(results.length / wall),
       ...requestsPerDecision(session, results.length),
       ...(dynamoLatency ? { dynamoLatency } : {}),
+      outcome,
     };
   } finally {
     process.off('unhandledRejection', onUnhandled);
@@ -261,5 +273,14 @@ export function formatLoad(input: LoadReport | LoadReport[]): string {
         (r) => (r.connect[op] ? `${r.connect[op].requests} / ${r.connect[op].throttled}` : '0'),
       ]),
     ),
+    ...outcomeLines(reports),
   ].join('\n');
+}
+
+/** "preferred agent reached: N of M (x %)" per source (issue 25), when the run computed it. */
+function outcomeLines(reports: LoadReport[]): string[] {
+  const lines = reports.flatMap((r) =>
+    r.outcome ? [`${reports.length > 1 ? `${r.source}: ` : ''}${outcomeLine(r.outcome)}`] : [],
+  );
+  return lines.length ? ['', ...lines] : [];
 }

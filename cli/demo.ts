@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type Scenario, loadScenarioFile } from '../local/connect/scenario';
+import { type DecidedCall, localOutcomes, outcomeLine } from '../local/outcomes';
 import { DEMO_SCENARIO } from '../local/scenarios';
 import { type LocalSession, connectEventFor, flowParameters, startLocalSession } from '../local/session';
 import type { FlowResponse } from '../steps/lib/decision/decision';
@@ -75,6 +76,7 @@ export async function runDemo(args: string[]): Promise<number> {
   if (scenario.demo.length === 0) throw new UsageError('this scenario has no "demo" calls');
   const out = process.stdout;
   const tally = new Map<string, number>();
+  const decided: DecidedCall[] = [];
   const sessions = await sessionsFor(scenario);
   const sessionFor = (env: Record<string, string> | undefined) =>
     sessions.get(JSON.stringify(env ?? {})) as LocalSession;
@@ -110,11 +112,17 @@ export async function runDemo(args: string[]): Promise<number> {
       });
       out.write(`${view}\n\n`);
       tally.set(decision.route, (tally.get(decision.route) ?? 0) + 1);
+      decided.push({ decision });
     }
   } finally {
     await Promise.all([...sessions.values()].map((s) => s.close()));
   }
   out.write(`Summary: ${[...tally].map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
+  // Issue 25: the dashboard's daily share, from the calls' CONNECTED_TO_AGENT events (local/outcomes.ts).
+  const outcome = await localOutcomes(scenario, decided);
+  out.write(
+    `${outcomeLine(outcome)}: the dashboard's Reached / (Reached + Missed), over LAST_AGENT calls (who answers is a model: local/outcomes.ts)\n`,
+  );
   if (!values.trace) out.write('Each state and its timing: npx last-agent demo --trace\n');
   out.write('Try: npx last-agent decide --phone +14155550123 --json\n');
   return 0;

@@ -10,10 +10,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEFINITION_PATH, TASK_FUNCTIONS, type TaskPlaceholder } from '../statemachine/definition';
 import { DecisionAlarms } from './constructs/decision-alarms';
+import { PreferredAgentOutcome } from './constructs/preferred-agent-outcome';
 import { RoutingState, TABLE_NAME_VARIABLE } from './constructs/routing-state';
 import { buildAgentWaitQueueFlow, buildContactFlow } from './contact-flow';
 import type { DeployContext } from './context';
-import { buildAgentWhisperFlow } from './whisper';
+import { buildAgentWhisperFlow, contextAttributeNames } from './whisper';
 
 export interface LastAgentRoutingStackProps extends StackProps {
   settings: DeployContext;
@@ -74,6 +75,8 @@ export class LastAgentRoutingStack extends Stack {
   keySecret?: secretsmanager.Secret;
   /** The event-fed routing state (LAST_AGENT_SOURCE index or index-then-search; none for search). */
   routingState?: RoutingState;
+  /** The preferred-agent outcome (issue 25): CONNECTED_TO_AGENT rule, function, dedup items. */
+  readonly outcome: PreferredAgentOutcome;
 
   constructor(scope: Construct, id: string, props: LastAgentRoutingStackProps) {
     super(scope, id, props);
@@ -94,6 +97,7 @@ export class LastAgentRoutingStack extends Stack {
 
     if (settings.config.source !== 'search')
       this.routingState = this.createRoutingState(settings, logGroupProps);
+    this.outcome = this.createOutcome(settings, logGroupProps);
     this.observability(settings);
     this.addNagSuppressions(settings.instanceArn);
   }
@@ -283,6 +287,21 @@ export class LastAgentRoutingStack extends Stack {
     return routingState;
   }
 
+  /**
+   * Issue 25: whether contacts routed to their last agent reached them. The decision is read
+   * from the contact's own attributes (no write on the call path); the one-day dedup items go to
+   * the routing-state table when there is one, else to a small table created for them.
+   */
+  private createOutcome(settings: DeployContext, logGroupProps: LogGroupSettings): PreferredAgentOutcome {
+    const names = contextAttributeNames(settings.contextAttributes);
+    return new PreferredAgentOutcome(this, 'PreferredAgentOutcome', {
+      instanceArn: settings.instanceArn,
+      attributes: { route: names.route, reason: names.reason, agentArn: names.agentArn },
+      logGroup: logGroupProps,
+      ...(this.routingState ? { table: this.routingState.table } : {}),
+    });
+  }
+
   /** The decisions' alarms and dashboard (failures, entry-Lambda errors, p99 near the deadline). */
   private observability(settings: DeployContext): void {
     new DecisionAlarms(this, 'Operability', {
@@ -290,6 +309,7 @@ export class LastAgentRoutingStack extends Stack {
       entryFunction: this.entryFunction,
       deadlineMs: settings.config.deadlineMs,
       failureAlarmPercent: settings.failureAlarmPercent,
+      extraAlarms: [this.outcome.alarm],
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     });
   }

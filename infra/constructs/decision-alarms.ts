@@ -5,7 +5,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../steps/lib/runtime/metrics';
+import { METRICS_NAMESPACE, METRICS_SERVICE, OUTCOME_METRICS } from '../../steps/lib/runtime/metrics';
+
+/** The dashboard widget of issue 25's outcome metric. */
+export const PREFERRED_AGENT_WIDGET_TITLE = 'Preferred agent reached (daily share)';
 
 export interface DecisionAlarmsProps {
   stateMachine: sfn.StateMachine;
@@ -17,6 +20,11 @@ export interface DecisionAlarmsProps {
    * @default 10
    */
   failureAlarmPercent?: number;
+  /**
+   * Alarms of other constructs shown on the dashboard's alarm widget (the outcome dead-letter queue).
+   * @default []
+   */
+  extraAlarms?: cloudwatch.Alarm[];
   /**
    * SNS topic every alarm notifies.
    * @default - no notification
@@ -103,7 +111,8 @@ export class DecisionAlarms extends Construct {
     ];
     if (props.alarmTopicArn) {
       const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
-      for (const a of alarms) a.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+      for (const a of [...alarms, ...(props.extraAlarms ?? [])])
+        a.addAlarmAction(new cloudwatchActions.SnsAction(topic));
     }
     const decisions = (route: string) =>
       new cloudwatch.MathExpression({
@@ -139,9 +148,45 @@ export class DecisionAlarms extends Construct {
             left: ['p50', 'p99'].map((statistic) => props.entryFunction.metricDuration({ statistic })),
             width: 12,
           }),
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 12 }),
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms',
+            alarms: [...alarms, ...(props.extraAlarms ?? [])],
+            width: 12,
+          }),
         ],
+        [preferredAgentReachedWidget()],
       ],
     });
   }
+}
+
+/**
+ * Issue 25: of the contacts routed to their last agent that reached an agent, the daily share
+ * that reached that agent (the figure `analyze` reports as outcome.reachedLastAgentShare), from
+ * the service totals steps/record-outcome.ts emits.
+ */
+export function preferredAgentReachedWidget(): cloudwatch.GraphWidget {
+  const daily = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: METRICS_SERVICE },
+      statistic: 'Sum',
+      period: Duration.days(1),
+    });
+  return new cloudwatch.GraphWidget({
+    title: PREFERRED_AGENT_WIDGET_TITLE,
+    left: [
+      new cloudwatch.MathExpression({
+        label: 'Reached / (Reached + Missed), %',
+        // Every counted contact writes both metrics (1 and 0), so a day with data has reached + missed ≥ 1.
+        expression: '100 * reached / (reached + missed)',
+        usingMetrics: { reached: daily(OUTCOME_METRICS.reached), missed: daily(OUTCOME_METRICS.missed) },
+        period: Duration.days(1),
+      }),
+    ],
+    leftYAxis: { min: 0, max: 100 },
+    period: Duration.days(1),
+    width: 12,
+  });
 }

@@ -83,6 +83,13 @@ describe('Lambda bundles', () => {
     expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
   });
 
+  it('record-outcome (issue 25) reads contact attributes and writes its claim, nothing else, within 650 KiB', async () => {
+    // Bundled alike for every source: the table it writes is the only difference, by name.
+    const { bytes, packages } = await bundle('record-outcome', false);
+    expect(clientsOf(packages)).toEqual(['@aws-sdk/client-connect', '@aws-sdk/client-dynamodb']);
+    expect(bytes).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+  });
+
   it.each([
     ['secrets-manager', ['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sfn']],
     ['parameter', ['@aws-sdk/client-sfn', '@aws-sdk/client-ssm']],

@@ -233,3 +233,108 @@ describe('IAM conformance of the step functions', () => {
     expect(problems.some((p) => p.includes(missing) && reason.test(p))).toBe(true);
   });
 });
+
+/**
+ * The outcome function (issue 25, steps/record-outcome.ts) is no task of the state machine: its
+ * Connect calls are recorded from its own client while it counts one decided contact against a
+ * local Connect, and checked against its policy in a search and an index deployment.
+ */
+describe('IAM conformance of the outcome function', () => {
+  const outcomeCalls: ConnectCall[] = [];
+
+  beforeAll(async () => {
+    const { startLocalConnect } = await import('../../local/connect/server');
+    const { startLocalDynamo } = await import('../../local/dynamodb/server');
+    const { contactEventsFor } = await import('../../local/connect/event-feed');
+    const { createConnectClient } = await import('../../steps/lib/connect/client');
+    const { createDynamoClient } = await import('../../steps/lib/routing-state/dynamo-client');
+    const { createLogger } = await import('../../steps/lib/runtime/logger');
+    const { recordOutcome } = await import('../../steps/record-outcome');
+    const agent = DEMO.agents[0];
+    if (!agent) throw new Error('demo scenario changed');
+    const probe = await startLocalConnect(DEMO);
+    const agentArn = `${probe.instanceArn}/agent/${agent.id}`;
+    await probe.close();
+    const decided = {
+      id: 'outcome-contact',
+      channel: 'VOICE' as const,
+      initiationMethod: 'INBOUND',
+      initiationTimestamp: DEMO.now,
+      connectedToAgentTimestamp: DEMO.now,
+      agentId: agent.id,
+      attributes: {
+        lastAgentRoute: 'LAST_AGENT',
+        lastAgentReason: 'LAST_AGENT_AVAILABLE',
+        lastAgentArn: agentArn,
+      },
+    };
+    const scenario = { ...DEMO, contacts: [decided], faults: { ...DEMO.faults, inject: [] } };
+    const connect = await startLocalConnect(scenario);
+    const dynamo = await startLocalDynamo();
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    try {
+      await dynamo.createRoutingTable('outcomes');
+      const client = createConnectClient({ endpoint: connect.endpoint, region: 'us-east-1', credentials });
+      const recording = new Proxy(client, {
+        get(target, prop, receiver) {
+          if (prop !== 'send') return Reflect.get(target, prop, receiver);
+          return (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+            outcomeCalls.push({
+              state: 'Record Outcome',
+              operation: command.constructor.name.replace(/Command$/, ''),
+              input: command.input,
+            });
+            return target.send(command as never);
+          };
+        },
+      });
+      const [event] = contactEventsFor(scenario, { instanceArn: connect.instanceArn });
+      const result = await recordOutcome(event, {
+        connect: recording,
+        dynamo: createDynamoClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }),
+        table: 'outcomes',
+        attributes: { route: 'lastAgentRoute', reason: 'lastAgentReason', agentArn: 'lastAgentArn' },
+        logger: createLogger({ level: 'SILENT' }),
+        clock: () => Date.parse(DEMO.now),
+      });
+      expect(result.status).toBe('COUNTED');
+    } finally {
+      await Promise.all([connect.close(), dynamo.close()]);
+    }
+  }, 60_000);
+
+  function outcomePolicy(context: Record<string, string>): Statement[] {
+    const { stack } = buildStack(context);
+    const template = Template.fromStack(stack);
+    const fnId = stack.getLogicalId(stack.outcome.function.node.defaultChild as never);
+    const roleId = template.findResources('AWS::Lambda::Function')[fnId]?.Properties.Role['Fn::GetAtt'][0];
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  }
+
+  it('makes exactly one Connect call per event: GetContactAttributes', () => {
+    expect(outcomeCalls.map((c) => c.operation)).toEqual(['GetContactAttributes']);
+  });
+
+  it.each<Record<string, string>>([{}, { LAST_AGENT_SOURCE: 'index' }])(
+    'every call is allowed by its policy (%o)',
+    async (context) => {
+      const statements = outcomePolicy(context);
+      const problems: string[] = [];
+      for (const call of outcomeCalls) problems.push(...(await violations(call, statements)));
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it('the check is live: a policy without connect:GetContactAttributes is reported', async () => {
+    const statements = outcomePolicy({}).map((s) => ({
+      ...s,
+      Action: [s.Action].flat().filter((a) => a !== 'connect:GetContactAttributes'),
+    }));
+    const problems = await violations(outcomeCalls[0] as ConnectCall, statements);
+    expect(problems.some((p) => p.includes('connect:GetContactAttributes') && p.includes('/contact/'))).toBe(
+      true,
+    );
+  });
+});

@@ -49,6 +49,7 @@ function functionIds(stack: LastAgentRoutingStack) {
     pick: id(steps.PickLastAgentContactFunctionArn),
     csat: id(steps.CheckLastContactCsatFunctionArn),
     entry: id(stack.entryFunction),
+    outcome: id(stack.outcome.function),
     ...(rs ? { contactIndexer: id(rs.contactIndexer), agentIndexer: id(rs.agentIndexer) } : {}),
   };
 }
@@ -70,6 +71,16 @@ const statementsOf = (template: Template, functionLogicalId: string): Statement[
 const actionsOf = (st: Statement) => [st.Action].flat();
 const tableStatements = (template: Template, fnId: string) =>
   statementsOf(template, fnId).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+
+/** Resources of the preferred-agent outcome (issue 25, test/infra/outcome.test.ts) are not the routing state's. */
+const OUTCOME_PREFIX = /^PreferredAgentOutcome/;
+const routingStateRuleId = (template: Template) => {
+  const ids = Object.keys(template.findResources('AWS::Events::Rule')).filter(
+    (id) => !OUTCOME_PREFIX.test(id),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+};
 
 const onlyId = (template: Template, type: string) => {
   const ids = Object.keys(template.findResources(type));
@@ -116,7 +127,7 @@ describe('source index, stream created by the stack', () => {
   });
 
   it('routes only this instance’s CONNECTED_TO_AGENT, DISCONNECTED and COMPLETED contact events to the contact indexer', () => {
-    const ruleId = onlyId(s.template, 'AWS::Events::Rule');
+    const ruleId = routingStateRuleId(s.template);
     const rule = s.template.findResources('AWS::Events::Rule')[ruleId];
     expect(rule?.Properties.EventBusName).toBeUndefined(); // the default bus
     expect(rule?.Properties.EventPattern).toEqual({
@@ -127,16 +138,19 @@ describe('source index, stream created by the stack', () => {
     // The stack's copy of the indexer's constants agrees with the indexer.
     expect(CONTACT_EVENTS.detailType).toBe(CONTACT_EVENT_DETAIL_TYPE);
     expect([...CONTACT_EVENTS.eventTypes]).toEqual([...INDEXED_EVENT_TYPES]);
-    const dlqArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^RoutingStateContactEventsDlq'), 'Arn'] };
     expect(rule?.Properties.Targets).toEqual([
       expect.objectContaining({
         Arn: { 'Fn::GetAtt': [ids.contactIndexer, 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 21_600 },
       }),
     ]);
-    s.template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: dlqArn } })],
-    });
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^RoutingStateContactEventsDlq/), 'Arn'] },
+        },
+      }),
+    ]);
     s.template.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [ids.contactIndexer, 'Arn'] },
       Principal: 'events.amazonaws.com',
@@ -159,12 +173,13 @@ describe('source index, stream created by the stack', () => {
 
   it('keeps dead letters 14 days in SQS-encrypted queues that refuse plain HTTP', () => {
     const queues = s.template.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(2);
+    // Contact events, agent events, and the outcome function's (issue 25).
+    expect(Object.keys(queues)).toHaveLength(3);
     for (const q of Object.values(queues)) {
       expect(q.Properties).toEqual({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
     }
     const policies = Object.values(s.template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const p of policies) {
       expect(p.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
@@ -223,6 +238,8 @@ describe('source index, stream created by the stack', () => {
       [ids.availability]: ['dynamodb:GetItem'],
       [ids.contactIndexer as string]: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
       [ids.agentIndexer as string]: ['dynamodb:PutItem'],
+      // Issue 25: the outcome's conditional claim, in the routing-state table.
+      [ids.outcome]: ['dynamodb:PutItem'],
       [ids.pick]: [],
       [ids.csat]: [],
       [ids.entry]: [],
@@ -245,6 +262,7 @@ describe('source index, stream created by the stack', () => {
         'dynamodb:UpdateItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:PutItem',
       ].sort(),
     );
   });
@@ -266,7 +284,11 @@ describe('source index, stream created by the stack', () => {
   });
 
   it('gives every function the table name, and every function’s configuration loads as at its cold start', () => {
-    const functions = s.template.findResources('AWS::Lambda::Function');
+    const all = s.template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(all)).toHaveLength(8);
+    // The outcome function loads no pipeline configuration: it gets its table as OUTCOME_TABLE_NAME.
+    expect(all[ids.outcome]?.Properties.Environment.Variables.OUTCOME_TABLE_NAME).toEqual({ Ref: tableId });
+    const functions = Object.fromEntries(Object.entries(all).filter(([fnId]) => fnId !== ids.outcome));
     expect(Object.keys(functions)).toHaveLength(7);
     for (const [fnId, fn] of Object.entries(functions)) {
       const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
@@ -296,7 +318,8 @@ describe('source index, stream created by the stack', () => {
     };
     expect(functions[ids.contactIndexer as string]?.Properties).toMatchObject({ ...common, Timeout: 10 });
     expect(functions[ids.agentIndexer as string]?.Properties).toMatchObject({ ...common, Timeout: 30 });
-    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
+    // Five decision functions, two indexers, the outcome function, the state machine.
+    s.template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 9);
   });
 
   it('alarms on each dead-letter queue, the agent indexer falling behind and indexer errors, all to the SNS topic', () => {
@@ -398,7 +421,8 @@ describe('source index-then-search, the instance’s existing agent event stream
 
   it('still deploys the table, the rule and the table access of the readers', () => {
     s.template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    s.template.resourceCountIs('AWS::Events::Rule', 1);
+    // The contact indexer's rule and the outcome's CONNECTED_TO_AGENT rule (issue 25).
+    s.template.resourceCountIs('AWS::Events::Rule', 2);
     expect(tableStatements(s.template, ids.search).flatMap(actionsOf)).toEqual([
       'dynamodb:Query',
       'dynamodb:UpdateItem',
@@ -419,7 +443,11 @@ describe('source search (the default)', () => {
     s = synthesise({});
   }, SYNTH_TIMEOUT_MS);
 
-  it('deploys no table, rule, stream, event source mapping, queue or indexer', () => {
+  /** The template without the preferred-agent outcome's resources (issue 25, test/infra/outcome.test.ts). */
+  const routingResources = (type: string) =>
+    Object.keys(s.template.findResources(type)).filter((id) => !OUTCOME_PREFIX.test(id));
+
+  it('deploys no routing-state table, rule, stream, event source mapping, queue or indexer', () => {
     for (const type of [
       'AWS::DynamoDB::Table',
       'AWS::Events::Rule',
@@ -429,18 +457,19 @@ describe('source search (the default)', () => {
       'AWS::Lambda::EventInvokeConfig',
       'AWS::SQS::Queue',
     ]) {
-      s.template.resourceCountIs(type, 0);
+      expect(routingResources(type), type).toEqual([]);
     }
     expect(s.stack.routingState).toBeUndefined();
-    expect(Object.keys(s.template.findResources('AWS::Lambda::Function'))).toHaveLength(5);
+    expect(routingResources('AWS::Lambda::Function')).toHaveLength(5);
   });
 
   it('gives no function a table name or DynamoDB access, and outputs nothing about it', () => {
     for (const fn of Object.values(s.template.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.Environment.Variables.LAST_AGENT_TABLE_NAME).toBeUndefined();
     }
-    const actions = Object.values(s.template.findResources('AWS::IAM::Policy'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+    const policies = s.template.findResources('AWS::IAM::Policy');
+    const actions = routingResources('AWS::IAM::Policy')
+      .flatMap((id) => policies[id]?.Properties.PolicyDocument.Statement as Statement[])
       .flatMap(actionsOf);
     expect(actions.filter((a) => /^(dynamodb|kinesis|sqs):/.test(a))).toEqual([]);
     expect(Object.keys(s.template.findOutputs('*'))).toEqual([]);

@@ -29,7 +29,13 @@ const policyOf = (functionLogicalId: string) => {
 
 describe('Lambda functions', () => {
   it('run Node.js 22 on ARM64 with tracing, one vCPU of memory and the pipeline configuration, source maps off at run time', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
+    // The steps and the entry; the outcome function (issue 25, off the call path) is
+    // test/infra/outcome.test.ts's.
+    const all = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(all)).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 2);
+    const functions = Object.fromEntries(
+      Object.entries(all).filter(([id]) => !id.startsWith('PreferredAgentOutcome')),
+    );
     expect(Object.keys(functions)).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 1);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
@@ -70,14 +76,14 @@ describe('Lambda functions', () => {
   });
 
   it('each have an explicit log group with retention', () => {
-    // Five functions (entry, search, pick, availability, CSAT) and the state machine.
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+    // Five functions (entry, search, pick, availability, CSAT), the outcome function and the state machine.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
   });
 
   it('encrypt every log group with the KMS key given as context', () => {
     const keyArn = 'arn:aws:kms:eu-west-2:123456789012:key/0b3a0a8e-1111-4222-8333-444444444444';
     const t = Template.fromStack(buildStack({ logKmsKeyArn: keyArn }).stack);
-    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 6);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 7);
   });
 
   it('give the entry Lambda the state machine ARN and an 8 s timeout', () => {
@@ -287,7 +293,9 @@ describe('Connect wiring', () => {
 describe('operability', () => {
   it('alarms on failures, timeouts, entry errors, p99 near the deadline and the failed-decision share', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    // ApproximateNumberOfMessagesVisible: the outcome function's dead letters (issue 25).
     expect(alarms.map((a) => a.MetricName ?? 'metric math').sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'Duration',
       'Errors',
       'ExecutionsFailed',
@@ -328,7 +336,7 @@ describe('operability', () => {
     const topicArn = 'arn:aws:sns:eu-west-2:123456789012:contact-center-alarms';
     const t = Template.fromStack(buildStack({ alarmTopicArn: topicArn }).stack);
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([topicArn]);
   });
 

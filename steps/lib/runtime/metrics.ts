@@ -30,3 +30,23 @@ export function decisionMetrics(route: string, reason: string, decisionMs: numbe
   const { service: _written, ...fields } = metrics.serializeMetrics() as Record<string, unknown>;
   return fields;
 }
+
+/** The outcome metrics (issue 25): whether a contact routed to its last agent reached that agent. */
+export const OUTCOME_METRICS = { reached: 'PreferredAgentReached', missed: 'PreferredAgentMissed' } as const;
+
+/**
+ * The EMF fields of one preferred-agent outcome (steps/record-outcome.ts), in the decision
+ * metrics' namespace and dimension sets (service, Route, Reason; and service alone, which the
+ * dashboard's daily share divides). Both counts are written, 1 and 0, so a day with no miss still
+ * has a Missed datapoint and the share Reached / (Reached + Missed) is defined.
+ */
+export function outcomeMetrics(reached: boolean, route: string, reason: string) {
+  const service = runtimeEnv().serviceName;
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, defaultDimensions: { service } });
+  metrics.addDimensions({ Route: route, Reason: reason });
+  metrics.addDimensions({});
+  metrics.addMetric(OUTCOME_METRICS.reached, MetricUnit.Count, reached ? 1 : 0);
+  metrics.addMetric(OUTCOME_METRICS.missed, MetricUnit.Count, reached ? 0 : 1);
+  const { service: _written, ...fields } = metrics.serializeMetrics() as Record<string, unknown>;
+  return fields;
+}

@@ -1,0 +1,203 @@
+import { ConnectClient, GetContactAttributesCommand } from '@aws-sdk/client-connect';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { isNotFound } from './lib/connect/errors';
+import { createDynamoClient } from './lib/routing-state/dynamo-client';
+import { type PreferredAgentOutcome, claimOutcome } from './lib/routing-state/outcomes';
+import { idFromArn } from './lib/routing-state/table';
+import { type Logger, createLogger } from './lib/runtime/logger';
+import { outcomeMetrics } from './lib/runtime/metrics';
+import { lazyInit } from './lib/runtime/step';
+
+/**
+ * The preferred-agent outcome (issue 25): for each Amazon Connect contact event CONNECTED_TO_AGENT
+ * (EventBridge, detail-type "Amazon Connect Contact Event"), whether a contact the product routed
+ * to its last agent (route LAST_AGENT) reached that agent: `PreferredAgentReached` or
+ * `PreferredAgentMissed`, in EMF, with the decision metrics' namespace and dimensions.
+ *
+ * Where the decision lives: on the contact itself. The inbound flow stores the route, the reason
+ * and the last agent's ARN as contact attributes (infra/contact-flow.ts, names from
+ * infra/whisper.ts CONTEXT_ATTRIBUTE_DEFAULTS or -c contextAttributes, passed here as
+ * OUTCOME_*_ATTRIBUTE). Contact events carry no user-defined attributes, so this function reads
+ * them with GetContactAttributes (InstanceId, InitialContactId: "The identifier of the initial
+ * contact", SDK model; IAM action connect:GetContactAttributes on the contact resource). Nothing
+ * is written at decision time: the entry Lambda and the search path are unchanged.
+ *
+ * Only the decided contact counts: an event of a later leg (transfer, whose initialContactId
+ * differs from its contactId) is ignored, as are contacts that were not routed LAST_AGENT.
+ *
+ * Exactly once per contact, over contacts whose event arrived: events are "emitted on a best
+ * effort basis" and "are not ordered" (contact-events.html). The count is claimed with a
+ * conditional PutItem keyed by the contact id (steps/lib/routing-state/outcomes.ts), so a
+ * repeated event counts nothing; a missing event counts nothing either. A failed read or write
+ * throws before anything is counted: Lambda retries the asynchronous invocation, then the event
+ * goes to the on-failure queue (infra/constructs/preferred-agent-outcome.ts).
+ */
+
+/** The contact attributes the flow writes by default (infra/whisper.ts; a test checks they agree). */
+export const DEFAULT_OUTCOME_ATTRIBUTES = {
+  route: 'lastAgentRoute',
+  reason: 'lastAgentReason',
+  agentArn: 'lastAgentArn',
+} as const;
+
+/** Environment of the outcome function (infra/constructs/preferred-agent-outcome.ts sets them). */
+export const OUTCOME_ENV = {
+  table: 'OUTCOME_TABLE_NAME',
+  route: 'OUTCOME_ROUTE_ATTRIBUTE',
+  reason: 'OUTCOME_REASON_ATTRIBUTE',
+  agentArn: 'OUTCOME_AGENT_ARN_ATTRIBUTE',
+} as const;
+
+export interface OutcomeDeps {
+  connect: ConnectClient;
+  dynamo: DynamoDBDocumentClient;
+  table: string;
+  attributes: { route: string; reason: string; agentArn: string };
+  logger: Logger;
+  clock: () => number;
+}
+
+export type OutcomeResult =
+  | { status: 'COUNTED'; outcome: PreferredAgentOutcome; contactId: string }
+  | { status: 'DUPLICATE'; outcome: PreferredAgentOutcome; contactId: string }
+  | {
+      status: 'IGNORED';
+      reason:
+        | 'EVENT_TYPE'
+        | 'NOT_INITIAL'
+        | 'NO_AGENT'
+        | 'NO_ATTRIBUTES'
+        | 'NOT_LAST_AGENT'
+        | 'NO_STORED_AGENT';
+      contactId?: string;
+    };
+
+const Text = z.optional(z.nullable(z.string()));
+const Detail = z.object({
+  eventType: z.string(),
+  contactId: z.string().check(z.minLength(1), z.maxLength(256)),
+  initialContactId: Text,
+  instanceArn: z.string().check(z.minLength(1)),
+  agentInfo: z.optional(z.nullable(z.object({ agentArn: Text }))),
+});
+const Envelope = z.object({
+  source: z.literal('aws.connect'),
+  'detail-type': z.literal('Amazon Connect Contact Event'),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+/** Keys in camelCase whatever case AWS wrote them in (the samples use both; steps/index-contact-events.ts). */
+function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), camelKeys(v)]),
+  );
+}
+
+/** The fields this function reads; throws on something that is not a contact event. */
+export function readOutcomeEvent(event: unknown): z.infer<typeof Detail> {
+  const envelope = Envelope.safeParse(event);
+  const detail = envelope.success ? Detail.safeParse(camelKeys(envelope.data.detail)) : undefined;
+  if (!detail?.success) throw new Error('not an Amazon Connect contact event with contactId and instanceArn');
+  return detail.data;
+}
+
+/** One CONNECTED_TO_AGENT event → at most one counted outcome. Throws when Connect or DynamoDB fails. */
+export async function recordOutcome(event: unknown, deps: OutcomeDeps): Promise<OutcomeResult> {
+  const detail = readOutcomeEvent(event);
+  const { contactId } = detail;
+  if (detail.eventType !== 'CONNECTED_TO_AGENT')
+    return { status: 'IGNORED', reason: 'EVENT_TYPE', contactId };
+  if (detail.initialContactId && detail.initialContactId !== contactId)
+    return { status: 'IGNORED', reason: 'NOT_INITIAL', contactId };
+  const reachedAgent = idFromArn(detail.agentInfo?.agentArn);
+  if (!reachedAgent) return { status: 'IGNORED', reason: 'NO_AGENT', contactId };
+  let attributes: Record<string, string>;
+  try {
+    const answer = await deps.connect.send(
+      new GetContactAttributesCommand({
+        InstanceId: idFromArn(detail.instanceArn),
+        InitialContactId: contactId,
+      }),
+    );
+    attributes = answer.Attributes ?? {};
+  } catch (err) {
+    // A contact the instance does not know (ResourceNotFoundException, API reference) is not counted.
+    if (isNotFound(err)) return { status: 'IGNORED', reason: 'NO_ATTRIBUTES', contactId };
+    throw err;
+  }
+  const route = attributes[deps.attributes.route];
+  if (route === undefined) return { status: 'IGNORED', reason: 'NO_ATTRIBUTES', contactId };
+  if (route !== 'LAST_AGENT') return { status: 'IGNORED', reason: 'NOT_LAST_AGENT', contactId };
+  // No stored ARN (the flow's write of the agent context failed) counts as Missed, as `analyze`
+  // counts it (analyze/figures/outcome.ts): the share is the same figure in both places.
+  const stored = idFromArn(attributes[deps.attributes.agentArn]);
+  const outcome: PreferredAgentOutcome =
+    stored !== undefined && stored === reachedAgent ? 'Reached' : 'Missed';
+  const claimed = await claimOutcome(deps.dynamo, {
+    table: deps.table,
+    contactId,
+    outcome,
+    nowSeconds: Math.floor(deps.clock() / 1000),
+  });
+  if (!claimed) {
+    deps.logger.info('preferred-agent outcome already counted', { contactId, outcome });
+    return { status: 'DUPLICATE', outcome, contactId };
+  }
+  const reason = attributes[deps.attributes.reason] || 'UNKNOWN';
+  // Written at INFO even when the level is raised above it, like the decision line (it carries the
+  // metrics: the dashboard's share would go quiet); SILENT stays silent (steps/decide.ts).
+  const log = ['WARN', 'ERROR', 'CRITICAL'].includes(deps.logger.getLevelName())
+    ? deps.logger.createChild({ logLevel: 'INFO' })
+    : deps.logger;
+  log.info('preferred-agent outcome', {
+    contactId,
+    outcome,
+    ...outcomeMetrics(outcome === 'Reached', route, reason),
+  });
+  return { status: 'COUNTED', outcome, contactId };
+}
+
+/** The function's configuration, once per container; throws when the table is not named. */
+export function outcomeDepsFrom(
+  env: Record<string, string | undefined>,
+): Omit<OutcomeDeps, 'connect' | 'dynamo'> {
+  const table = env[OUTCOME_ENV.table];
+  if (!table) throw new Error(`${OUTCOME_ENV.table} is not set`);
+  return {
+    table,
+    attributes: {
+      route: env[OUTCOME_ENV.route] || DEFAULT_OUTCOME_ATTRIBUTES.route,
+      reason: env[OUTCOME_ENV.reason] || DEFAULT_OUTCOME_ATTRIBUTES.reason,
+      agentArn: env[OUTCOME_ENV.agentArn] || DEFAULT_OUTCOME_ATTRIBUTES.agentArn,
+    },
+    logger: createLogger(),
+    clock: Date.now,
+  };
+}
+
+// Off the call path: the SDK's standard retries (3 attempts) before the invocation fails and is retried.
+const containerDeps = lazyInit(
+  (): OutcomeDeps => ({
+    ...outcomeDepsFrom(process.env),
+    connect: new ConnectClient({ maxAttempts: 3 }),
+    dynamo: createDynamoClient({ maxAttempts: 3 }),
+  }),
+);
+
+/** Lambda entry (EventBridge target, invoked asynchronously). */
+export async function handler(event: unknown, context?: Context): Promise<OutcomeResult> {
+  const deps = await containerDeps();
+  if (context) deps.logger.addContext(context);
+  try {
+    const result = await recordOutcome(event, deps);
+    if (result.status === 'IGNORED') deps.logger.debug('contact event not counted', result);
+    return result;
+  } catch (err) {
+    deps.logger.error('preferred-agent outcome not recorded', { error: err });
+    throw err;
+  }
+}
