@@ -1,4 +1,4 @@
-/** Stand-ins for the progress tests (bench, load): a stderr that records, a clock that races. */
+/** Stand-ins for the progress tests (bench, load, backfill, simulate): a stderr that records, a clock that races. */
 
 /** A stderr stand-in that records what is written to it; a terminal or not. */
 export function fakeStream(isTTY: boolean) {

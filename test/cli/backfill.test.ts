@@ -23,6 +23,7 @@ import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server'
 import { DEMO_SCENARIO } from '../../local/scenarios';
 import { type LocalSession, connectEventFor, flowParameters, startLocalSession } from '../../local/session';
 import { createDynamoClient } from '../../steps/lib/routing-state/dynamo-client';
+import { fakeStream, slowClock } from '../bench/fakes';
 import { captureOutput, runCli } from './run-cli';
 
 const demo = loadScenarioFile(DEMO_SCENARIO);
@@ -548,30 +549,6 @@ describe('backfill usage', () => {
     expect(stderr).toMatch(/^last-agent: [^\n]*\(see: last-agent backfill --help\)\n$/);
   });
 });
-
-/** A stderr stand-in that records what is written to it. */
-function fakeStream(isTTY: boolean) {
-  const chunks: string[] = [];
-  return {
-    chunks,
-    stream: {
-      isTTY,
-      write(chunk: string) {
-        chunks.push(chunk);
-        return true;
-      },
-    },
-  };
-}
-
-/** A clock that moves a second on every reading: every run looks long. */
-function slowClock() {
-  let t = 0;
-  return () => {
-    t += 1000;
-    return t;
-  };
-}
 
 describe('backfill progress', () => {
   const progress: BackfillProgress = {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSimulateCommand } from '../../simulate/command';
 import { ProgressLine } from '../../simulate/progress';
+import { fakeStream, slowClock } from '../bench/fakes';
 import { captureOutput } from '../cli/run-cli';
 
 const small = {
@@ -20,30 +21,6 @@ function configFile(config: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'simulate-progress-')), 'config.json');
   writeFileSync(file, JSON.stringify(config));
   return file;
-}
-
-/** A stderr stand-in that records what is written to it. */
-function fakeStream(isTTY: boolean) {
-  const chunks: string[] = [];
-  return {
-    chunks,
-    stream: {
-      isTTY,
-      write(chunk: string) {
-        chunks.push(chunk);
-        return true;
-      },
-    },
-  };
-}
-
-/** A clock that moves a second on every reading: every run looks long. */
-function slowClock() {
-  let t = 0;
-  return () => {
-    t += 1000;
-    return t;
-  };
 }
 
 describe('the progress line', () => {
