@@ -11,7 +11,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONTEXT_ATTRIBUTE_DEFAULTS } from '../infra/whisper';
 import { UsageError } from '../local/args';
 import { prepareOutDir } from '../local/out-dir';
 import { progressLine } from '../local/progress';
@@ -20,14 +19,11 @@ import { type Analysis, type AnalyzeOptions, NoRecordsError, analyzeCenter } fro
 import { DEFAULT_GO_LIVE_POLICY, type GoLivePolicy } from './calibrate/calibrate';
 import { isTimeZone, zonedTime } from './clock';
 import type { AttributeNames } from './contact';
+import { DEFAULT_ATTRIBUTE_NAMES, DEFAULT_LOOKBACK_DAYS, LOOKBACK_RANGE } from './definitions';
 import { RecordsPathError } from './records/sources';
 import { arrivalsChartSvg } from './report/chart';
 import { policyChartSvg } from './report/model';
 import { reportMarkdown } from './report/report';
-
-/** The Lambdas' default LAST_AGENT_LOOKBACK_DAYS, and its range (steps/lib/runtime/config.ts). */
-export const DEFAULT_LOOKBACK_DAYS = 7;
-const LOOKBACK_RANGE = { min: 1, max: 365 };
 
 export const OUT_FILES = ['analysis.json', 'report.md', 'arrivals-staffing.svg'] as const;
 /** Written beside them: the calibrated simulator configuration and the chart of its policies. */
@@ -39,11 +35,7 @@ const ATTRIBUTE_KEYS = ['route', 'reason', 'agentArn'] as const;
 
 /** `route:NAME,reason:NAME,agentArn:NAME`, any subset, over the stack's defaults. */
 export function parseAttributeNames(value: string | undefined): AttributeNames {
-  const names: AttributeNames = {
-    route: CONTEXT_ATTRIBUTE_DEFAULTS.route,
-    reason: CONTEXT_ATTRIBUTE_DEFAULTS.reason,
-    agentArn: CONTEXT_ATTRIBUTE_DEFAULTS.agentArn,
-  };
+  const names: AttributeNames = { ...DEFAULT_ATTRIBUTE_NAMES };
   if (value === undefined) return names;
   const seen = new Set<string>();
   for (const pair of value.split(',')) {

@@ -6,12 +6,8 @@
  * MISSING_FIELD: nothing can be said about it, and no version of it can win de-duplication.
  */
 
-/**
- * A caller number: E.164's shape after trimming. Anonymous, withheld and missing numbers never
- * match, so they are never callers and never returning. One constant: the SQL of
- * `analyze --sql` reads it too.
- */
-export const CALLER_PATTERN = '^\\+[1-9][0-9]{7,14}$';
+import { CALLER_PATTERN } from './definitions';
+
 const CALLER = new RegExp(CALLER_PATTERN);
 
 /** The product's flow attributes `analyze` reads, by default the stack's names (infra/whisper.ts). */

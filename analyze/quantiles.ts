@@ -4,6 +4,8 @@
  * means. Empty input gives null: "no data" is not zero.
  */
 
+import { QUANTILES } from './definitions';
+
 export interface Summary {
   mean: number | null;
   p50: number | null;
@@ -28,7 +30,7 @@ export function mean(values: readonly number[]): number | null {
 export function summary(values: readonly number[]): Summary {
   const sorted = Float64Array.from(values).sort();
   const list = Array.from(sorted);
-  return { mean: mean(values), p50: nearestRank(list, 0.5), p90: nearestRank(list, 0.9) };
+  return { mean: mean(values), p50: nearestRank(list, QUANTILES.p50), p90: nearestRank(list, QUANTILES.p90) };
 }
 
 /** part / whole, or null when the whole is empty. */

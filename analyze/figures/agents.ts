@@ -7,8 +7,10 @@
  * within an hour before and within an hour after.
  */
 import type { Contact } from '../contact';
+import { CONTACT_CHANNEL, WORKING_WINDOW_MINUTES } from '../definitions';
 
-const HOUR = 3_600_000;
+/** The working window either side of a moment, in ms. */
+const WINDOW = WORKING_WINDOW_MINUTES * 60_000;
 
 export interface Interval {
   start: number;
@@ -59,10 +61,10 @@ class AgentTimeline {
   }
 
   workingAt(t: number): boolean {
-    const before = lowerBound(this.connects, t - HOUR);
+    const before = lowerBound(this.connects, t - WINDOW);
     const hasBefore = before < this.connects.length && (this.connects[before] as number) <= t;
     const after = lowerBound(this.connects, t);
-    const hasAfter = after < this.connects.length && (this.connects[after] as number) <= t + HOUR;
+    const hasAfter = after < this.connects.length && (this.connects[after] as number) <= t + WINDOW;
     return hasBefore && hasAfter;
   }
 }
@@ -79,7 +81,7 @@ export class AgentTimelines {
         this.byAgent.set(c.agentArn, timeline);
       }
       timeline.connects.push(c.connected);
-      if (c.channel === 'VOICE')
+      if (c.channel === CONTACT_CHANNEL)
         timeline.busy.push({ start: c.connected, end: busyUntil(c as Contact & { connected: number }) });
     }
     for (const t of this.byAgent.values()) t.seal();

@@ -6,6 +6,7 @@
  */
 import { LocalClock } from '../clock';
 import type { Contact } from '../contact';
+import { CONTACT_CHANNEL, CONTACT_METHOD } from '../definitions';
 import { type Summary, share, summary } from '../quantiles';
 import { AgentTimelines } from './agents';
 import { CallerHistory, callerResolver } from './history';
@@ -48,8 +49,8 @@ export interface Figures {
 export function inWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
   return all.filter(
     (c) =>
-      c.channel === 'VOICE' &&
-      c.method === 'INBOUND' &&
+      c.channel === CONTACT_CHANNEL &&
+      c.method === CONTACT_METHOD &&
       (o.since === undefined || c.initiation >= o.since) &&
       (o.until === undefined || c.initiation < o.until),
   );

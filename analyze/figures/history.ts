@@ -5,6 +5,7 @@
  * calls have no ConnectedToAgentTimestamp and never count.
  */
 import type { Contact } from '../contact';
+import { CONTACT_CHANNEL, CONTACT_METHOD, LEG_METHOD } from '../definitions';
 
 export interface PriorContact {
   connected: number;
@@ -14,7 +15,7 @@ export interface PriorContact {
 /** The caller of a contact: its own number, or for a transfer leg the caller of the call it continues. */
 export function callerResolver(byId: Map<string, Contact>): (c: Contact) => string | undefined {
   return (c) => {
-    if (c.caller !== undefined || c.method !== 'TRANSFER') return c.caller;
+    if (c.caller !== undefined || c.method !== LEG_METHOD) return c.caller;
     // Follow InitialContactId (or PreviousContactId) back, a few hops at most.
     let at: Contact | undefined = c;
     for (let hops = 0; at && hops < 8; hops++) {
@@ -30,7 +31,7 @@ export class CallerHistory {
 
   constructor(contacts: readonly Contact[], callerOf: (c: Contact) => string | undefined) {
     for (const c of contacts) {
-      if (c.channel !== 'VOICE' || (c.method !== 'INBOUND' && c.method !== 'TRANSFER')) continue;
+      if (c.channel !== CONTACT_CHANNEL || (c.method !== CONTACT_METHOD && c.method !== LEG_METHOD)) continue;
       if (c.connected === undefined || c.agentArn === undefined) continue;
       const caller = callerOf(c);
       if (caller === undefined) continue;

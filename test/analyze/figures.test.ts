@@ -343,3 +343,17 @@ describe('de-duplication', () => {
     expect(toContact([], NAMES)).toBe('MISSING_FIELD');
   });
 });
+
+describe('the definitions, in one place', () => {
+  it("the default lookback is the Lambdas' LAST_AGENT_LOOKBACK_DAYS default, and the attribute names the stack's", async () => {
+    const { loadConfig } = await import('../../steps/lib/runtime/config');
+    const { CONTEXT_ATTRIBUTE_DEFAULTS } = await import('../../infra/whisper');
+    const d = await import('../../analyze/definitions');
+    expect(d.DEFAULT_LOOKBACK_DAYS).toBe(loadConfig({}).lookbackDays);
+    expect(d.DEFAULT_ATTRIBUTE_NAMES).toEqual({
+      route: CONTEXT_ATTRIBUTE_DEFAULTS.route,
+      reason: CONTEXT_ATTRIBUTE_DEFAULTS.reason,
+      agentArn: CONTEXT_ATTRIBUTE_DEFAULTS.agentArn,
+    });
+  });
+});
