@@ -1,15 +1,14 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../../steps/lib/routing-state/table';
+import { deliverContactEvents } from './contact-event-delivery';
 import { StepFunction } from './step-function';
 
 /**
@@ -91,12 +90,14 @@ export class PreferredAgentOutcome extends Construct {
       // Off the call path: one GetContactAttributes and one PutItem per event.
       memorySize: 512,
     }).function;
-    this.function.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+    this.rule = deliverContactEvents(this, {
+      id: 'ConnectedToAgentRule',
+      description: 'CONNECTED_TO_AGENT contact events of this instance: the preferred-agent outcome',
+      instanceArn: props.instanceArn,
+      events: OUTCOME_EVENTS,
+      fn: this.function,
+      deadLetterQueue: this.deadLetterQueue,
     });
-    this.rule = this.routeEvents(props.instanceArn);
     this.grantAccess(props.instanceArn);
     this.alarm = new cloudwatch.Alarm(this, 'DlqMessages', {
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -124,25 +125,6 @@ export class PreferredAgentOutcome extends Construct {
       encryption: dynamodb.TableEncryption.DEFAULT,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-  }
-
-  private routeEvents(instanceArn: string): events.Rule {
-    const rule = new events.Rule(this, 'ConnectedToAgentRule', {
-      description: 'CONNECTED_TO_AGENT contact events of this instance: the preferred-agent outcome',
-      eventPattern: {
-        source: ['aws.connect'],
-        detailType: [OUTCOME_EVENTS.detailType],
-        detail: { instanceArn: [instanceArn], eventType: [...OUTCOME_EVENTS.eventTypes] },
-      },
-    });
-    rule.addTarget(
-      new targets.LambdaFunction(this.function, {
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 20,
-        maxEventAge: Duration.hours(6),
-      }),
-    );
-    return rule;
   }
 
   private grantAccess(instanceArn: string): void {

@@ -3,12 +3,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as connect from 'aws-cdk-lib/aws-connect';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,6 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../../steps/lib/routing-state/table';
+import { deliverContactEvents } from './contact-event-delivery';
 import { StepFunction } from './step-function';
 
 /**
@@ -180,8 +178,9 @@ export class RoutingState extends Construct {
   // queue: both are "this contact event was not indexed", each message carries the event (the
   // target DLQ the event itself, the destination record it as requestPayload with the error in
   // requestContext), and one queue means one alarm and one place to replay from.
+  // (The rule and those delivery settings: contact-event-delivery.ts.)
   private createContactIndexer(indexer: IndexerSettings): NodejsFunction {
-    const fn = new StepFunction(this, 'ContactIndexer', {
+    return new StepFunction(this, 'ContactIndexer', {
       entry: 'index-contact-events',
       environment: indexer.environment,
       logGroup: indexer.logGroup,
@@ -189,41 +188,20 @@ export class RoutingState extends Construct {
       memorySize: indexer.memorySize,
       bundle: { routingState: true },
     }).function;
-    fn.configureAsyncInvoke({
-      // Lambda's default and maximum (0-2,
-      // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html), written down.
-      retryAttempts: 2,
-      // The maximum: a late contact event is still worth indexing (the history is kept for days).
-      maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(this.contactEventsDlq),
-    });
-    return fn;
   }
 
   private routeContactEvents(instanceArn: string): void {
     // Connect sends "Amazon Connect Contact Event" to the default bus, best effort and unordered
-    // (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-connect.html,
-    // https://docs.aws.amazon.com/connect/latest/adminguide/contact-events.html); only the three event types the indexer uses,
-    // and only this instance's (the account may have several instances).
-    const contactEvents = new events.Rule(this, 'ContactEventsRule', {
+    // (https://docs.aws.amazon.com/connect/latest/adminguide/contact-events.html); only the three
+    // event types the indexer uses.
+    deliverContactEvents(this, {
+      id: 'ContactEventsRule',
       description: 'Amazon Connect contact events of this instance that the routing-state table indexes',
-      eventPattern: {
-        source: ['aws.connect'],
-        detailType: [CONTACT_EVENTS.detailType],
-        detail: { instanceArn: [instanceArn], eventType: [...CONTACT_EVENTS.eventTypes] },
-      },
+      instanceArn,
+      events: CONTACT_EVENTS,
+      fn: this.contactIndexer,
+      deadLetterQueue: this.contactEventsDlq,
     });
-    contactEvents.addTarget(
-      new targets.LambdaFunction(this.contactIndexer, {
-        deadLetterQueue: this.contactEventsDlq,
-        // Defaults are 185 attempts over 24 h
-        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html); delivery to a Lambda in
-        // the same account fails only on throttling or misconfiguration, which either clears up
-        // within hours or goes to the DLQ at once.
-        retryAttempts: 20,
-        maxEventAge: Duration.hours(6),
-      }),
-    );
   }
 
   // Agent state: the instance's agent event stream (one per instance) → Lambda through a
