@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { ContactEventEnvelope, camelKeys } from './lib/connect/contact-events';
 import { Deadline } from './lib/connect/deadline';
 import type { ContactSummary } from './lib/decision/schemas';
 import { type IndexerDeps, indexerInvocation } from './lib/routing-state/indexer';
@@ -27,7 +28,7 @@ import { idFromArn } from './lib/routing-state/table';
  * on-failure destination (a dead-letter queue with an alarm, infra/stack.ts), so nothing is lost.
  */
 
-export const CONTACT_EVENT_DETAIL_TYPE = 'Amazon Connect Contact Event';
+export { CONTACT_EVENT_DETAIL_TYPE } from './lib/connect/contact-events';
 export const INDEXED_EVENT_TYPES = ['CONNECTED_TO_AGENT', 'DISCONNECTED', 'COMPLETED'] as const;
 
 const Timestamp = z.optional(z.nullable(z.string()));
@@ -47,23 +48,8 @@ const ContactEventDetail = z.object({
 });
 type ContactEventDetail = z.infer<typeof ContactEventDetail>;
 
-const ContactEvent = z.object({
-  source: z.literal('aws.connect'),
-  'detail-type': z.literal(CONTACT_EVENT_DETAIL_TYPE),
-  detail: z.record(z.string(), z.unknown()),
-});
-
 export class InvalidContactEventError extends Error {
   override readonly name = 'InvalidContactEvent';
-}
-
-/** Keys in camelCase whatever case AWS wrote them in (`AgentInfo` → `agentInfo`), recursively. */
-function camelKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelKeys);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), camelKeys(v)]),
-  );
 }
 
 const epochSeconds = (iso: string | null | undefined): number | undefined => {
@@ -82,7 +68,7 @@ export type ContactEventOutcome =
 export function readContactEvent(
   event: unknown,
 ): { contact: ContactSummary; detail: ContactEventDetail } | ContactEventOutcome {
-  const envelope = ContactEvent.safeParse(event);
+  const envelope = ContactEventEnvelope.safeParse(event);
   if (!envelope.success) {
     throw new InvalidContactEventError(
       `not an Amazon Connect contact event: ${envelope.error.issues[0]?.path.join('.') || '(root)'}: ${envelope.error.issues[0]?.message}`,

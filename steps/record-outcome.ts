@@ -2,6 +2,7 @@ import { ConnectClient, GetContactAttributesCommand } from '@aws-sdk/client-conn
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { ContactEventEnvelope, camelKeys } from './lib/connect/contact-events';
 import { isNotFound } from './lib/connect/errors';
 import { createDynamoClient } from './lib/routing-state/dynamo-client';
 import { type PreferredAgentOutcome, claimOutcome } from './lib/routing-state/outcomes';
@@ -82,24 +83,10 @@ const Detail = z.object({
   instanceArn: z.string().check(z.minLength(1)),
   agentInfo: z.optional(z.nullable(z.object({ agentArn: Text }))),
 });
-const Envelope = z.object({
-  source: z.literal('aws.connect'),
-  'detail-type': z.literal('Amazon Connect Contact Event'),
-  detail: z.record(z.string(), z.unknown()),
-});
-
-/** Keys in camelCase whatever case AWS wrote them in (the samples use both; steps/index-contact-events.ts). */
-function camelKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelKeys);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), camelKeys(v)]),
-  );
-}
 
 /** The fields this function reads; throws on something that is not a contact event. */
 export function readOutcomeEvent(event: unknown): z.infer<typeof Detail> {
-  const envelope = Envelope.safeParse(event);
+  const envelope = ContactEventEnvelope.safeParse(event);
   const detail = envelope.success ? Detail.safeParse(camelKeys(envelope.data.detail)) : undefined;
   if (!detail?.success) throw new Error('not an Amazon Connect contact event with contactId and instanceArn');
   return detail.data;
