@@ -7,8 +7,10 @@
  * report come from the policies, not from luck.
  */
 
-/** The standard normal quantile at 0.9 (p90 of a lognormal: exp(mu + Z90 sigma)). */
-export const Z90 = 1.2815515655446004;
+import { Z90, lognormalSigma } from '../steps/lib/decision/handle-model';
+
+/** The p90 rule of a lognormal (exp(mu + Z90 sigma)): the product's, so both read a configuration alike. */
+export { Z90, lognormalSigma };
 
 /** splitmix32: turns a seed and a stream name into well-mixed generator state. */
 function splitmix32(state: number): () => number {
@@ -80,22 +82,6 @@ export type DurationSpec =
 export const EMPIRICAL_POINTS = 101;
 
 export type Sampler = (rng: Rng) => number;
-
-/**
- * The sigma of a lognormal with the given mean and 90th percentile. ln(p90/mean) = Z90 s - s²/2
- * has a solution only when p90 ≤ mean · exp(Z90²/2) ≈ 2.27 · mean; when p90 > mean there are two,
- * and the smaller (the lighter tail) is taken: give `sigma` for a heavier tail.
- */
-export function lognormalSigma(mean: number, p90: number): number {
-  const r = Math.log(p90 / mean);
-  const disc = Z90 * Z90 - 2 * r;
-  if (disc < 0) {
-    throw new RangeError(
-      `p90 must be at most ${Math.exp((Z90 * Z90) / 2).toFixed(3)} × mean for a lognormal`,
-    );
-  }
-  return r > 0 ? Z90 - Math.sqrt(disc) : Z90 + Math.sqrt(disc);
-}
 
 /** Compiles a distribution into a sampler (a closure: no branching on the kind per draw). */
 export function sampler(spec: DurationSpec): Sampler {

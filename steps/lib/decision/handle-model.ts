@@ -47,12 +47,19 @@ export type HandleModel = z.infer<typeof HandleModel>;
 export const Z90 = 1.2815515655446004;
 
 /**
- * The sigma of a lognormal with this mean and p90: ln(p90/mean) = Z90·s − s²/2, the smaller root
- * (the lighter tail) when there are two, as the simulator reads the same configuration.
+ * The sigma of a lognormal with this mean and p90: ln(p90/mean) = Z90·s − s²/2 has a solution only
+ * when p90 ≤ mean · exp(Z90²/2) ≈ 2.27 · mean; when p90 > mean there are two, and the smaller (the
+ * lighter tail) is taken: give `sigma` for a heavier tail. The one rule the step and the simulator
+ * (simulate/distributions.ts) read a lognormal by.
  */
 export function lognormalSigma(mean: number, p90: number): number {
   const r = Math.log(p90 / mean);
-  const disc = Math.max(0, Z90 * Z90 - 2 * r);
+  const disc = Z90 * Z90 - 2 * r;
+  if (disc < 0) {
+    throw new RangeError(
+      `p90 must be at most ${Math.exp((Z90 * Z90) / 2).toFixed(3)} × mean for a lognormal`,
+    );
+  }
   return r > 0 ? Z90 - Math.sqrt(disc) : Z90 + Math.sqrt(disc);
 }
 
