@@ -64,8 +64,20 @@ export class LocalClock {
   }
 }
 
+const midnights = new Map<string, number>();
+
 /** Epoch milliseconds of midnight starting `date` (YYYY-MM-DD) in `timeZone`; NaN for an invalid date. */
 export function zonedTime(date: string, timeZone: string): number {
+  const key = `${timeZone} ${date}`;
+  let t = midnights.get(key);
+  if (t === undefined) {
+    t = midnight(date, timeZone);
+    midnights.set(key, t);
+  }
+  return t;
+}
+
+function midnight(date: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const guess = Date.UTC(y, m - 1, d);
   if (Number.isNaN(guess) || new Date(guess).toISOString().slice(0, 10) !== date) return Number.NaN;
@@ -75,19 +87,25 @@ export function zonedTime(date: string, timeZone: string): number {
   return t;
 }
 
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
 /** How far `timeZone`'s wall clock is ahead of UTC at `ms`. */
 function offsetMs(ms: number, timeZone: string): number {
+  let format = wallClocks.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallClocks.set(timeZone, format);
+  }
   const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
   for (const p of format.formatToParts(ms)) parts[p.type] = p.value;
   const wall = Date.UTC(
     Number(parts.year),

@@ -5,11 +5,28 @@
  * write them. A corrupt or cut gzip stream makes the iteration throw.
  */
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 
 const GZIP = [0x1f, 0x8b];
 /** Size of the gunzipped chunks handed on. */
 const GUNZIP_CHUNK = 64 * 1024;
+
+/** The most a whole file is gunzipped to in one piece; a larger content is streamed. */
+const WHOLE_CONTENT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The content of a whole file read in one piece: itself, or gunzipped in one call. Undefined when
+ * that gunzip fails (corrupt, cut, larger than WHOLE_CONTENT_BYTES): the reader then streams the
+ * file, keeping the records before the fault and counting the file UNREADABLE_FILE.
+ */
+export function wholeContent(raw: Buffer): Buffer | undefined {
+  if (raw[0] !== GZIP[0] || raw[1] !== GZIP[1]) return raw;
+  try {
+    return gunzipSync(raw, { maxOutputLength: WHOLE_CONTENT_BYTES });
+  } catch {
+    return undefined;
+  }
+}
 
 const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);

@@ -13,7 +13,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ProgressLine } from '../../local/progress';
-import { contentOf } from './content';
+import { contentOf, wholeContent } from './content';
 import { defaultS3Client, isS3Path, s3Sources } from './s3';
 import type { Place, SkipReason, SkipTally } from './skips';
 import { type Source, localSources, pathError } from './sources';
@@ -36,6 +36,8 @@ export interface ReadOptions {
   s3?: S3Client | undefined;
   /** Keys per ListObjectsV2 page (default S3's, 1000). */
   s3PageSize?: number | undefined;
+  /** Local files up to this size are read in one piece, larger ones streamed (default WHOLE_FILE_BYTES). */
+  wholeFileBytes?: number | undefined;
   /** Records over this size are NOT_JSON (default MAX_RECORD_BYTES, 4 MiB). */
   maxRecordBytes?: number | undefined;
 }
@@ -85,9 +87,9 @@ export async function readRecords(paths: string[], options: ReadOptions): Promis
 async function readSource(source: Source, options: ReadOptions, totals: ReadTotals): Promise<void> {
   const { skips, progress } = options;
   const file = source.name;
-  let bytes: AsyncIterable<Uint8Array>;
+  let input: Buffer | AsyncIterable<Uint8Array>;
   try {
-    bytes = await source.open();
+    input = (await source.whole?.(options.wholeFileBytes)) ?? (await source.open());
   } catch (err) {
     if (source.named) throw pathError(file, err);
     skips.add('UNREADABLE_FILE', { file, offset: 0 });
@@ -104,6 +106,32 @@ async function readSource(source: Source, options: ReadOptions, totals: ReadTota
     skip: (reason, offset) => skips.add(reason, { file, offset }),
   };
   const splitter = new RecordSplitter(sink, options.maxRecordBytes);
+  if (Buffer.isBuffer(input)) {
+    const content = wholeContent(input);
+    if (content !== undefined) {
+      totals.bytes += content.length;
+      splitter.push(content);
+      splitter.end();
+      progress?.update(() => progressText(totals.files, totals.records, progress.elapsedSeconds()));
+      return;
+    }
+    // A gzip that fails whole: streamed, so that what precedes the fault counts.
+    await readStream(file, once(input), splitter, options, totals);
+  } else await readStream(file, input, splitter, options, totals);
+}
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}
+
+async function readStream(
+  file: string,
+  bytes: AsyncIterable<Uint8Array>,
+  splitter: RecordSplitter,
+  options: ReadOptions,
+  totals: ReadTotals,
+): Promise<void> {
+  const { skips, progress } = options;
   const content = contentOf(bytes);
   let offset = 0;
   try {

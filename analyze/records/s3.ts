@@ -28,10 +28,22 @@ export function parseS3Path(path: string): { bucket: string; prefix: string } {
   return { bucket, prefix: slash === -1 ? '' : rest.slice(slash + 1) };
 }
 
+/**
+ * Attempts per request. The SDK's standard retry strategy retries throttling (503 SlowDown) and
+ * transient errors with exponential backoff and jitter; a large run lists thousands of pages and
+ * reads thousands of objects, so it gets more attempts than the SDK's default 3.
+ */
+export const S3_MAX_ATTEMPTS = 8;
+
 /** The client when none is given: path-style addressing when an endpoint URL is configured. */
 export function defaultS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
-  return new S3Client({ forcePathStyle: Boolean(endpoint), followRegionRedirects: true });
+  return new S3Client({
+    forcePathStyle: Boolean(endpoint),
+    followRegionRedirects: true,
+    retryMode: 'standard',
+    maxAttempts: S3_MAX_ATTEMPTS,
+  });
 }
 
 /** One line about an SDK error: its name (NoSuchBucket, AccessDenied) and the first line of its message. */

@@ -28,10 +28,16 @@ export interface SkipSummary {
   byReason: Record<SkipReason, number>;
   /** The first MAX_EXAMPLES skips, in the order they were met. */
   examples: SkipExample[];
+  /**
+   * Every file counted UNREADABLE_FILE (up to MAX_UNREADABLE_FILES, in the order met), so that a
+   * file failing in the middle of a large run is named even after the examples are full.
+   */
+  unreadableFiles: string[];
 }
 
 export class SkipTally {
   static readonly MAX_EXAMPLES = 10;
+  static readonly MAX_UNREADABLE_FILES = 100;
   private readonly counts: Record<SkipReason, number> = {
     NOT_JSON: 0,
     TRUNCATED: 0,
@@ -39,6 +45,7 @@ export class SkipTally {
     UNREADABLE_FILE: 0,
   };
   private readonly examples: SkipExample[] = [];
+  private readonly unreadable: string[] = [];
   private count = 0;
 
   add(reason: SkipReason, place: Place): void {
@@ -46,6 +53,8 @@ export class SkipTally {
     this.count += 1;
     if (this.examples.length < SkipTally.MAX_EXAMPLES)
       this.examples.push({ file: place.file, offset: place.offset, reason });
+    if (reason === 'UNREADABLE_FILE' && this.unreadable.length < SkipTally.MAX_UNREADABLE_FILES)
+      this.unreadable.push(place.file);
   }
 
   get total(): number {
@@ -57,6 +66,7 @@ export class SkipTally {
       total: this.count,
       byReason: { ...this.counts },
       examples: this.examples.map((e) => ({ ...e })),
+      unreadableFiles: [...this.unreadable],
     };
   }
 }

@@ -132,24 +132,32 @@ export class RecordSplitter {
     this.data = this.store.subarray(0, 0);
   }
 
-  /** Drops the bytes no longer needed, then appends the chunk (the store grows by doubling). */
+  /**
+   * Drops the bytes no longer needed, then appends the chunk. With nothing held, the chunk itself
+   * becomes the data (no copy: a whole file's content is scanned in place); otherwise the bytes
+   * held and the chunk are copied into the store, which grows by doubling.
+   */
   private append(chunk: Uint8Array): void {
     // A value being kept needs its bytes from its start; otherwise one byte before pos is kept
     // (the `\n` or `}` before a `{` tells a new record).
     const keep = this.mode === VALUE ? this.start : Math.max(0, this.pos - 1);
     const kept = this.len - keep;
     const need = kept + chunk.length;
-    if (need > this.store.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, this.store.length * 2));
-      this.store.copy(bigger, 0, keep, this.len);
-      this.store = bigger;
-    } else if (keep > 0 && kept > 0) this.store.copyWithin(0, keep, this.len);
-    this.store.set(chunk, kept);
+    if (kept === 0) {
+      this.data = asBuffer(chunk);
+    } else {
+      if (need > this.store.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(need, this.store.length * 2));
+        this.data.copy(bigger, 0, keep, this.len);
+        this.store = bigger;
+      } else this.data.copy(this.store, 0, keep, this.len); // copy() allows overlapping regions
+      this.store.set(chunk, kept);
+      this.data = this.store.subarray(0, need);
+    }
     this.base += keep;
     this.pos -= keep;
     this.start -= keep;
     this.len = need;
-    this.data = this.store.subarray(0, need);
     this.newline = -1;
     this.braces = -1;
   }
@@ -430,6 +438,9 @@ function indexOrLen(d: Buffer, what: number | Buffer, from: number): number {
   const at = d.indexOf(what, from);
   return at === -1 ? d.length : at;
 }
+
+const asBuffer = (chunk: Uint8Array): Buffer =>
+  Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 /** Text of d[s, e): Latin-1 decoding (much faster) gives the same string when it is all ASCII. */
 const decode = (d: Buffer, s: number, e: number): string =>

@@ -26,7 +26,17 @@ function inputSection(a: Analysis): string[] {
     .join(' ');
   return [
     `Read ${int(a.records)} records from ${int(a.files)} files; ${int(a.duplicates)} were older versions of a contact read again, ${int(a.skipped.total)} skipped${skipped ? ` (${skipped})` : ''}.`,
+    ...unreadable(a.skipped.unreadableFiles, a.skipped.byReason.UNREADABLE_FILE),
     `Contacts: inbound voice calls${window ? ` ${window}` : ''}; hours in ${a.options.timeZone}; a caller is returning when an agent handled them in the ${a.options.lookbackDays} days before.`,
+  ];
+}
+
+/** The files that could not be read or decompressed, by name (their records are not in the figures). */
+function unreadable(files: readonly string[] | undefined, count: number): string[] {
+  if (!files || files.length === 0) return [];
+  const more = count > files.length ? `, and ${int(count - files.length)} more` : '';
+  return [
+    `Could not read or decompress ${int(count)} file${count === 1 ? '' : 's'}: ${files.map((f) => `\`${f}\``).join(', ')}${more}.`,
   ];
 }
 

@@ -96,6 +96,17 @@ describe('last-agent analyze', () => {
     expect(readFileSync(join(out, 'arrivals-staffing.svg'), 'utf8')).toMatch(/^<svg[^>]*>/);
   });
 
+  it('names a file that cannot be decompressed in the report, and goes on', async () => {
+    const dir = recordsDir();
+    writeFileSync(join(dir, 'part-15'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xfe]));
+    const { code, stdout } = await runCli(['analyze', '--records', dir]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Could not read or decompress 1 file: \`${join(dir, 'part-15')}\`.`);
+    const a = JSON.parse((await runCli(['analyze', '--records', dir, '--json'])).stdout);
+    expect(a.skipped.unreadableFiles).toEqual([join(dir, 'part-15')]);
+    expect(a.contacts).toBe(6);
+  });
+
   it.each([
     [[], /analyze needs --records PATH/],
     [['--records', '/no/such/dir'], /cannot read records from '\/no\/such\/dir'/],

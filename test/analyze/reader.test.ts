@@ -130,6 +130,27 @@ describe('readRecords: directories', () => {
     expect(totals.files).toBe(3);
   });
 
+  it('in a large run, a file failing in the middle is named after the examples are full; whole and streamed reads agree', async () => {
+    const good = (i: number) => `${JSON.stringify(ctr(`m${i}`))}\nnot json ${i}\n`;
+    for (let i = 0; i < 30; i++) {
+      const body = Buffer.from(good(i));
+      file(`large/${String(i).padStart(2, '0')}.json${i % 2 ? '.gz' : ''}`, i % 2 ? gzipSync(body) : body);
+    }
+    const cut = gzipSync(Array.from({ length: 500 }, (_, i) => good(1000 + i)).join(''));
+    file('large/20-cut.gz', cut.subarray(0, Math.floor(cut.length * 0.6)));
+    const whole = await read([join(dir, 'large')]);
+    const streamed = await read([join(dir, 'large')], { wholeFileBytes: 0 });
+    expect(whole.skips.examples).toHaveLength(10);
+    expect(whole.skips.byReason.UNREADABLE_FILE).toBe(1);
+    expect(whole.skips.unreadableFiles).toEqual([join(dir, 'large/20-cut.gz')]);
+    expect(whole.records.at(-1)?.ContactId).toBe('m29');
+    expect(whole.records.length).toBeGreaterThan(30 + 100);
+    expect(streamed.records).toEqual(whole.records);
+    expect(streamed.places).toEqual(whole.places);
+    expect(streamed.skips).toEqual(whole.skips);
+    expect(streamed.totals).toEqual(whole.totals);
+  });
+
   it.skipIf(asRoot)('an unreadable file or folder under a directory is UNREADABLE_FILE', async () => {
     file('locked/a.json', JSON.stringify(ctr('a')));
     const locked = file('locked/b.json', JSON.stringify(ctr('b')));
@@ -188,6 +209,7 @@ describe('readRecords: bad input is counted, never fatal', () => {
       examples: [
         { file: path, offset: Buffer.byteLength(JSON.stringify(ctr('a'))), reason: 'MISSING_FIELD' },
       ],
+      unreadableFiles: [],
     });
   });
 

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +174,51 @@ describe('readRecords from s3://bucket/prefix (s3rver on 127.0.0.1)', () => {
     expect(ids).toEqual(['a', 'b', 'c', 'd']);
     expect(defaultS3Client({ AWS_ENDPOINT_URL_S3: endpoint }).config.forcePathStyle).toBe(true);
     expect(defaultS3Client({}).config.forcePathStyle).toBe(false);
+  });
+
+  it('throttled listing pages and reads (503 SlowDown) are retried with backoff by the default client', async () => {
+    // A proxy in front of s3rver answers SlowDown to the first try of every request.
+    const seen = new Set<string>();
+    let throttled = 0;
+    const proxy = createServer((req, res) => {
+      const key = `${req.method} ${req.url}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        throttled++;
+        req.resume();
+        res.writeHead(503, { 'content-type': 'application/xml' });
+        res.end(
+          '<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+        );
+        return;
+      }
+      const upstream = httpRequest(
+        `${endpoint}${req.url}`,
+        { method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    const { port } = proxy.address() as AddressInfo;
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', `http://127.0.0.1:${port}`);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
+    vi.stubEnv('AWS_PROFILE', undefined);
+    try {
+      const { ids, skips } = await read(['s3://ctr/connect/2026/11/10/'], undefined, 1);
+      expect(ids).toEqual(['a', 'b', 'c', 'd']);
+      expect(skips.total).toBe(0);
+      // Two list pages of one key, the end of the list, two objects: each throttled once, then read.
+      expect(throttled).toBeGreaterThanOrEqual(4);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('parses s3:// paths', () => {
