@@ -32,3 +32,9 @@ export const DEFAULT_ATTRIBUTE_NAMES = {
   reason: CONTEXT_ATTRIBUTE_DEFAULTS.reason,
   agentArn: CONTEXT_ATTRIBUTE_DEFAULTS.agentArn,
 } as const;
+
+/** The route the product's flow stores when it sends a call to the last agent (outcome's routedLastAgent). */
+export const LAST_AGENT_ROUTE = 'LAST_AGENT';
+
+/** Hours and days come from the `--timezone` clock at the start of each quarter hour (clock.ts caches so). */
+export const CLOCK_STEP_MINUTES = 15;

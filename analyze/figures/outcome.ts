@@ -6,6 +6,7 @@
  * at the first decided contact).
  */
 import type { Contact } from '../contact';
+import { LAST_AGENT_ROUTE } from '../definitions';
 import { type Summary, share, summary } from '../quantiles';
 
 export interface PeriodFigures {
@@ -63,7 +64,7 @@ export function periodFigures(contacts: readonly Contact[], previousAgent: Previ
 
 export function outcome(contacts: readonly Contact[], previousAgent: PreviousAgentOf): Outcome {
   const decided = contacts.filter((c) => c.route !== '');
-  const routed = decided.filter((c) => c.route === 'LAST_AGENT');
+  const routed = decided.filter((c) => c.route === LAST_AGENT_ROUTE);
   const reachedAny = routed.filter((c) => c.connected !== undefined);
   const reached = reachedAny.filter((c) => c.storedAgentArn !== '' && c.agentArn === c.storedAgentArn);
   const byReason: Record<string, number> = {};
