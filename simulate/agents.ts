@@ -38,6 +38,10 @@ export interface Agent {
   prevIdle: Agent | null;
   nextIdle: Agent | null;
   restricted: Fifo<Call>;
+  /** Calls in their second ring that this agent is one of the known agents of. */
+  known: Fifo<Call>;
+  /** When the agent last became idle, as a count of agents becoming idle (smaller: idle longer). */
+  idleOrder: number;
   agentQueue: Fifo<Call>;
   awaySeq: number;
   /** Counts the agent's idle periods: a timer drawn in an earlier one is stale. */
@@ -73,6 +77,8 @@ function newAgent(plan: AgentPlan, index: number): Agent {
     prevIdle: null,
     nextIdle: null,
     restricted: new Fifo<Call>(),
+    known: new Fifo<Call>(),
+    idleOrder: 0,
     agentQueue: new Fifo<Call>(),
     awaySeq: 0,
     idleSeq: 0,
@@ -90,6 +96,7 @@ export class Staff {
   private idleHead: Agent | null = null;
   private idleTail: Agent | null = null;
   idleCount = 0;
+  private idleTicks = 0;
   busyCount = 0;
   outboundCount = 0;
   legCount = 0;
@@ -112,6 +119,13 @@ export class Staff {
     return agent;
   }
 
+  /** Of `agents`, the one idle the longest (Connect offers a contact to it), if any is idle. */
+  longestIdleOf(agents: readonly Agent[]): Agent | null {
+    let best: Agent | null = null;
+    for (const a of agents) if (a.idle && (!best || a.idleOrder < best.idleOrder)) best = a;
+    return best;
+  }
+
   makeIdle(agent: Agent): void {
     agent.idle = true;
     agent.prevIdle = this.idleTail;
@@ -121,6 +135,7 @@ export class Staff {
     this.idleTail = agent;
     this.idleCount++;
     agent.idleSeq++;
+    agent.idleOrder = this.idleTicks++;
     if (this.onIdle) this.onIdle(agent);
   }
 

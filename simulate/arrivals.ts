@@ -7,7 +7,7 @@
  */
 import type { Agent, Staff } from './agents';
 import { DAY } from './agents';
-import type { Call, CallFactory } from './calls';
+import { type Call, type CallFactory, NO_AGENTS, othersAfter } from './calls';
 import { Rng, type Sampler, sampler } from './distributions';
 import type { RandomSource, ScriptedCall } from './model-options';
 import type { MeasureWindow } from './statistics';
@@ -112,6 +112,8 @@ export class Arrivals {
     private readonly timeline: Timeline,
     private readonly calls: CallFactory,
     private readonly startWeekday = 0,
+    /** The known agents a caller's history keeps (the largest maxPreferred of the run); 1: the last agent only. */
+    private readonly knownDepth = 1,
   ) {
     this.rate = random ? random.callsPerHour / 3600 : 0;
     this.profile = random?.arrivalProfile;
@@ -168,14 +170,18 @@ export class Arrivals {
     return call;
   }
 
-  /** When an answered caller is released: their callback, if any within the window, to `agent`. */
-  callBack(call: Call, agent: Agent): void {
+  /**
+   * When an answered caller is released: their callback, if any within the window, to `agent`
+   * (`before`: the agent they spoke to first, when `agent` took a transfer leg).
+   */
+  callBack(call: Call, agent: Agent, before: Agent | null = null): void {
     const t = this.timeline.now;
     if (call.returnAfter < 0 || !this.callbacks) return;
     const at = this.openTime(t, t + call.returnAfter, this.samplers?.returnDelay ?? null);
     if (at !== undefined && at < this.window.end) {
       const back = this.draw(this.callbacks, at);
       back.lastAgent = agent;
+      back.others = othersAfter(agent, before, call, this.knownDepth);
       back.after = call.id;
       this.timeline.push(back.arrival, E_CALL, back);
     }
@@ -196,6 +202,7 @@ export class Arrivals {
     if (at === undefined || at >= this.window.end) return false;
     const again = this.draw(this.redials as CallStreams, at);
     again.lastAgent = call.lastAgent;
+    again.others = call.others;
     again.after = call.id;
     again.redial = true;
     this.timeline.push(at, E_CALL, again);
@@ -266,6 +273,13 @@ export function scheduleScript(
       const agent = staff.agents[s.lastAgent];
       if (!agent) throw new RangeError(`script call ${i}: no agent ${s.lastAgent}`);
       call.lastAgent = agent;
+      call.others = s.knownAgents
+        ? s.knownAgents.map((j) => {
+            const other = staff.agents[j];
+            if (!other) throw new RangeError(`script call ${i}: no agent ${j}`);
+            return other;
+          })
+        : NO_AGENTS;
     }
     call.accepts = s.accepts;
     timeline.push(s.at, E_CALL, call);

@@ -15,6 +15,7 @@ export const W_AGENT_QUEUE = 4; // the last agent's own queue
 export const W_ANSWERED = 5;
 export const W_ABANDONED = 6;
 export const W_LEG_QUEUE = 7; // a transfer leg waiting for an agent other than the first
+export const W_KNOWN = 8; // normal queue, only the caller's other known agents (the second ring)
 
 // What a contact is.
 export const K_INBOUND = 0; // a call from a customer (new, callback or re-dial)
@@ -35,6 +36,13 @@ export interface Call {
   /** Seconds after the end of this call when the customer calls back; < 0: never. */
   returnAfter: number;
   lastAgent: Agent | null;
+  /**
+   * The caller's other known agents, newest first: the distinct agents of their earlier answered
+   * calls after `lastAgent`, at most the run's depth − 1 (NO_AGENTS when it keeps only the last).
+   */
+  others: readonly Agent[];
+  /** preferred-agent with ranked agents: the second ring, for when the first expires; null: none. */
+  ring2: readonly Agent[] | null;
   /** The id of the call this one follows (a callback's answered call, a re-dial's abandoned one); -1: none. */
   after: number;
   redial: boolean;
@@ -57,7 +65,27 @@ export const isRestricted = (c: Call) => c.where === W_RESTRICTED;
 export const isInAgentQueue = (c: Call) => c.where === W_AGENT_QUEUE;
 export const isOpen = (c: Call) => c.where === W_OPEN;
 export const isExpired = (c: Call) => c.where === W_EXPIRED;
-export const isWaiting = (c: Call) => c.where >= W_OPEN && c.where <= W_AGENT_QUEUE;
+export const isKnown = (c: Call) => c.where === W_KNOWN;
+export const isWaiting = (c: Call) => (c.where >= W_OPEN && c.where <= W_AGENT_QUEUE) || c.where === W_KNOWN;
+
+/** No other known agents (shared: most calls have none). */
+export const NO_AGENTS: readonly Agent[] = Object.freeze([]);
+
+/**
+ * The known agents after `agent` for the caller's next call: `before` (a transfer's first agent),
+ * then the call's last agent and its others, distinct, without `agent`, at most `depth` − 1.
+ */
+export function othersAfter(agent: Agent, before: Agent | null, call: Call, depth: number): readonly Agent[] {
+  if (depth <= 1) return NO_AGENTS;
+  const out: Agent[] = [];
+  const add = (a: Agent | null) => {
+    if (a && a !== agent && out.length < depth - 1 && !out.includes(a)) out.push(a);
+  };
+  add(before);
+  add(call.lastAgent);
+  for (const a of call.others) add(a);
+  return out.length > 0 ? out : NO_AGENTS;
+}
 
 /** Normal-queue order: `a` entered before `b` (ties: the older call). */
 export function before(a: Call, b: Call): boolean {
@@ -82,6 +110,8 @@ export class CallFactory {
       abandonAt: patience === null ? Number.POSITIVE_INFINITY : at + patience,
       returnAfter,
       lastAgent: null,
+      others: NO_AGENTS,
+      ring2: null,
       after: -1,
       redial: false,
       talkEnded: false,
@@ -112,6 +142,8 @@ export class CallFactory {
       abandonAt: Number.POSITIVE_INFINITY,
       returnAfter: -1,
       lastAgent: null,
+      others: NO_AGENTS,
+      ring2: null,
       after: -1,
       redial: false,
       talkEnded: false,

@@ -63,8 +63,8 @@ interface YAxis {
 }
 
 function continuityAxis(rows: PolicyRow[]): YAxis {
-  const yTop =
-    (rows.length ? Math.max(...rows.map((p) => (p.continuity ?? 0) + (p.ci95.continuity ?? 0))) : 0.1) * 1.08;
+  const top = (p: PolicyRow) => Math.max((p.continuity ?? 0) + (p.ci95.continuity ?? 0), knownMark(p) ?? 0);
+  const yTop = (rows.length ? Math.max(...rows.map(top)) : 0.1) * 1.08;
   const step = niceStep(yTop, 5);
   const max = Math.min(1, Math.ceil(yTop / step) * step);
   return { max, step, y: (v: number) => TOP + PANEL_H - (v / max) * PANEL_H };
@@ -118,11 +118,15 @@ function frame(panel: Panel, x0: number): string[] {
   ];
 }
 
+/** Ranked rows form families of their own, one per maxPreferred and knownAgentsSeconds ('' for the others: the old families). */
+const rankedKey = (p: PolicyRow) =>
+  p.maxPreferred === undefined ? '' : `|${p.maxPreferred}|${p.knownAgentsSeconds ?? ''}`;
+
 /** A sweep is the rows of one family that differ only in the swept value, in order of that value. */
 function sweeps(points: PolicyRow[]): PolicyRow[][] {
   const families = new Map<string, PolicyRow[]>();
   for (const p of points) {
-    const key = `${p.name}|${p.acceptShare ?? ''}|${p.preferBusyAgent ?? ''}`;
+    const key = `${p.name}|${p.acceptShare ?? ''}|${p.preferBusyAgent ?? ''}${rankedKey(p)}`;
     families.set(key, [...(families.get(key) ?? []), p]);
   }
   return [...families.values()].map((family) =>
@@ -146,6 +150,11 @@ function series(sweep: PolicyRow[], panel: Panel, xa: XAxis, ya: YAxis, r: Simul
   return parts;
 }
 
+/** The known-agent share to mark above a ranked row's continuity (maxPreferred > 1), else null. */
+function knownMark(p: PolicyRow): number | null {
+  return p.maxPreferred !== undefined && p.maxPreferred > 1 ? (p.knownAgentShare ?? null) : null;
+}
+
 /** A policy's point: its 95% interval bars, the dot, its label, and a ring if recommended. */
 function point(p: PolicyRow, panel: Panel, xa: XAxis, ya: YAxis, r: SimulationReport): string[] {
   const { x } = xa;
@@ -156,7 +165,14 @@ function point(p: PolicyRow, panel: Panel, xa: XAxis, ya: YAxis, r: SimulationRe
   const cy = y(p.continuity ?? 0);
   const hx = panel.xHalfWidth(p) ?? 0;
   const hy = p.ci95.continuity ?? 0;
+  const known = knownMark(p);
   const parts = [
+    ...(known === null
+      ? []
+      : [
+          `<line x1="${f(cx)}" y1="${f(cy)}" x2="${f(cx)}" y2="${f(y(known))}" stroke="${color}" stroke-dasharray="3 2"/>`,
+          `<circle cx="${f(cx)}" cy="${f(y(known))}" r="4" fill="white" stroke="${color}" stroke-width="1.5"/>`,
+        ]),
     `<line x1="${f(x(Math.max(xa.min, px - hx)))}" y1="${f(cy)}" x2="${f(x(px + hx))}" y2="${f(cy)}" stroke="${color}" stroke-opacity="0.5"/>`,
     `<line x1="${f(cx)}" y1="${f(y(Math.max(0, (p.continuity ?? 0) - hy)))}" x2="${f(cx)}" y2="${f(y((p.continuity ?? 0) + hy))}" stroke="${color}" stroke-opacity="0.5"/>`,
     `<circle cx="${f(cx)}" cy="${f(cy)}" r="4" fill="${color}"/>`,
@@ -165,7 +181,9 @@ function point(p: PolicyRow, panel: Panel, xa: XAxis, ya: YAxis, r: SimulationRe
   const recommended =
     r.recommendation?.expirySeconds != null &&
     p.name === 'preferred-agent' &&
-    p.expirySeconds === r.recommendation.expirySeconds;
+    p.expirySeconds === r.recommendation.expirySeconds &&
+    p.maxPreferred === r.recommendation.maxPreferred &&
+    p.knownAgentsSeconds === r.recommendation.knownAgentsSeconds;
   if (recommended) {
     parts.push(
       `<circle cx="${f(cx)}" cy="${f(cy)}" r="8.5" fill="none" stroke="${RECOMMENDED}" stroke-width="2"/>`,
@@ -208,13 +226,16 @@ function yAxisTitle(): string {
   return `<text x="18" y="${TOP + PANEL_H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 18 ${TOP + PANEL_H / 2})">continuity (returning calls answered by their last agent)</text>`;
 }
 
-/** The colours of the policies and the recommended ring, in a row under the panels. */
-function legend(): string[] {
+/** The colours of the policies and the recommended ring, in a row under the panels (and the known-agent mark, when drawn). */
+function legend(ranked: boolean): string[] {
   const entries: Array<[string, string, boolean]> = [
     ['none', COLORS.none, false],
     ['preferred-agent, by expirySeconds', COLORS['preferred-agent'], false],
     ['agent-queue, by maxWaitSeconds', COLORS['agent-queue'], false],
     ['recommended expiry', RECOMMENDED, true],
+    ...(ranked
+      ? [['known-agent share (k > 1)', COLORS['preferred-agent'], true] as [string, string, boolean]]
+      : []),
   ];
   const parts: string[] = [];
   let lx = LEFT;
@@ -255,6 +276,6 @@ export function chartSvg(r: SimulationReport): string {
   return svgDocument(r, [
     ...PANELS.flatMap((panel, index) => panelParts(panel, index, rows, ya, r)),
     yAxisTitle(),
-    ...legend(),
+    ...legend(rows.some((p) => knownMark(p) !== null)),
   ]);
 }

@@ -89,6 +89,10 @@ const Policy = z.discriminatedUnion('name', [
     preferBusyAgent: z.boolean().optional(),
     /** Adaptive preference (LAST_AGENT_MIN_FREE_PROBABILITY), 0-1; a list sweeps, crossed with expirySeconds. */
     minFreeProbability: sweep(z.number().min(0).max(1)).optional(),
+    /** Ranked preferred agents (LAST_AGENT_MAX_PREFERRED), 1–5: the caller's last k distinct agents; a list sweeps. */
+    maxPreferred: sweep(z.number().int().min(1).max(5)).optional(),
+    /** The second ring's wait (LAST_AGENT_KNOWN_AGENTS_SECONDS), for the other known agents; a list sweeps. */
+    knownAgentsSeconds: sweep(z.number().int().min(5).max(600)).optional(),
   }),
   z.strictObject({
     name: z.literal('agent-queue'),
@@ -197,11 +201,12 @@ export const SimulationConfigSchema = z
         message: 'required when returnShare > 0',
       });
     }
-    for (const issue of [...arrivalIssues(c), ...handleIssues(c)]) ctx.addIssue({ code: 'custom', ...issue });
+    const issues = [...arrivalIssues(c), ...handleIssues(c), ...knownAgentIssues(c.policies)];
+    for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 interface FieldIssue {
-  path: string[];
+  path: Array<string | number>;
   message: string;
 }
 
@@ -228,6 +233,37 @@ function arrivalIssues(c: {
       path: ['arrivalProfile'],
       message: 'not with arrivalsPerHourByWeekday (its 7 × 24 values are the calls of every hour)',
     });
+  }
+  return issues;
+}
+
+/**
+ * A second ring needs both its size and its wait: knownAgentsSeconds only with a maxPreferred
+ * above 1 (with 1 there is nobody to ring second), and required when there is one.
+ */
+function knownAgentIssues(
+  policies: ReadonlyArray<{
+    name: string;
+    maxPreferred?: unknown;
+    knownAgentsSeconds?: unknown;
+  }>,
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const [i, p] of policies.entries()) {
+    // Also runs when a field failed its own check (then as given, a number or a list).
+    const values: unknown[] = p.maxPreferred === undefined ? [] : [p.maxPreferred].flat();
+    const several = values.some((k) => typeof k === 'number' && k > 1);
+    if (several && p.knownAgentsSeconds === undefined) {
+      issues.push({
+        path: ['policies', i, 'knownAgentsSeconds'],
+        message: "required when maxPreferred is above 1 (the wait for the caller's other known agents)",
+      });
+    } else if (!several && p.knownAgentsSeconds !== undefined) {
+      issues.push({
+        path: ['policies', i, 'knownAgentsSeconds'],
+        message: 'needs a maxPreferred above 1 (with one preferred agent there is no second ring)',
+      });
+    }
   }
   return issues;
 }

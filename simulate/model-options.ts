@@ -30,6 +30,8 @@ export interface ScriptedCall {
   patience?: number | null;
   /** A returning call: the index of the agent who answered the previous call. */
   lastAgent?: number;
+  /** With lastAgent: the caller's other known agents (indices), newest first. */
+  knownAgents?: number[];
   /** agent-queue mode: does the caller press 1? Default: acceptShare ≥ 1. */
   accepts?: boolean;
 }
@@ -67,6 +69,11 @@ export interface ModelOptions {
   startWeekday?: number;
   serviceLevelSeconds: number;
   batches: number;
+  /**
+   * The known agents a caller's history keeps: the largest maxPreferred of the run (every policy
+   * of a run gets the same, so `none` and agent-queue count known agents as deep); default 1.
+   */
+  knownAgentDepth?: number;
   random?: RandomSource;
   script?: ScriptedCall[];
   /** Collects every answer, hang-up, expiry and move (tests and debugging). */
@@ -89,7 +96,8 @@ export type TraceEntry =
   /** An agent takes other work: an outbound call, or the transfer leg of `call` (from agent `from`). */
   | { t: number; type: 'outbound'; agent: number }
   | { t: number; type: 'leg'; call: number; agent: number; from: number; waited: number }
-  | { t: number; type: 'abandon' | 'expire' | 'move'; call: number }
+  /** `ring2`: the last agent's ring expired and the call now waits for the caller's other known agents. */
+  | { t: number; type: 'abandon' | 'expire' | 'move' | 'ring2'; call: number }
   | { t: number; type: 'decide'; call: number; availability: string; preferred: boolean };
 
 export type Availability = 'AVAILABLE' | 'BUSY' | 'NOT_ROUTABLE' | 'OFFLINE' | 'NOT_IN_QUEUE';

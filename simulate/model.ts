@@ -20,7 +20,8 @@
  * - none: every call joins the normal queue.
  * - preferred-agent: a call the decision routes LAST_AGENT joins the normal queue at its arrival
  *   time, but for expirySeconds only its last agent may take it (UpdateContactRoutingCriteria, one
- *   step with an expiry); other agents skip it. Then anyone may, in its original place.
+ *   step with an expiry); other agents skip it. Then anyone may, in its original place. With
+ *   maxPreferred > 1 a second step holds it for the caller's other known agents first.
  * - agent-queue: the caller is asked; with probability acceptShare they wait in the last agent's
  *   queue; after maxWaitSeconds the customer-queue flow transfers them to the normal queue as a
  *   new entry, at the back (the shipped flow's behaviour, and its honest cost).
@@ -41,6 +42,7 @@ import { type Call, CallFactory, K_INBOUND, K_TRANSFER } from './calls';
 import { FlowModes, handleModelOf } from './flow-modes';
 import type { ModelOptions } from './model-options';
 import { OtherWork } from './other-work';
+import { knownAgentsCounted } from './policies';
 import { ContactQueues } from './queues';
 import { Router } from './routing';
 import { MeasureWindow, type PolicyStats, Statistics } from './statistics';
@@ -90,16 +92,24 @@ class Simulation {
     const timeline = this.timeline;
     const r = o.random;
     this.window = new MeasureWindow(o.warmupSeconds, o.measureSeconds, o.batches);
-    this.stats = new Statistics(this.window, o.batches, o.serviceLevelSeconds, {
-      outbound: r?.outbound !== undefined,
-      transfer: r?.transfer !== undefined,
-      redial: r?.redial !== undefined,
-    });
+    const counted = knownAgentsCounted(o.policy, o.knownAgentDepth ?? 1);
+    const depth = Math.max(o.knownAgentDepth ?? 1, counted);
+    this.stats = new Statistics(
+      this.window,
+      o.batches,
+      o.serviceLevelSeconds,
+      {
+        outbound: r?.outbound !== undefined,
+        transfer: r?.transfer !== undefined,
+        redial: r?.redial !== undefined,
+      },
+      { depth, counted },
+    );
     this.staff = new Staff(o.agents);
     this.schedule = new AgentSchedule(timeline, this.staff, o.startWeekday);
     this.queues = new ContactQueues(timeline);
     this.calls = new CallFactory(this.window);
-    this.arrivals = new Arrivals(r, this.window, timeline, this.calls, o.startWeekday);
+    this.arrivals = new Arrivals(r, this.window, timeline, this.calls, o.startWeekday, depth);
     this.router = new Router(timeline, this.staff, this.queues, this.stats, o.trace);
     this.work = new OtherWork(r, timeline, this.staff, this.calls, this.queues, this.router, this.stats);
     this.flowModes = new FlowModes(
@@ -111,6 +121,7 @@ class Simulation {
       this.arrivals,
       this.stats,
       o.trace,
+      this.staff,
     );
   }
 
@@ -208,7 +219,7 @@ class Simulation {
   private endContact(agent: Agent): void {
     const call = agent.call as Call;
     if (call.kind === K_INBOUND && !call.talkEnded) this.callerReleased(call, agent);
-    else if (call.kind === K_TRANSFER) this.arrivals.callBack(call.origin as Call, agent);
+    else if (call.kind === K_TRANSFER) this.arrivals.callBack(call.origin as Call, agent, call.from);
     this.staff.release(agent);
     if (!this.schedule.startPending(agent)) this.router.takeNext(agent);
   }

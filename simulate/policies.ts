@@ -32,6 +32,10 @@ export type PolicySpec =
       expirySeconds: number;
       preferBusyAgent?: boolean | undefined;
       minFreeProbability?: number | undefined;
+      /** Ranked preferred agents: the caller's last k distinct agents (undefined: 1, the last agent alone). */
+      maxPreferred?: number | undefined;
+      /** The second ring's wait, for the other known agents (set when maxPreferred > 1). */
+      knownAgentsSeconds?: number | undefined;
     }
   | {
       name: 'agent-queue';
@@ -44,6 +48,33 @@ export type PolicySpec =
 /** The thresholds a policy sweeps: each one a row, crossed with the waits. */
 const thresholds = (p: { minFreeProbability?: number[] | undefined }) =>
   p.minFreeProbability === undefined ? [undefined] : p.minFreeProbability;
+
+/**
+ * The ranked-agent settings a preferred-agent policy sweeps, crossed with the waits and thresholds:
+ * each maxPreferred above 1 with each knownAgentsSeconds, a maxPreferred of 1 once (it has no
+ * second ring). Nothing when maxPreferred is not given: the row is today's.
+ */
+function rings(p: {
+  maxPreferred?: number[] | undefined;
+  knownAgentsSeconds?: number[] | undefined;
+}): Array<{ maxPreferred?: number; knownAgentsSeconds?: number }> {
+  if (p.maxPreferred === undefined) return [{}];
+  return p.maxPreferred.flatMap((maxPreferred) =>
+    maxPreferred === 1
+      ? [{ maxPreferred }]
+      : (p.knownAgentsSeconds ?? []).map((knownAgentsSeconds) => ({ maxPreferred, knownAgentsSeconds })),
+  );
+}
+
+/** The most known agents any policy of the list prefers (1 when none sets maxPreferred): the callers' history to keep. */
+export function knownAgentDepth(policies: readonly PolicySpec[]): number {
+  return Math.max(1, ...policies.map((p) => (p.name === 'preferred-agent' ? (p.maxPreferred ?? 1) : 1)));
+}
+
+/** How many of the caller's known agents a policy's knownAgentShare counts: its maxPreferred, else the run's depth. */
+export function knownAgentsCounted(p: PolicySpec, depth: number): number {
+  return p.name === 'preferred-agent' && p.maxPreferred !== undefined ? p.maxPreferred : depth;
+}
 
 /**
  * The product's configuration as the Lambdas load it, with no variables set (the defaults), and
@@ -65,12 +96,15 @@ export function expandPolicies(policies: readonly PolicyConfig[]): PolicySpec[] 
         return [{ name: 'none' }];
       case 'preferred-agent':
         return p.expirySeconds.flatMap((expirySeconds) =>
-          thresholds(p).map((min) => ({
-            name: 'preferred-agent' as const,
-            expirySeconds,
-            ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
-            ...(min === undefined ? {} : { minFreeProbability: min }),
-          })),
+          thresholds(p).flatMap((min) =>
+            rings(p).map((ring) => ({
+              name: 'preferred-agent' as const,
+              expirySeconds,
+              ...(p.preferBusyAgent === undefined ? {} : { preferBusyAgent: p.preferBusyAgent }),
+              ...(min === undefined ? {} : { minFreeProbability: min }),
+              ...ring,
+            })),
+          ),
         );
       case 'agent-queue':
         return p.maxWaitSeconds.flatMap((maxWaitSeconds) =>
@@ -90,9 +124,12 @@ export function policyLabel(p: PolicySpec): string {
   if (p.name === 'none') return 'none';
   const busy = p.preferBusyAgent === undefined ? '' : p.preferBusyAgent ? ' busy-ok' : ' idle-only';
   const adaptive = p.minFreeProbability === undefined ? '' : ` p≥${p.minFreeProbability}`;
-  return p.name === 'preferred-agent'
-    ? `preferred-agent ${p.expirySeconds}s${busy}${adaptive}`
-    : `agent-queue ${Math.round(p.acceptShare * 100)}% ${p.maxWaitSeconds}s${busy}${adaptive}`;
+  if (p.name === 'preferred-agent') {
+    const second = p.knownAgentsSeconds === undefined ? '' : `+${p.knownAgentsSeconds}s`;
+    const ranked = p.maxPreferred === undefined ? '' : ` k=${p.maxPreferred}`;
+    return `preferred-agent ${p.expirySeconds}s${second}${ranked}${busy}${adaptive}`;
+  }
+  return `agent-queue ${Math.round(p.acceptShare * 100)}% ${p.maxWaitSeconds}s${busy}${adaptive}`;
 }
 
 /**

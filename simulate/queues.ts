@@ -1,7 +1,8 @@
 /**
  * Where waiting callers are: the normal queue (calls that entered at arrival or were moved from
  * an agent queue, in entry order), the expired preferences (in their original order), and per
- * agent the calls preferred to them and their agent-queue callers. All are first-in first-out
+ * agent the calls preferred to them (a call preferred to several known agents is in each one's
+ * list), the second-ring calls they are one of the known agents of, and their agent-queue callers. All are first-in first-out
  * lists with lazy deletion: a call's `where` says which list it really is in. Transfer legs
  * wait in a list of their own, ahead of the normal queue; they never hang up.
  */
@@ -12,6 +13,7 @@ import {
   W_AGENT_QUEUE,
   W_ANSWERED,
   W_EXPIRED,
+  W_KNOWN,
   W_LEG_QUEUE,
   W_NONE,
   W_OPEN,
@@ -19,6 +21,7 @@ import {
   before,
   isExpired,
   isInAgentQueue,
+  isKnown,
   isOpen,
   isRestricted,
   isWaiting,
@@ -29,6 +32,12 @@ import { E_ABANDON, type Timeline } from './timeline';
 export class ContactQueues {
   private readonly open = new Fifo<Call>();
   private readonly expired = new Fifo<Call>();
+  /**
+   * The preferences released after a second ring: a list apart, since they expire later than the
+   * others of the same arrival time (each list is in arrival order: its calls expire a fixed time
+   * after arriving).
+   */
+  private readonly expiredLate = new Fifo<Call>();
   /** Every caller who had to wait, in arrival order: the oldest still waiting is the front. */
   private readonly waitingByArrival = new Fifo<Call>();
   /** Transfer legs waiting for an agent, oldest first (few: they go ahead of every new call). */
@@ -53,16 +62,22 @@ export class ContactQueues {
     agent.restricted.push(call);
   }
 
+  /** The call waits in the normal queue at its arrival place, for the caller's other known agents (the second ring). */
+  holdForKnown(agents: readonly Agent[], call: Call): void {
+    call.where = W_KNOWN;
+    for (const agent of agents) agent.known.push(call);
+  }
+
   /** The call waits in the agent's own queue. */
   joinAgentQueue(agent: Agent, call: Call): void {
     call.where = W_AGENT_QUEUE;
     agent.agentQueue.push(call);
   }
 
-  /** A held call is open to any agent, at its original place. */
-  release(call: Call): void {
+  /** A held call is open to any agent, at its original place (`late`: after a second ring). */
+  release(call: Call, late = false): void {
     call.where = W_EXPIRED;
-    this.expired.push(call);
+    (late ? this.expiredLate : this.expired).push(call);
   }
 
   /** A caller starts waiting: counted, and the hang-up scheduled. */
@@ -122,8 +137,12 @@ export class ContactQueues {
     let best = this.open.front(isOpen);
     const expired = this.expired.front(isExpired);
     if (expired && (!best || before(expired, best))) best = expired;
+    const late = this.expiredLate.front(isExpired);
+    if (late && (!best || before(late, best))) best = late;
     const mine = agent.restricted.front(isRestricted);
     if (mine && (!best || before(mine, best))) best = mine;
+    const known = agent.known.front(isKnown);
+    if (known && (!best || before(known, best))) best = known;
     return best;
   }
 }

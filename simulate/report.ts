@@ -35,6 +35,7 @@ export function reportJson(r: SimulationReport): unknown {
       asaSeconds: round(p.asaSeconds, 2),
       serviceLevel: round(p.serviceLevel, 4),
       continuity: round(p.continuity, 4),
+      ...knownJson(p),
       asaReturningSeconds: round(p.asaReturningSeconds, 2),
       asaNewSeconds: round(p.asaNewSeconds, 2),
       occupancy: round(p.occupancy, 4),
@@ -44,6 +45,9 @@ export function reportJson(r: SimulationReport): unknown {
         asaSeconds: round(p.ci95.asaSeconds, 2),
         asaReturningSeconds: round(p.ci95.asaReturningSeconds, 2),
         continuity: round(p.ci95.continuity, 4),
+        ...(p.ci95.knownAgentShare !== undefined
+          ? { knownAgentShare: round(p.ci95.knownAgentShare, 4) }
+          : {}),
         serviceLevel: round(p.ci95.serviceLevel, 4),
         pWait: round(p.ci95.pWait, 4),
         abandonRate: round(p.ci95.abandonRate, 4),
@@ -75,6 +79,17 @@ export function reportJson(r: SimulationReport): unknown {
       noneServiceLevel: round(r.recommendation.noneServiceLevel, 4),
       noneContinuity: round(r.recommendation.noneContinuity, 4),
     },
+  };
+}
+
+/** The known-agent shares, rounded like continuity (present only when a policy sets maxPreferred). */
+function knownJson(p: PolicyRow): Pick<PolicyRow, 'knownAgentShare' | 'knownAgentShareByK'> {
+  const byK = p.knownAgentShareByK;
+  return {
+    ...(p.knownAgentShare !== undefined ? { knownAgentShare: round(p.knownAgentShare, 4) } : {}),
+    ...(byK
+      ? { knownAgentShareByK: Object.fromEntries(Object.entries(byK).map(([k, v]) => [k, round(v, 4)])) }
+      : {}),
   };
 }
 
@@ -134,8 +149,54 @@ function otherWorkLine(p: PolicyRow): string | null {
   return parts.length > 0 ? `Other work (${p.label}): ${parts.join(', ')}.` : null;
 }
 
+/** One policy's cells (and its theory's, for `none` in the Erlang case); `known`: with the known-agent column. */
+function policyCells(p: PolicyRow, known: boolean): string[][] {
+  const half = (x: number | null) => pct(x).replace('%', '');
+  const rows = [
+    [
+      p.label,
+      int(p.offered),
+      int(p.answered),
+      pct(p.abandonRate),
+      pct(p.pWait),
+      pm(p.asaSeconds, p.ci95.asaSeconds, sec, sec),
+      pct(p.serviceLevel),
+      p.vsNone ? pm(p.vsNone.serviceLevel.difference, p.vsNone.serviceLevel.ci95, signedPoints, points) : '',
+      pm(p.continuity, p.ci95.continuity, pct, half),
+      ...(known ? [pm(p.knownAgentShare ?? null, p.ci95.knownAgentShare ?? null, pct, half)] : []),
+      sec(p.asaReturningSeconds),
+      sec(p.asaNewSeconds),
+      p.returning.offered > 0 ? pct(p.returning.abandoned / p.returning.offered) : '–',
+      pct(p.occupancy),
+      pct(p.answeredAheadShare),
+    ],
+  ];
+  if (p.theory) {
+    const t = p.theory;
+    rows.push([
+      `  theory (${t.model})`,
+      '',
+      '',
+      pct(t.abandonRate),
+      pct(t.pWait),
+      sec(t.asaSeconds),
+      pct(t.serviceLevel),
+      '',
+      '',
+      ...(known ? [''] : []),
+      '',
+      '',
+      '',
+      pct(t.occupancy),
+      '',
+    ]);
+  }
+  return rows;
+}
+
 /** The human-readable table, the last agents' status and the recommendation. */
 export function formatTable(r: SimulationReport): string {
+  const known = r.policies.some((p) => p.knownAgentShare !== undefined);
   const header = [
     'policy',
     'offered',
@@ -146,50 +207,14 @@ export function formatTable(r: SimulationReport): string {
     `SL ${r.meta.serviceLevelSeconds}s`,
     'SL vs none',
     'continuity',
+    ...(known ? ['known'] : []),
     'ASA ret',
     'ASA new',
     'ab. ret',
     'occupancy',
     'ahead',
   ];
-  const rows: string[][] = [];
-  for (const p of r.policies) {
-    rows.push([
-      p.label,
-      int(p.offered),
-      int(p.answered),
-      pct(p.abandonRate),
-      pct(p.pWait),
-      pm(p.asaSeconds, p.ci95.asaSeconds, sec, sec),
-      pct(p.serviceLevel),
-      p.vsNone ? pm(p.vsNone.serviceLevel.difference, p.vsNone.serviceLevel.ci95, signedPoints, points) : '',
-      pm(p.continuity, p.ci95.continuity, pct, (x) => pct(x).replace('%', '')),
-      sec(p.asaReturningSeconds),
-      sec(p.asaNewSeconds),
-      p.returning.offered > 0 ? pct(p.returning.abandoned / p.returning.offered) : '–',
-      pct(p.occupancy),
-      pct(p.answeredAheadShare),
-    ]);
-    if (p.theory) {
-      const t = p.theory;
-      rows.push([
-        `  theory (${t.model})`,
-        '',
-        '',
-        pct(t.abandonRate),
-        pct(t.pWait),
-        sec(t.asaSeconds),
-        pct(t.serviceLevel),
-        '',
-        '',
-        '',
-        '',
-        '',
-        pct(t.occupancy),
-        '',
-      ]);
-    }
-  }
+  const rows = r.policies.flatMap((p) => policyCells(p, known));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) =>
     cells
@@ -209,6 +234,11 @@ export function formatTable(r: SimulationReport): string {
     `SL: offered calls answered within ${m.serviceLevelSeconds} s; SL vs none: difference in points, ±95% (paired batches, same calls).`,
     'continuity: returning calls answered by their last agent. ASA ret/new: mean wait of returning/new calls.',
     'ab. ret: returning callers who hung up. ahead: answers while a caller who had called earlier still waited.',
+    ...(known
+      ? [
+          "known: returning calls answered by one of the caller's last maxPreferred distinct agents (none and agent-queue: the largest maxPreferred listed).",
+        ]
+      : []),
   ];
   const none = r.policies.find((p) => p.name === 'none') ?? r.policies[0];
   if (none && none.returning.offered > 0) {
@@ -218,6 +248,12 @@ export function formatTable(r: SimulationReport): string {
       '',
       `When a customer called back (none), their last agent was: available ${pct(s.AVAILABLE / total)}, on a contact ${pct(s.BUSY / total)}, on a break or about to take one ${pct(s.NOT_ROUTABLE / total)}, off shift ${pct(s.OFFLINE / total)}.`,
     );
+    const others = none.returning.knownAgents?.withOthers;
+    if (none.knownAgentShareByK && others !== undefined) {
+      out.push(
+        `${pct(others / total)} of them had spoken to another agent before the last (the history keeps ${Object.keys(none.knownAgentShareByK).length} agents).`,
+      );
+    }
   }
   const work = none && otherWorkLine(none);
   if (work) out.push('', work);

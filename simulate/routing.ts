@@ -29,14 +29,14 @@ export class Router {
     this.queues.joinOpen(call, key);
   }
 
-  /** Any agent: the one idle the longest, or the call's original place in the normal queue. */
-  reopen(call: Call): void {
+  /** Any agent: the one idle the longest, or the call's original place in the normal queue (`late`: after a second ring). */
+  reopen(call: Call, late = false): void {
     const agent = this.staff.longestIdle;
     if (agent) {
       this.answer(agent, call);
       return;
     }
-    this.queues.release(call);
+    this.queues.release(call, late);
   }
 
   answer(agent: Agent, call: Call): void {

@@ -22,7 +22,7 @@ import {
   batchHalfWidth,
   runModel,
 } from './model';
-import { type PolicySpec, expandPolicies, policyLabel } from './policies';
+import { type PolicySpec, expandPolicies, knownAgentDepth, policyLabel } from './policies';
 
 export interface Difference {
   difference: number;
@@ -30,7 +30,7 @@ export interface Difference {
 }
 
 /** A policy's row of the report: its parameters, then its statistics. */
-export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'events'> {
+export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'events' | 'known' | 'ci95'> {
   name: PolicySpec['name'];
   label: string;
   expirySeconds?: number;
@@ -39,6 +39,19 @@ export interface PolicyRow extends Omit<PolicyStats, 'policy' | 'perBatch' | 'ev
   preferBusyAgent?: boolean;
   /** Adaptive preference: the threshold of LAST_AGENT_MIN_FREE_PROBABILITY (absent: a fixed policy). */
   minFreeProbability?: number;
+  /** Ranked preferred agents (LAST_AGENT_MAX_PREFERRED), when the policy sets it. */
+  maxPreferred?: number;
+  /** The second ring's wait (LAST_AGENT_KNOWN_AGENTS_SECONDS), when maxPreferred > 1. */
+  knownAgentsSeconds?: number;
+  /**
+   * When a policy of the run sets maxPreferred: of the returning calls answered, the share
+   * answered by one of the caller's last maxPreferred distinct agents (`none` and agent-queue: the
+   * run's largest maxPreferred); equal to continuity when that is 1.
+   */
+  knownAgentShare?: number | null;
+  /** When the run's largest maxPreferred is above 1: the same share for each k up to it ("1" is continuity). */
+  knownAgentShareByK?: Record<string, number | null>;
+  ci95: PolicyStats['ci95'] & { knownAgentShare?: number | null };
   /**
    * Differences from `none` (this policy minus none), with 95% half-widths from paired batch
    * means: both ran on the same seed and the same new calls, so the difference is known much
@@ -55,6 +68,9 @@ export interface Recommendation {
   expirySeconds: number | null;
   /** The adaptive threshold of the recommended row, when it has one. */
   minFreeProbability?: number;
+  /** The ranked preferred agents of the recommended row, when it sets them. */
+  maxPreferred?: number;
+  knownAgentsSeconds?: number;
   continuity: number | null;
   serviceLevel: number | null;
   noneServiceLevel: number;
@@ -155,8 +171,14 @@ function pairedContinuity(s: PolicyStats, none: PolicyStats): { continuity?: Dif
   return { continuity: { difference: s.continuity - none.continuity, ci95 } };
 }
 
-function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStats | undefined): PolicyRow {
+function rowOf(
+  s: PolicyStats,
+  theory: QueueTheory | undefined,
+  none: PolicyStats | undefined,
+  known: { show: boolean; depth: number },
+): PolicyRow {
   const p = s.policy;
+  const shown = known.show;
   return {
     name: p.name,
     label: policyLabel(p),
@@ -169,6 +191,7 @@ function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStat
     ...(p.name !== 'none' && p.minFreeProbability !== undefined
       ? { minFreeProbability: p.minFreeProbability }
       : {}),
+    ...rankedParameters(p),
     offered: s.offered,
     answered: s.answered,
     abandoned: s.abandoned,
@@ -177,17 +200,19 @@ function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStat
     asaSeconds: s.asaSeconds,
     serviceLevel: s.serviceLevel,
     continuity: s.continuity,
+    ...(shown ? { knownAgentShare: s.known.share } : {}),
+    ...(shown && known.depth > 1 ? { knownAgentShareByK: byKOf(s) } : {}),
     asaReturningSeconds: s.asaReturningSeconds,
     asaNewSeconds: s.asaNewSeconds,
     occupancy: s.occupancy,
     answeredAhead: s.answeredAhead,
     answeredAheadShare: s.answeredAheadShare,
     preferredAnsweredAhead: s.preferredAnsweredAhead,
-    returning: s.returning,
+    returning: shown ? { ...s.returning, knownAgents: knownRoutes(s) } : s.returning,
     ...(s.outbound ? { outbound: s.outbound } : {}),
     ...(s.transfers ? { transfers: s.transfers } : {}),
     ...(s.redials !== undefined ? { redials: s.redials } : {}),
-    ci95: s.ci95,
+    ci95: shown ? { ...s.ci95, knownAgentShare: s.known.ci95 } : s.ci95,
     ...(none && p.name !== 'none'
       ? {
           vsNone: {
@@ -199,6 +224,31 @@ function rowOf(s: PolicyStats, theory: QueueTheory | undefined, none: PolicyStat
         }
       : {}),
     ...(p.name === 'none' && theory ? { theory } : {}),
+  };
+}
+
+/** A preferred-agent row's maxPreferred and knownAgentsSeconds, as set. */
+function rankedParameters(p: PolicySpec): Pick<PolicyRow, 'maxPreferred' | 'knownAgentsSeconds'> {
+  if (p.name !== 'preferred-agent') return {};
+  return {
+    ...(p.maxPreferred !== undefined ? { maxPreferred: p.maxPreferred } : {}),
+    ...(p.knownAgentsSeconds !== undefined ? { knownAgentsSeconds: p.knownAgentsSeconds } : {}),
+  };
+}
+
+/** knownAgentShare for k = 1 … the run's depth: `{ "1": …, "2": …, "3": … }`, as analyze reports it. */
+function byKOf(s: PolicyStats): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [j, v] of s.known.byK.entries()) out[String(j + 1)] = v;
+  return out;
+}
+
+/** How the ranked rings went: callers with other known agents, routed to them first, moved to a second ring. */
+function knownRoutes(s: PolicyStats): NonNullable<PolicyRow['returning']['knownAgents']> {
+  return {
+    withOthers: s.known.withOthers,
+    othersFirst: s.known.othersFirst,
+    secondRing: s.known.secondRing,
   };
 }
 
@@ -285,14 +335,24 @@ export function recommend(rows: PolicyRow[], tolerance: number): Recommendation 
     ...base,
     expirySeconds: best.expirySeconds ?? null,
     ...(best.minFreeProbability !== undefined ? { minFreeProbability: best.minFreeProbability } : {}),
+    ...(best.maxPreferred !== undefined ? { maxPreferred: best.maxPreferred } : {}),
+    ...(best.knownAgentsSeconds !== undefined ? { knownAgentsSeconds: best.knownAgentsSeconds } : {}),
     continuity: best.continuity,
     serviceLevel: best.serviceLevel,
     text:
-      `preferred-agent with expirySeconds ${best.expirySeconds}${best.minFreeProbability !== undefined ? ` and minFreeProbability ${best.minFreeProbability} (LAST_AGENT_MIN_FREE_PROBABILITY)` : ''}: continuity ${pct(best.continuity)} (none ${pct(none.continuity)}), ` +
+      `preferred-agent with expirySeconds ${best.expirySeconds}${best.minFreeProbability !== undefined ? ` and minFreeProbability ${best.minFreeProbability} (LAST_AGENT_MIN_FREE_PROBABILITY)` : ''}${rankedText(best)}: continuity ${pct(best.continuity)} (none ${pct(none.continuity)}), ` +
       `service level ${pct(best.serviceLevel)} against ${pct(none.serviceLevel)} for none (${points(best.vsNone?.serviceLevel)}; tolerance ${(tolerance * 100).toFixed(1)} points); ` +
       `returning callers wait ${sec(best.asaReturningSeconds)} s on average (none ${sec(none.asaReturningSeconds)} s) ` +
       `and ${pct(share(best.returning.abandoned, best.returning.offered))} of them hang up (none ${pct(share(none.returning.abandoned, none.returning.offered))})`,
   };
+}
+
+/** ", maxPreferred 3 and knownAgentsSeconds 30 (known-agent share 31.0%)" for a row that sets them. */
+function rankedText(row: PolicyRow): string {
+  if (row.maxPreferred === undefined) return '';
+  const second =
+    row.knownAgentsSeconds === undefined ? '' : ` and knownAgentsSeconds ${row.knownAgentsSeconds}`;
+  return `, maxPreferred ${row.maxPreferred}${second} (known-agent share ${pct(row.knownAgentShare ?? null)})`;
 }
 
 /** Progress of a run: `done` of `total` policies finished, `fraction` (0–1) of the one running. */
@@ -321,7 +381,7 @@ export function runSimulation(
   const stats = policies.map((policy, i) => {
     onProgress?.(i, policies.length, 0);
     const result = runModel({
-      ...modelOptionsOf(config, policy, agents),
+      ...modelOptionsOf(config, policy, agents, knownAgentDepth(policies)),
       ...(onProgress ? { progress: (t: number) => onProgress(i, policies.length, t / end) } : {}),
     });
     events += result.events;
@@ -329,7 +389,11 @@ export function runSimulation(
   });
   onProgress?.(policies.length, policies.length, 1);
   const none = stats.find((s) => s.policy.name === 'none');
-  const rows = stats.map((s) => rowOf(s, theory, none));
+  const known = {
+    show: policies.some((p) => p.name === 'preferred-agent' && p.maxPreferred !== undefined),
+    depth: knownAgentDepth(policies),
+  };
+  const rows = stats.map((s) => rowOf(s, theory, none, known));
   const wallSeconds = (clock() - started) / 1000;
   return {
     meta: {
@@ -359,10 +423,12 @@ export function modelOptionsOf(
   config: SimulationConfig,
   policy: PolicySpec,
   agents: AgentPlan[] = agentPlans(config),
+  knownAgentDepth = 1,
 ): ModelOptions {
   return {
     policy,
     agents,
+    ...(knownAgentDepth > 1 ? { knownAgentDepth } : {}),
     warmupSeconds: config.warmupHours * 3600,
     measureSeconds: config.hours * 3600,
     startWeekday: config.startWeekday,

@@ -38,6 +38,8 @@ export interface PolicyStats {
     declined: number;
     /** preferred-agent: preferences that expired before an answer; agent-queue: waits moved to the normal queue. */
     expired: number;
+    /** In a report where a policy sets maxPreferred: how its rings went (see `known`). */
+    knownAgents?: { withOthers: number; othersFirst: number; secondRing: number };
   };
   /** 95% confidence half-widths from batch means (null when a batch has no data). */
   ci95: {
@@ -47,6 +49,24 @@ export interface PolicyStats {
     serviceLevel: number | null;
     pWait: number | null;
     abandonRate: number | null;
+  };
+  /**
+   * The caller's known agents (ranked preferred agents): of the returning calls answered, the
+   * share answered by one of their last `counted` distinct agents (`byK[j]`: by one of the last
+   * j + 1, for j below the run's depth); equal to continuity when `counted` is 1.
+   */
+  known: {
+    counted: number;
+    share: number | null;
+    byK: Array<number | null>;
+    ci95: number | null;
+    perBatch: number[];
+    /** Returning calls offered whose caller had other known agents besides the last. */
+    withOthers: number;
+    /** Routed to the other known agents first: the last agent ruled out, others preferable. */
+    othersFirst: number;
+    /** Preferences whose first ring (the last agent) expired into the second (the other known agents). */
+    secondRing: number;
   };
   /** outboundWork: outbound calls started in the window, their share of agent time, the idle agent-hours. */
   outbound?: { jobs: number; occupancy: number; idleAgentHours: number };
@@ -118,6 +138,7 @@ type Series =
   | 'retAbandoned'
   | 'retAnswered'
   | 'retHits'
+  | 'retKnownHits'
   | 'retWaitSum'
   | 'newWaitSum';
 
@@ -128,6 +149,13 @@ const nullIfNaN = (v: number) => (Number.isNaN(v) ? null : v);
 
 function add(a: Float64Array, i: number, v: number): void {
   a[i] = (a[i] as number) + v;
+}
+
+/** 0: the call's last agent; j: its j-th other known agent; -1: none of them. */
+function rankOf(call: Call, agent: Agent): number {
+  if (agent === call.lastAgent) return 0;
+  const j = call.others.indexOf(agent);
+  return j < 0 ? -1 : j + 1;
 }
 
 export class Statistics {
@@ -155,6 +183,11 @@ export class Statistics {
   private legsAnswered = 0;
   private legWaitSum = 0;
   private redials = 0;
+  /** Per batch and j < depth: returning calls answered by one of the caller's last j + 1 agents. */
+  private readonly knownHits: Float64Array[];
+  private withOthers = 0;
+  private othersFirst = 0;
+  private secondRing = 0;
 
   constructor(
     private readonly window: MeasureWindow,
@@ -166,6 +199,8 @@ export class Statistics {
       transfer: false,
       redial: false,
     },
+    /** The history a caller keeps (`depth`), and how many of its agents this policy prefers (`counted` ≤ depth). */
+    private readonly knownAgents: { depth: number; counted: number } = { depth: 1, counted: 1 },
   ) {
     const series = () => new Float64Array(batches);
     this.b = {
@@ -179,9 +214,12 @@ export class Statistics {
       retAbandoned: series(),
       retAnswered: series(),
       retHits: series(),
+      retKnownHits: series(),
       retWaitSum: series(),
       newWaitSum: series(),
     };
+    this.knownHits = Array.from({ length: knownAgents.depth }, series);
+    this.knownHits[knownAgents.counted - 1] = this.b.retKnownHits;
   }
 
   /** Integrates busy (of it outbound, on legs) and idle agent time over the measured window up to `t`. */
@@ -201,6 +239,7 @@ export class Statistics {
     if (!call.measured) return;
     add(this.b.offered, call.batch, 1);
     if (call.lastAgent) add(this.b.retOffered, call.batch, 1);
+    if (call.lastAgent && call.others.length > 0) this.withOthers++;
     if (call.redial) this.redials++;
   }
 
@@ -231,16 +270,20 @@ export class Statistics {
     // a 20 s service level, since in Connect offering and accepting the call take time the model
     // does not have (and the expiry would otherwise sit exactly on the threshold).
     if (waited < this.serviceLevelSeconds || waited === 0) add(b.withinSl, k, 1);
+    const rank = call.lastAgent ? rankOf(call, agent) : -1;
     if (call.lastAgent) {
       add(b.retAnswered, k, 1);
       add(b.retWaitSum, k, waited);
-      if (agent === call.lastAgent) add(b.retHits, k, 1);
+      if (rank === 0) add(b.retHits, k, 1);
+      for (let j = rank < 0 ? this.knownAgents.depth : rank; j < this.knownAgents.depth; j++) {
+        add(this.knownHits[j] as Float64Array, k, 1);
+      }
     } else {
       add(b.newWaitSum, k, waited);
     }
     if (ahead) {
       this.answeredAhead++;
-      if (call.preferred && agent === call.lastAgent) this.preferredAhead++;
+      if (call.preferred && rank >= 0 && rank < this.knownAgents.counted) this.preferredAhead++;
     }
   }
 
@@ -267,6 +310,16 @@ export class Statistics {
     if (call.measured) this.expired++;
   }
 
+  /** The last agent was ruled out; the caller's other known agents form the first ring. */
+  othersFirstCall(call: Call): void {
+    if (call.measured) this.othersFirst++;
+  }
+
+  /** The last agent's ring expired; the call waits for the other known agents. */
+  secondRingCall(call: Call): void {
+    if (call.measured) this.secondRing++;
+  }
+
   results(policy: PolicySpec, events: number): PolicyStats {
     const b = this.b;
     const offered = sum(b.offered);
@@ -291,6 +344,7 @@ export class Statistics {
       answeredAheadShare: ratio(this.answeredAhead, answered),
       preferredAnsweredAhead: this.preferredAhead,
       returning: this.returning(retAnswered),
+      known: this.known(retAnswered),
       ...this.otherWork(),
       ci95: this.ci95(),
       perBatch: {
@@ -314,6 +368,20 @@ export class Statistics {
       preferred: this.preferred,
       declined: this.declined,
       expired: this.expired,
+    };
+  }
+
+  private known(retAnswered: number): PolicyStats['known'] {
+    const b = this.b;
+    return {
+      counted: this.knownAgents.counted,
+      share: nullIfNaN(ratio(sum(b.retKnownHits), retAnswered)),
+      byK: this.knownHits.map((hits) => nullIfNaN(ratio(sum(hits), retAnswered))),
+      ci95: batchHalfWidth(perBatch(b.retKnownHits, b.retAnswered)),
+      perBatch: perBatch(b.retKnownHits, b.retAnswered),
+      withOthers: this.withOthers,
+      othersFirst: this.othersFirst,
+      secondRing: this.secondRing,
     };
   }
 
