@@ -29,6 +29,10 @@ export const REASON_WORDS: Record<Reason, string> = {
   LOOKUP_TIMEOUT: 'the lookup ran out of its time budget, so the call goes to the queue',
   LOOKUP_ERROR: 'the lookup failed, so the call goes to the queue',
   CONFIG_ERROR: 'the configuration is invalid, so the call goes to the queue',
+  KNOWN_AGENT_AVAILABLE:
+    'the last agent cannot be preferred, and another agent who knows the caller is available (ranked preference)',
+  KNOWN_AGENT_BUSY:
+    'the last agent cannot be preferred; another agent who knows the caller is busy and still preferred (ranked preference)',
 };
 
 export interface DecisionView {

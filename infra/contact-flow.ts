@@ -12,6 +12,7 @@
  * the reference page for each shape; tests run `checkFlow` on every generated flow. Comments here
  * give the evidence for choices the table does not cover.
  */
+import { KNOWN_AGENTS_ATTRIBUTE, MAX_KNOWN_AGENTS } from '../steps/lib/decision/decision';
 import type { FlowAction, KeyPathExemption } from './flow-actions';
 import {
   CONTEXT_ATTRIBUTES,
@@ -49,6 +50,13 @@ export interface ContactFlowOptions {
   contextAttributes?: Partial<ContextAttributeNames>;
   /** Queue priority or age for returning callers; off by default (docs/agent-context.md). */
   returningCallerPriority?: ReturningCallerPriority;
+  /**
+   * LAST_AGENT_MAX_PREFERRED (1-5, default 1). Above 1, preferred-agent mode prefers the other
+   * agents who know the caller too (issue 27, `rankedActions`); 1 builds exactly the one-agent flow.
+   */
+  maxPreferred?: number;
+  /** Above 1: how long the second routing step offers the call to the other known agents (5-600 s). */
+  knownAgentsSeconds?: number;
 }
 
 export interface ContactFlow {
@@ -71,6 +79,11 @@ export const FLOW_IDS = {
   branch: 'branch-on-route',
   setPreferredQueue: 'set-preferred-queue',
   preferAgent: 'prefer-last-agent',
+  // LAST_AGENT_MAX_PREFERRED > 1 (issue 27): the branches on knownAgentCount and their criteria
+  // (`prefer-last-then-known-N`, `prefer-known-N`, N = 1 … maxPreferred - 1).
+  countKnownAfterLast: 'count-known-after-last',
+  setKnownQueue: 'set-known-agent-queue',
+  countKnown: 'count-known-agents',
   setAgentQueue: 'set-agent-queue',
   checkStaffed: 'check-agent-staffed',
   offer: 'offer-last-agent',
@@ -100,6 +113,11 @@ const CONTEXT_KEYS = CONTEXT_ATTRIBUTES.filter((k) => k !== 'route' && k !== 're
 /** Written to the reason attribute (lastAgentReason) when the entry Lambda fails (not one of the Lambda's reason codes). */
 export const LAMBDA_ERROR_REASON = 'LAMBDA_ERROR';
 
+/** The criteria of the LAST_AGENT route with N other known agents (N ≥ 1). */
+export const lastThenKnownId = (n: number) => `prefer-last-then-known-${n}`;
+/** The criteria of the KNOWN_AGENT route with N other known agents (N ≥ 1). */
+export const knownOnlyId = (n: number) => `prefer-known-${n}`;
+
 /** Default bound of the wait in the agent's queue (agent-queue mode). */
 export const AGENT_WAIT_SECONDS = 60;
 
@@ -125,7 +143,11 @@ const integerIn = (name: string, value: number, min: number, max: number) => {
  */
 export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
   checkContactFlowLimits(o);
-  const names = contextAttributeNames(o.contextAttributes, [o.attributeKey]);
+  const ranked = rankedOf(o);
+  const names = contextAttributeNames(o.contextAttributes, [
+    o.attributeKey,
+    ...(ranked ? [KNOWN_AGENTS_ATTRIBUTE] : []),
+  ]);
   const returning = returningCallerPlan(o);
   if (o.mode === 'agent-queue' && !o.agentWaitQueueFlowArn)
     throw new Error(
@@ -134,11 +156,12 @@ export function buildContactFlow(o: ContactFlowOptions): ContactFlow {
 
   const actions: FlowAction[] = [
     decideRouteAction(o),
-    ...storeDecisionActions(o, names, returning.afterContext),
+    ...storeDecisionActions(o, names, returning.afterContext, ranked),
     storeAfterLambdaErrorAction(o, names),
     ...returningCallerActions(o, returning),
-    branchOnRouteAction(o.mode),
-    ...(o.mode === 'agent-queue' ? agentQueueActions(o) : preferredAgentActions(o)),
+    branchOnRouteAction(o.mode, ranked),
+    ...(o.mode === 'agent-queue' ? agentQueueActions(o) : preferredAgentActions(o, ranked)),
+    ...(ranked ? rankedActions(o, ranked) : []),
     ...transferActions(o.defaultQueueArn),
   ];
   return { Version: '2019-10-30', StartAction: I.decide, Actions: actions };
@@ -148,6 +171,8 @@ function checkContactFlowLimits(o: ContactFlowOptions): void {
   // REF interactions-invokelambdafunction: "greater than 0, no larger than 8, and an integer".
   integerIn('lambdaTimeoutSeconds', o.lambdaTimeoutSeconds, 1, 8);
   integerIn('preferredAgentSeconds', o.preferredAgentSeconds, 5, 600);
+  if (o.maxPreferred !== undefined) integerIn('maxPreferred', o.maxPreferred, 1, MAX_KNOWN_AGENTS + 1);
+  if (o.knownAgentsSeconds !== undefined) integerIn('knownAgentsSeconds', o.knownAgentsSeconds, 5, 600);
   // UpdateContactAttributes API: keys hold only letters, digits, "-" and "_".
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(o.attributeKey))
     throw new Error(`invalid attributeKey ${o.attributeKey}`);
@@ -204,6 +229,7 @@ function storeDecisionActions(
   o: ContactFlowOptions,
   names: ContextAttributeNames,
   afterContext: string,
+  ranked: Ranked | undefined,
 ): FlowAction[] {
   return [
     {
@@ -252,7 +278,11 @@ function storeDecisionActions(
       Identifier: I.storeContext,
       Type: 'UpdateContactAttributes',
       Parameters: {
-        Attributes: Object.fromEntries(CONTEXT_KEYS.map((key) => [names[key], `$.External.${key}`])),
+        Attributes: {
+          ...Object.fromEntries(CONTEXT_KEYS.map((key) => [names[key], `$.External.${key}`])),
+          // Issue 27: who else was preferred, so `analyze` and the outcome function see it.
+          ...(ranked ? { [KNOWN_AGENTS_ATTRIBUTE]: '$.External.knownAgentIds' } : {}),
+        },
         TargetContact: 'Current',
       },
       Transitions: { NextAction: afterContext, Errors: onError(afterContext) },
@@ -321,7 +351,7 @@ function returningCallerActions(o: ContactFlowOptions, plan: ReturningCallerPlan
   return actions;
 }
 
-function branchOnRouteAction(mode: RoutingMode): FlowAction {
+function branchOnRouteAction(mode: RoutingMode, ranked: Ranked | undefined): FlowAction {
   return {
     Identifier: I.branch,
     Type: 'Compare',
@@ -330,6 +360,7 @@ function branchOnRouteAction(mode: RoutingMode): FlowAction {
       NextAction: I.setDefaultQueue,
       Conditions: [
         equals('LAST_AGENT', mode === 'agent-queue' ? I.setAgentQueue : I.setPreferredQueue),
+        ...(ranked ? [equals('KNOWN_AGENT', I.setKnownQueue)] : []),
         equals('LAST_QUEUE', I.setLastQueue),
       ],
       Errors: onError(I.setDefaultQueue, 'NoMatchingCondition'),
@@ -395,13 +426,16 @@ function agentQueueActions(o: ContactFlowOptions): FlowAction[] {
 }
 
 /** preferred-agent mode: the normal queue, offered to the last agent first for a while. */
-function preferredAgentActions(o: ContactFlowOptions): FlowAction[] {
+function preferredAgentActions(o: ContactFlowOptions, ranked: Ranked | undefined): FlowAction[] {
   return [
     {
       Identifier: I.setPreferredQueue,
       Type: 'UpdateContactTargetQueue',
       Parameters: { QueueId: o.defaultQueueArn },
-      Transitions: { NextAction: I.preferAgent, Errors: onError(I.setDefaultQueue) },
+      Transitions: {
+        NextAction: ranked ? I.countKnownAfterLast : I.preferAgent,
+        Errors: onError(I.setDefaultQueue),
+      },
     },
     {
       // Fair preference: the call waits in the normal queue, offered first to the last agent
@@ -413,22 +447,87 @@ function preferredAgentActions(o: ContactFlowOptions): FlowAction[] {
       Identifier: I.preferAgent,
       Type: 'UpdateContactRoutingCriteria',
       Parameters: {
-        RoutingCriteria: {
-          Steps: [
-            {
-              Expression: {
-                AttributeCondition: {
-                  ComparisonOperator: 'Match',
-                  MatchCriteria: { AgentsCriteria: { AgentIds: ['$.External.agentId'] } },
-                },
-              },
-              Expiry: { DurationInSeconds: o.preferredAgentSeconds },
-            },
-          ],
-        },
+        RoutingCriteria: { Steps: [agentsStep(['$.External.agentId'], o.preferredAgentSeconds)] },
       },
       Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
     },
+  ];
+}
+
+/** One routing step: the contact is offered only to these agents (user IDs) until it expires. */
+function agentsStep(agentIds: string[], seconds: number) {
+  return {
+    Expression: {
+      AttributeCondition: {
+        ComparisonOperator: 'Match',
+        MatchCriteria: { AgentsCriteria: { AgentIds: agentIds } },
+      },
+    },
+    Expiry: { DurationInSeconds: seconds },
+  };
+}
+
+/** What the ranked flow needs (issue 27): preferred-agent mode with LAST_AGENT_MAX_PREFERRED > 1. */
+interface Ranked {
+  /** The most other known agents an answer names: maxPreferred - 1. */
+  slots: number;
+  knownAgentsSeconds: number;
+}
+
+function rankedOf(o: ContactFlowOptions): Ranked | undefined {
+  const max = o.maxPreferred ?? 1;
+  if (o.mode !== 'preferred-agent' || max <= 1) return undefined;
+  return { slots: max - 1, knownAgentsSeconds: o.knownAgentsSeconds ?? DEFAULT_KNOWN_AGENTS_SECONDS };
+}
+
+/** Default of the second step (LAST_AGENT_KNOWN_AGENTS_SECONDS, the `knownAgentsSeconds` context). */
+export const DEFAULT_KNOWN_AGENTS_SECONDS = 30;
+
+/**
+ * Issue 27, ranked preference. An expiry can only be static and a list of agent ids has no
+ * documented way to be one JSONPath (docs/aws-evidence.md, "Ranked preferred agents"), so the
+ * flow branches on the answer's knownAgentCount to fixed criteria whose every AgentIds entry is
+ * an answer key that holds an id: no slot is ever empty, none repeats.
+ * - LAST_AGENT with N others: step 1 the last agent for the preference window, step 2 the N others
+ *   for knownAgentsSeconds, then anyone; with none (or a count no branch knows), today's one step.
+ * - KNOWN_AGENT with N others: step 1 the N others for the preference window, then anyone; with
+ *   none (not answered by the Lambda), the normal queue.
+ */
+function rankedActions(o: ContactFlowOptions, ranked: Ranked): FlowAction[] {
+  const counts = Array.from({ length: ranked.slots }, (_, i) => i + 1);
+  const known = (n: number) => counts.slice(0, n).map((i) => `$.External.knownAgent${i}`);
+  const criteria = (id: string, steps: ReturnType<typeof agentsStep>[]): FlowAction => ({
+    Identifier: id,
+    Type: 'UpdateContactRoutingCriteria',
+    Parameters: { RoutingCriteria: { Steps: steps } },
+    Transitions: { NextAction: I.transferRouted, Errors: onError(I.setDefaultQueue) },
+  });
+  const count = (id: string, to: (n: number) => string, otherwise: string): FlowAction => ({
+    Identifier: id,
+    Type: 'Compare',
+    Parameters: { ComparisonValue: '$.External.knownAgentCount' },
+    Transitions: {
+      NextAction: otherwise,
+      Conditions: counts.map((n) => equals(String(n), to(n))),
+      Errors: onError(otherwise, 'NoMatchingCondition'),
+    },
+  });
+  return [
+    count(I.countKnownAfterLast, lastThenKnownId, I.preferAgent),
+    ...counts.map((n) =>
+      criteria(lastThenKnownId(n), [
+        agentsStep(['$.External.agentId'], o.preferredAgentSeconds),
+        agentsStep(known(n), ranked.knownAgentsSeconds),
+      ]),
+    ),
+    {
+      Identifier: I.setKnownQueue,
+      Type: 'UpdateContactTargetQueue',
+      Parameters: { QueueId: o.defaultQueueArn },
+      Transitions: { NextAction: I.countKnown, Errors: onError(I.setDefaultQueue) },
+    },
+    count(I.countKnown, knownOnlyId, I.setDefaultQueue),
+    ...counts.map((n) => criteria(knownOnlyId(n), [agentsStep(known(n), o.preferredAgentSeconds)])),
   ];
 }
 

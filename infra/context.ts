@@ -37,6 +37,13 @@ const DeployContext = z.object({
     ),
   routingMode: z.enum(['preferred-agent', 'agent-queue']).default('preferred-agent'),
   preferredAgentSeconds: z.coerce.number().int().min(5).max(600).default(30),
+  /**
+   * With LAST_AGENT_MAX_PREFERRED > 1 (issue 27): how long the flow's second routing step offers
+   * the call to the other agents who know the caller, after the last agent's window. An expiry in
+   * a flow is static, so the stack writes it into the flow and copies it into
+   * LAST_AGENT_KNOWN_AGENTS_SECONDS for the decision.
+   */
+  knownAgentsSeconds: z.coerce.number().int().min(5).max(600).default(30),
   flowName: z.string().min(1).max(127).default('Returning-caller routing'),
   logRetentionDays: z.coerce
     .number()
@@ -176,6 +183,14 @@ export function parseDeployContext(get: (key: string) => unknown): DeployContext
       'LAST_AGENT_PREFERRED_SECONDS must not be passed as context: the stack sets it from preferredAgentSeconds (preferred-agent mode) or agentWaitSeconds (agent-queue mode), the wait the flow uses',
     );
   }
+  if (pipelineEnv.LAST_AGENT_KNOWN_AGENTS_SECONDS) {
+    throw new ContextError(
+      'LAST_AGENT_KNOWN_AGENTS_SECONDS must not be passed as context: the stack sets it from knownAgentsSeconds, the second step the flow uses',
+    );
+  }
+  // Only a ranked deployment gets it: a default one's functions keep exactly their environment.
+  if (Number(pipelineEnv.LAST_AGENT_MAX_PREFERRED ?? 1) > 1)
+    pipelineEnv.LAST_AGENT_KNOWN_AGENTS_SECONDS = String(parsed.data.knownAgentsSeconds);
   // The window the decision assumes is the flow's own wait, so the two cannot disagree.
   pipelineEnv.LAST_AGENT_PREFERRED_SECONDS = String(
     parsed.data.routingMode === 'preferred-agent'

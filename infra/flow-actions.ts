@@ -115,6 +115,18 @@ export const EVENT_HOOKS = [
   'ResumeContact',
 ] as const;
 
+/** The AgentIds of a routing step's agents condition, or undefined when it has none. */
+const agentIdsOf = (step: unknown): unknown =>
+  (
+    step as
+      | {
+          Expression?: {
+            AttributeCondition?: { MatchCriteria?: { AgentsCriteria?: { AgentIds?: unknown } } };
+          };
+        }
+      | undefined
+  )?.Expression?.AttributeCondition?.MatchCriteria?.AgentsCriteria?.AgentIds;
+
 const isInt = (v: unknown, min: number, max: number) =>
   typeof v === 'string' && /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max;
 
@@ -287,12 +299,25 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
       if (!Array.isArray(steps) || steps.length === 0)
         return ['RoutingCriteria.Steps must be a non-empty list'];
       const problems: string[] = [];
+      const seen = new Set<string>();
       steps.forEach((step: { Expression?: unknown; Expiry?: { DurationInSeconds?: unknown } }, i) => {
         if (typeof step?.Expression !== 'object')
           problems.push(`RoutingCriteria.Steps[${i}] needs an Expression`);
         const d = step?.Expiry?.DurationInSeconds;
         if (step?.Expiry !== undefined && !(Number.isInteger(d) && (d as number) > 0))
           problems.push(`RoutingCriteria.Steps[${i}].Expiry.DurationInSeconds must be a positive integer`);
+        // Issue 27: an empty AgentIds entry or list has no documented run-time behaviour
+        // (docs/aws-evidence.md), and an agent twice says nothing the first step did not.
+        const ids = agentIdsOf(step);
+        if (ids === undefined) return;
+        if (!Array.isArray(ids) || ids.length === 0)
+          problems.push(`RoutingCriteria.Steps[${i}] AgentIds must be a non-empty list`);
+        for (const id of Array.isArray(ids) ? ids : []) {
+          if (typeof id !== 'string' || id.trim() === '')
+            problems.push(`RoutingCriteria.Steps[${i}] AgentIds holds an empty entry`);
+          else if (seen.has(id)) problems.push(`RoutingCriteria.Steps[${i}] AgentIds repeats ${id}`);
+          else seen.add(id);
+        }
       });
       return problems;
     },
@@ -309,6 +334,7 @@ export const FLOW_ACTIONS: Readonly<Record<string, ActionSpec>> = {
         'The reference page is titled UpdateRoutingCriteria; every export (VMX3, SCV-doc, AICC-export) uses the Type "UpdateContactRoutingCriteria" and none uses "UpdateRoutingCriteria". We follow the exports.',
         'The reference lists only NumberGreaterOrEqualTo; VMX3 uses ComparisonOperator "Match" with MatchCriteria.AgentsCriteria.AgentIds (as in the UpdateContactRoutingData API). We follow VMX3.',
         'Expiry comes from the reference only: no export carries it. Its value type (number) follows the reference and the API, not the all-strings convention; unverified against an import.',
+        'Issue 27: several JSONPaths in one AgentIds list, and two agent steps in one action, follow the API shape (AgentsCriteria.AgentIds is a list; UpdateContactRoutingData examples have several steps); no export shows either. No AgentIds entry may be empty: its run-time behaviour is undocumented (docs/aws-evidence.md).',
       ],
     },
   },

@@ -8,7 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { DEFINITION_PATH, TASK_FUNCTIONS, type TaskPlaceholder } from '../statemachine/definition';
+import {
+  DEFINITION_PATH,
+  TASK_FUNCTIONS,
+  type TaskPlaceholder,
+  definitionTextFor,
+} from '../statemachine/definition';
 import { DecisionAlarms } from './constructs/decision-alarms';
 import { PreferredAgentOutcome } from './constructs/preferred-agent-outcome';
 import { RoutingState, TABLE_NAME_VARIABLE } from './constructs/routing-state';
@@ -185,7 +190,12 @@ export class LastAgentRoutingStack extends Stack {
     const hashedKeys = settings.config.keyMode === 'hmac-sha256';
     const stateMachine = new sfn.StateMachine(this, 'DecisionStateMachine', {
       stateMachineType: sfn.StateMachineType.EXPRESS,
-      definitionBody: sfn.DefinitionBody.fromFile(DEFINITION_PATH),
+      // The file itself by default; with LAST_AGENT_MAX_PREFERRED > 1 the availability check also
+      // gets the other known agents (statemachine/definition.ts `definitionTextFor`).
+      definitionBody:
+        settings.config.maxPreferred > 1
+          ? sfn.DefinitionBody.fromString(definitionTextFor(settings.config))
+          : sfn.DefinitionBody.fromFile(DEFINITION_PATH),
       definitionSubstitutions: Object.fromEntries(
         Object.entries(stepTargets).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
       ),
@@ -276,6 +286,7 @@ export class LastAgentRoutingStack extends Stack {
       logGroup: logGroupProps,
       searchFunction: this.stepFunctions.SearchContactsFunctionArn,
       availabilityFunction: this.stepFunctions.CheckAgentAvailabilityFunctionArn,
+      ...(settings.config.maxPreferred > 1 ? { rankedAgents: true } : {}),
       ...(settings.agentEventStreamArn ? { agentEventStreamArn: settings.agentEventStreamArn } : {}),
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     });
@@ -402,6 +413,10 @@ function addContactFlows(
     agentWhisperFlowArn: whisperFlow.attrContactFlowArn,
     contextAttributes: settings.contextAttributes,
     returningCallerPriority: settings.returningCallerPriority,
+    // Issue 27: the other known agents in rank; default (1): the one-agent flow, unchanged.
+    ...(settings.config.maxPreferred > 1
+      ? { maxPreferred: settings.config.maxPreferred, knownAgentsSeconds: settings.knownAgentsSeconds }
+      : {}),
   });
   const contactFlow = new connect.CfnContactFlow(stack, 'ContactFlow', {
     instanceArn,

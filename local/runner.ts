@@ -1,6 +1,6 @@
 import './polyfills';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { TASK_FUNCTIONS, readDefinitionText, substitute } from '../statemachine/definition';
+import { TASK_FUNCTIONS, definitionTextFor, substitute } from '../statemachine/definition';
 import { checkAgentAvailabilityStep } from '../steps/check-agent-availability';
 import { checkLastContactCsatStep } from '../steps/check-last-contact-csat';
 import type { Deadline } from '../steps/lib/connect/deadline';
@@ -35,15 +35,18 @@ export interface LocalExecution {
   trace: TraceEntry[];
 }
 
-/** The ASL file with local Lambda ARNs in place of the CDK substitutions. */
-export function localDefinition(): object {
+/**
+ * The ASL file with local Lambda ARNs in place of the CDK substitutions, for a configuration's
+ * LAST_AGENT_MAX_PREFERRED (statemachine/definition.ts `definitionTextFor`), as the stack deploys it.
+ */
+export function localDefinition(maxPreferred = 1): object {
   const arns = Object.fromEntries(
     Object.entries(TASK_FUNCTIONS).map(([k, fn]) => [
       k,
       `arn:aws:lambda:us-east-1:123456789012:function:${fn}`,
     ]),
   );
-  return JSON.parse(substitute(readDefinitionText(), arns));
+  return JSON.parse(substitute(definitionTextFor({ maxPreferred }), arns));
 }
 
 interface EventLog {
@@ -126,14 +129,21 @@ function recordingClient(deps: StepDeps, state: string, onCall: (call: ConnectCa
   return { ...deps, connect };
 }
 
-let machine: StateMachine | undefined;
+const machines = new Map<boolean, StateMachine>();
 
 /**
- * The validated state machine, built once per process: building one compiles its schema
- * validator (about 0.2 s of CPU), and an execution keeps no state in it.
+ * The validated state machine, built once per process and variant (one preferred agent, or
+ * ranked): building one compiles its schema validator (about 0.2 s of CPU), and an execution
+ * keeps no state in it.
  */
-function sharedMachine(): StateMachine {
-  machine ??= new StateMachine(localDefinition() as never, { validationOptions: { checkArn: true } });
+function sharedMachine(ranked: boolean): StateMachine {
+  let machine = machines.get(ranked);
+  if (!machine) {
+    machine = new StateMachine(localDefinition(ranked ? 2 : 1) as never, {
+      validationOptions: { checkArn: true },
+    });
+    machines.set(ranked, machine);
+  }
   return machine;
 }
 
@@ -145,7 +155,6 @@ export function createLocalRunner(
   deps: StepDeps,
   options: { onConnectCall?: (call: ConnectCall) => void } = {},
 ) {
-  const machine = sharedMachine();
   const { onConnectCall } = options;
   const handlers = Object.fromEntries(
     STEPS.map((s) => {
@@ -155,6 +164,8 @@ export function createLocalRunner(
   );
   /** Runs one execution; with a deadline, the execution is aborted when it passes (as Step Functions would be abandoned). */
   const run = async (input: unknown, deadline?: Deadline): Promise<LocalExecution> => {
+    // Read at each run: a session's configuration may be replaced in place (test/index/helpers.ts).
+    const machine = sharedMachine(deps.config.maxPreferred > 1);
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
       noThrowOnAbort: true,

@@ -24,6 +24,13 @@ export const AvailabilityInput = z.extend(z.pick(PipelineInput, { instanceId: tr
   channel: PipelineInput.shape.channel,
   /** The queue the call is headed for, when the agent must serve it (preferred-agent routing); '' = no check. */
   membershipQueueId: PipelineInput.shape.membershipQueueId,
+  /**
+   * The other agents who know the caller, in rank (the pick step's `knownAgentIds`; passed only
+   * with LAST_AGENT_MAX_PREFERRED > 1). Read in the same GetCurrentUserData or BatchGetItem.
+   */
+  knownAgentIds: z.optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(4)),
+  ),
 });
 export type AvailabilityInput = z.infer<typeof AvailabilityInput>;
 
@@ -80,41 +87,79 @@ export function classifyAgent(
   return free > 0 ? { status: 'AVAILABLE', ...named } : { status: 'BUSY', ...named };
 }
 
+/** One agent's availability with the live data it was classified from (the chances need its contacts). */
+interface Checked {
+  availability: AgentAvailability;
+  data: UserData | undefined;
+}
+
 /**
- * Availability from Connect's API: GetCurrentUserData filtered to the agent, classified with the
- * status types, then queue membership from the routing profile's queues.
+ * Availability from Connect's API: one GetCurrentUserData filtered to the agents (the filter
+ * takes up to 100: UserDataFilters.Agents, SDK model), each classified with the status types,
+ * then queue membership from the routing profile's queues. Only the last agent is named (the
+ * whisper speaks of them alone).
  */
-export async function checkAgentAvailabilityByApi(
+async function checkByApi(
   input: AvailabilityInput,
+  ids: string[],
   deps: StepDeps,
-): Promise<AgentAvailability> {
-  const deadline = new Deadline(input.deadlineAt, deps.clock);
-  const { connect, reference, logger } = deps;
+  deadline: Deadline,
+): Promise<Map<string, Checked>> {
   const [answer, types, firstName] = await Promise.all([
     sendConnect<GetCurrentUserDataCommandOutput>(
       deps,
       deadline,
       'GetCurrentUserData',
-      new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: [input.agentId] } }),
+      new GetCurrentUserDataCommand({ InstanceId: input.instanceId, Filters: { Agents: ids } }),
     ),
     statusTypesOrNames(input, deps, deadline),
     // GetCurrentUserData names no one (UserData.User is a UserReference: Id and Arn only).
-    agentFirstName(input, deps, deadline),
+    ids.includes(input.agentId) ? agentFirstName(input, deps, deadline) : Promise.resolve(undefined),
   ]);
-  const data = answer.UserDataList?.find((u) => u.User?.Id === input.agentId);
-  const availability = named(
-    withFreeProbability(classifyAgent(data, input.channel, types, deps.config), data, input, deps),
-    firstName,
+  const checked = await Promise.all(
+    ids.map(async (id): Promise<[string, Checked]> => {
+      const data = answer.UserDataList?.find((u) => u.User?.Id === id);
+      const classified = withFreeProbability(
+        classifyAgent(data, input.channel, types, deps.config),
+        data,
+        input,
+        deps,
+      );
+      const availability = named(classified, id === input.agentId ? firstName : undefined);
+      return [id, { availability: await servedQueue(input, availability, data, deps, deadline), data }];
+    }),
   );
+  return new Map(checked);
+}
+
+/** The agent's last availability; GetCurrentUserData (the `search` source, or the index's fallback). */
+export async function checkAgentAvailabilityByApi(
+  input: AvailabilityInput,
+  deps: StepDeps,
+): Promise<AgentAvailability> {
+  const deadline = new Deadline(input.deadlineAt, deps.clock);
+  const checked = await checkByApi(input, [input.agentId], deps, deadline);
+  return (checked.get(input.agentId) as Checked).availability;
+}
+
+/**
+ * Routing criteria only offer a contact to agents whose routing profile serves its queue:
+ * preferring anyone else makes the caller wait out the whole preference for nothing.
+ */
+async function servedQueue(
+  input: AvailabilityInput,
+  availability: AgentAvailability,
+  data: UserData | undefined,
+  deps: StepDeps,
+  deadline: Deadline,
+): Promise<AgentAvailability> {
   const profileId = data?.RoutingProfile?.Id;
   if (!needsMembershipCheck(input, availability) || !profileId) return availability;
-  // Routing criteria only offer a contact to agents whose routing profile serves its queue:
-  // preferring anyone else makes the caller wait out the whole preference for nothing.
   try {
-    const served = await reference.profileQueues(connect, input.instanceId, profileId, deadline);
+    const served = await deps.reference.profileQueues(deps.connect, input.instanceId, profileId, deadline);
     return membership(input, availability, served);
   } catch (err) {
-    logger.warn('routing profile queues unavailable, not checking queue membership', { error: err });
+    deps.logger.warn('routing profile queues unavailable, not checking queue membership', { error: err });
   }
   return availability;
 }
@@ -159,11 +204,44 @@ function withFreeProbability(
   input: AvailabilityInput,
   deps: StepDeps,
 ): AgentAvailability {
-  const { handleModel, preferredSeconds } = deps.config;
-  if (!handleModel || availability.status !== 'BUSY') return availability;
-  const now = input.now ? Date.parse(input.now) : deps.clock();
-  const p = agentFreeWithin(handleModel, data?.Contacts ?? [], input.channel, now, preferredSeconds);
+  if (availability.status !== 'BUSY') return availability;
+  const p = freeWithin(data, input, deps, deps.config.preferredSeconds);
   return p === undefined ? availability : { ...availability, freeWithinProbability: p };
+}
+
+function freeWithin(
+  data: UserData | undefined,
+  input: AvailabilityInput,
+  deps: StepDeps,
+  seconds: number,
+): number | undefined {
+  const { handleModel } = deps.config;
+  if (!handleModel) return undefined;
+  const now = input.now ? Date.parse(input.now) : deps.clock();
+  return agentFreeWithin(handleModel, data?.Contacts ?? [], input.channel, now, seconds);
+}
+
+/**
+ * Another known agent as the route choice judges them (issue 27): their status, and when busy
+ * their chance to be free within the preference window (the KNOWN_AGENT route's one step) and by
+ * the end of the flow's second step (preference window + LAST_AGENT_KNOWN_AGENTS_SECONDS).
+ */
+function knownAgent(agentId: string, checked: Checked, input: AvailabilityInput, deps: StepDeps) {
+  const { status, detail, statusName, source, freeWithinProbability } = checked.availability;
+  const { preferredSeconds, knownAgentsSeconds } = deps.config;
+  const late =
+    status === 'BUSY'
+      ? freeWithin(checked.data, input, deps, preferredSeconds + knownAgentsSeconds)
+      : undefined;
+  return {
+    agentId,
+    status,
+    ...(detail ? { detail } : {}),
+    ...(statusName ? { statusName } : {}),
+    ...(source ? { source } : {}),
+    ...(freeWithinProbability !== undefined ? { freeWithinProbability } : {}),
+    ...(late !== undefined ? { freeBySecondStepProbability: late } : {}),
+  };
 }
 
 const needsMembershipCheck = (input: AvailabilityInput, availability: AgentAvailability) =>
@@ -222,66 +300,124 @@ export function userDataOf(state: AgentState): UserData {
 }
 
 /**
- * Availability from the routing-state table (LAST_AGENT_SOURCE index or index-then-search): the
- * agent's last event-stream snapshot, which carries the status with its type, the next status,
- * the concurrency, the routing profile's queues and the first name, so no Connect call is needed.
- * A snapshot older than agentStateMaxAgeSeconds (no heartbeat: the stream publishes one every
- * 120 s), a missing one or an unreadable table falls back to GetCurrentUserData (and the name to
- * the DescribeUser cache); `source` says which.
+ * Availability from the agent's event-stream snapshot: it carries the status with its type, the
+ * next status, the concurrency, the routing profile's queues and the first name, so no Connect
+ * call is needed (the cached ListAgentStatuses answer is read only when the event names no status
+ * type, or to type a next status).
+ */
+async function checkByState(
+  input: AvailabilityInput,
+  state: AgentState,
+  deps: StepDeps,
+  deadline: Deadline,
+): Promise<Checked> {
+  const needTypes = !state.statusType || Boolean(state.nextStatusName);
+  const types = needTypes ? await statusTypesOrNames(input, deps, deadline) : undefined;
+  const known: StatusTypes = { byArn: new Map(types?.byArn), byName: new Map(types?.byName) };
+  if (state.statusArn && isStatusType(state.statusType)) known.byArn.set(state.statusArn, state.statusType);
+  const data = userDataOf(state);
+  const availability = withFreeProbability(
+    classifyAgent(data, input.channel, known, deps.config),
+    data,
+    input,
+    deps,
+  );
+  const checked = needsMembershipCheck(input, availability)
+    ? membership(input, availability, new Set(state.queues))
+    : availability;
+  // The snapshot carries the name (Configuration.FirstName): no Connect call on this path.
+  return { availability: { ...named(checked, state.firstName), source: 'INDEX' }, data };
+}
+
+/**
+ * The agents' snapshots from the routing-state table: one GetItem for one agent, one
+ * BatchGetItem for several (issue 27). The read gets half of the budget, so a slow table leaves
+ * time for the fallback.
+ */
+async function readStates(
+  ids: string[],
+  deps: StepDeps,
+  deadline: Deadline,
+): Promise<Map<string, AgentState | undefined>> {
+  const { readAgentState, readAgentStates } = await loadRoutingStore();
+  const now = deps.clock();
+  const readDeadline = new Deadline(
+    now + Math.floor(Math.max(0, deadline.at - now) * STATE_READ_SHARE),
+    deps.clock,
+  );
+  const table = deps.config.tableName as string;
+  const [only] = ids;
+  if (ids.length === 1 && only) {
+    const { state } = await readAgentState(deps.dynamo, readDeadline, table, only);
+    return new Map([[only, state]]);
+  }
+  return (await readAgentStates(deps.dynamo, readDeadline, table, ids)).states;
+}
+
+/**
+ * Availability from the routing-state table (LAST_AGENT_SOURCE index or index-then-search): each
+ * agent's last event-stream snapshot (`checkByState`). A snapshot older than
+ * agentStateMaxAgeSeconds (no heartbeat: the stream publishes one every 120 s), a missing one or
+ * an unreadable table falls back to GetCurrentUserData (one call for all such agents, and the
+ * name to the DescribeUser cache); `source` says which.
+ */
+async function checkByIndex(
+  input: AvailabilityInput,
+  ids: string[],
+  deps: StepDeps,
+  deadline: Deadline,
+): Promise<Map<string, Checked>> {
+  const checked = new Map<string, Checked>();
+  const fallback = new Map<string, NonNullable<AgentAvailability['source']>>();
+  try {
+    const states = await readStates(ids, deps, deadline);
+    for (const id of ids) {
+      const state = states.get(id);
+      const fresh = state && deps.clock() - state.eventAt <= deps.config.agentStateMaxAgeSeconds * 1000;
+      if (state && fresh) checked.set(id, await checkByState(input, state, deps, deadline));
+      else fallback.set(id, state ? 'API_INDEX_STALE' : 'API_INDEX_MISSING');
+    }
+  } catch (err) {
+    deps.logger.warn('agent state unreadable, asking Connect', { error: err });
+    checked.clear();
+    for (const id of ids) fallback.set(id, 'API_INDEX_FAILED');
+  }
+  if (fallback.size === 0) return checked;
+  const asked = await checkByApi(
+    input,
+    [...fallback.keys()],
+    deps,
+    new Deadline(input.deadlineAt, deps.clock),
+  );
+  for (const [id, source] of fallback) {
+    const answer = asked.get(id) as Checked;
+    checked.set(id, { ...answer, availability: { ...answer.availability, source } });
+  }
+  return checked;
+}
+
+/**
+ * The step: the last agent's availability from the configured source and, when the pick step
+ * named other agents who know the caller (LAST_AGENT_MAX_PREFERRED > 1, issue 27), theirs in the
+ * same read (`knownAgents`, in rank order), for the route choice to judge.
  */
 export async function checkAgentAvailability(
   input: AvailabilityInput,
   deps: StepDeps,
 ): Promise<AgentAvailability> {
-  const { config } = deps;
-  if (config.source === 'search') return checkAgentAvailabilityByApi(input, deps);
+  const others = (input.knownAgentIds ?? []).filter((id) => id !== input.agentId);
+  const ids = [input.agentId, ...others];
   const deadline = new Deadline(input.deadlineAt, deps.clock);
-  let fallback: NonNullable<AgentAvailability['source']>;
-  try {
-    const { readAgentState } = await loadRoutingStore();
-    // The read gets half of the budget, so a slow table leaves time for the fallback.
-    const now = deps.clock();
-    const readDeadline = new Deadline(
-      now + Math.floor(Math.max(0, deadline.at - now) * STATE_READ_SHARE),
-      deps.clock,
-    );
-    const { state } = await readAgentState(
-      deps.dynamo,
-      readDeadline,
-      config.tableName as string,
-      input.agentId,
-    );
-    const fresh = state && deps.clock() - state.eventAt <= config.agentStateMaxAgeSeconds * 1000;
-    if (state && fresh) {
-      // The event names the status type (AgentStatus.Type); the cached ListAgentStatuses answer
-      // is read only when it does not, or to type a next status.
-      const needTypes = !state.statusType || Boolean(state.nextStatusName);
-      const types = needTypes ? await statusTypesOrNames(input, deps, deadline) : undefined;
-      const known: StatusTypes = {
-        byArn: new Map(types?.byArn),
-        byName: new Map(types?.byName),
-      };
-      if (state.statusArn && isStatusType(state.statusType))
-        known.byArn.set(state.statusArn, state.statusType);
-      const data = userDataOf(state);
-      const availability = withFreeProbability(
-        classifyAgent(data, input.channel, known, config),
-        data,
-        input,
-        deps,
-      );
-      const checked = needsMembershipCheck(input, availability)
-        ? membership(input, availability, new Set(state.queues))
-        : availability;
-      // The snapshot carries the name (Configuration.FirstName): no Connect call on this path.
-      return { ...named(checked, state.firstName), source: 'INDEX' };
-    }
-    fallback = state ? 'API_INDEX_STALE' : 'API_INDEX_MISSING';
-  } catch (err) {
-    deps.logger.warn('agent state unreadable, asking Connect', { error: err });
-    fallback = 'API_INDEX_FAILED';
-  }
-  return { ...(await checkAgentAvailabilityByApi(input, deps)), source: fallback };
+  const checked =
+    deps.config.source === 'search'
+      ? await checkByApi(input, ids, deps, deadline)
+      : await checkByIndex(input, ids, deps, deadline);
+  const last = (checked.get(input.agentId) as Checked).availability;
+  if (input.knownAgentIds === undefined) return last;
+  return {
+    ...last,
+    knownAgents: others.map((id) => knownAgent(id, checked.get(id) as Checked, input, deps)),
+  };
 }
 
 /** The share of the remaining budget the agent-state read may take before the fallback. */

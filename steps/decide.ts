@@ -77,7 +77,7 @@ export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResp
     };
     return answer(defaultDecision(admission.reason), context, log);
   }
-  const { input, instanceArn, maskedCaller } = admission;
+  const { input, instanceArn, maskedCaller, agentQueue } = admission;
   const log = deps.logger.child({ contactId: input.contactId, caller: maskedCaller });
   const context = { customerKey: input.customerKey, instanceArn };
   try {
@@ -86,6 +86,8 @@ export async function decide(event: unknown, deps: DecideDeps): Promise<FlowResp
       deadlineAt: deadline.at - ANSWER_MARGIN_MS,
       // The search step then records no contact join for this call (steps/search-contacts.ts).
       ...(synthetic ? { synthetic: true } : {}),
+      // Agent-queue routing asks the caller about one agent: no other known agent is looked up.
+      ...(agentQueue && deps.config.maxPreferred > 1 ? { oneAgent: true } : {}),
     };
     const { output, executionArn } = await withDeadline(deps.execute(pipelineInput, deadline), deadline);
     // The route choice runs here, on inputs the execution shows in the console; the decision
@@ -121,6 +123,8 @@ function respond(
     // lastContactAgo and the whisper texts (steps/lib/decision/whisper.ts) are relative to the call.
     now: deps.now(),
     whisper: deps.config,
+    // Above 1, the answer carries the other known agents (knownAgentIds, knownAgentCount, …).
+    maxPreferred: deps.config.maxPreferred,
   });
   // The decision line carries the metrics, so it is written even when the log level is raised
   // above INFO (the failure-share alarm would otherwise go quiet). SILENT stays silent.

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ContactEventEnvelope, camelKeys } from './lib/connect/contact-events';
 import { isNotFound } from './lib/connect/errors';
+import { KNOWN_AGENTS_ATTRIBUTE } from './lib/decision/decision';
 import { createDynamoClient } from './lib/routing-state/dynamo-client';
 import { type PreferredAgentOutcome, claimOutcome } from './lib/routing-state/outcomes';
 import { idFromArn } from './lib/routing-state/table';
@@ -15,7 +16,10 @@ import { lazyInit } from './lib/runtime/step';
  * The preferred-agent outcome (issue 25): for each Amazon Connect contact event CONNECTED_TO_AGENT
  * (EventBridge, detail-type "Amazon Connect Contact Event"), whether a contact the product routed
  * to its last agent (route LAST_AGENT) reached that agent: `PreferredAgentReached` or
- * `PreferredAgentMissed`, in EMF, with the decision metrics' namespace and dimensions.
+ * `PreferredAgentMissed`, in EMF, with the decision metrics' namespace and dimensions. With
+ * several preferred agents (issue 27, LAST_AGENT_MAX_PREFERRED > 1: routes LAST_AGENT and
+ * KNOWN_AGENT, the others stored as lastAgentKnownIds), Reached when any of them answered, with
+ * the answering agent's rank as a dimension (`Rank`: 1, 2, …; `none` when Missed).
  *
  * Where the decision lives: on the contact itself. The inbound flow stores the route, the reason
  * and the last agent's ARN as contact attributes (infra/contact-flow.ts, names from
@@ -43,6 +47,12 @@ export const DEFAULT_OUTCOME_ATTRIBUTES = {
   agentArn: 'lastAgentArn',
 } as const;
 
+/**
+ * The contact attribute the flow stores the other known agents in (answer key knownAgentIds,
+ * comma-separated user IDs in rank order) when LAST_AGENT_MAX_PREFERRED > 1 (issue 27).
+ */
+export { KNOWN_AGENTS_ATTRIBUTE };
+
 /** Environment of the outcome function (infra/constructs/preferred-agent-outcome.ts sets them). */
 export const OUTCOME_ENV = {
   table: 'OUTCOME_TABLE_NAME',
@@ -51,17 +61,27 @@ export const OUTCOME_ENV = {
   agentArn: 'OUTCOME_AGENT_ARN_ATTRIBUTE',
 } as const;
 
+/** The routes that prefer agents: LAST_AGENT (the last agent, then the others) and KNOWN_AGENT (the others). */
+const PREFERRING_ROUTES = new Set(['LAST_AGENT', 'KNOWN_AGENT']);
+
 export interface OutcomeDeps {
   connect: ConnectClient;
   dynamo: DynamoDBDocumentClient;
   table: string;
-  attributes: { route: string; reason: string; agentArn: string };
+  /** knownAgentIds: the attribute of the other known agents; KNOWN_AGENTS_ATTRIBUTE when absent. */
+  attributes: { route: string; reason: string; agentArn: string; knownAgentIds?: string };
   logger: Logger;
   clock: () => number;
 }
 
 export type OutcomeResult =
-  | { status: 'COUNTED'; outcome: PreferredAgentOutcome; contactId: string }
+  | {
+      status: 'COUNTED';
+      outcome: PreferredAgentOutcome;
+      contactId: string;
+      /** Reached: the answering agent's place in the contact's preference order (1 = first). */
+      rank?: number;
+    }
   | { status: 'DUPLICATE'; outcome: PreferredAgentOutcome; contactId: string }
   | {
       status: 'IGNORED';
@@ -118,12 +138,13 @@ export async function recordOutcome(event: unknown, deps: OutcomeDeps): Promise<
   }
   const route = attributes[deps.attributes.route];
   if (route === undefined) return { status: 'IGNORED', reason: 'NO_ATTRIBUTES', contactId };
-  if (route !== 'LAST_AGENT') return { status: 'IGNORED', reason: 'NOT_LAST_AGENT', contactId };
+  if (!PREFERRING_ROUTES.has(route)) return { status: 'IGNORED', reason: 'NOT_LAST_AGENT', contactId };
   // No stored ARN (the flow's write of the agent context failed) counts as Missed, as `analyze`
   // counts it (analyze/figures/outcome.ts): the share is the same figure in both places.
-  const stored = idFromArn(attributes[deps.attributes.agentArn]);
-  const outcome: PreferredAgentOutcome =
-    stored !== undefined && stored === reachedAgent ? 'Reached' : 'Missed';
+  const known = attributes[deps.attributes.knownAgentIds ?? KNOWN_AGENTS_ATTRIBUTE];
+  const preferred = preferenceOrder(idFromArn(attributes[deps.attributes.agentArn]), known);
+  const rank = preferred.indexOf(reachedAgent) + 1;
+  const outcome: PreferredAgentOutcome = rank > 0 ? 'Reached' : 'Missed';
   const claimed = await claimOutcome(deps.dynamo, {
     table: deps.table,
     contactId,
@@ -140,12 +161,25 @@ export async function recordOutcome(event: unknown, deps: OutcomeDeps): Promise<
   const log = ['WARN', 'ERROR', 'CRITICAL'].includes(deps.logger.getLevelName())
     ? deps.logger.createChild({ logLevel: 'INFO' })
     : deps.logger;
+  // The rank is a dimension only where the flow stored the other known agents (issue 27): with one
+  // preferred agent the metric is exactly what it was.
+  const ranked = known !== undefined ? (rank > 0 ? String(rank) : 'none') : undefined;
   log.info('preferred-agent outcome', {
     contactId,
     outcome,
-    ...outcomeMetrics(outcome === 'Reached', route, reason),
+    ...outcomeMetrics(outcome === 'Reached', route, reason, ranked),
   });
-  return { status: 'COUNTED', outcome, contactId };
+  return { status: 'COUNTED', outcome, contactId, ...(ranked && rank > 0 ? { rank } : {}) };
+}
+
+/**
+ * The agents the contact was offered to first, in order: the stored agent (the last agent on
+ * LAST_AGENT, the first other known agent on KNOWN_AGENT), then the other known agents the flow
+ * stored (comma-separated user IDs), each once.
+ */
+export function preferenceOrder(storedAgent: string | undefined, knownIds: string | undefined): string[] {
+  const ids = [storedAgent, ...(knownIds ?? '').split(',').map((id) => id.trim())];
+  return [...new Set(ids.filter((id): id is string => Boolean(id)))];
 }
 
 /** The function's configuration, once per container; throws when the table is not named. */

@@ -50,6 +50,18 @@ export const REASON_GUIDE: Record<Reason, ReasonGuide> = {
     fix: 'If that agent should take these calls, add the queue to their routing profile.',
     outcome: 'pass',
   },
+  KNOWN_AGENT_AVAILABLE: {
+    means:
+      'the last agent is ruled out (lastAgentRuledOut says why), and another agent who knows the caller is available: the call is offered to the known agents first (LAST_AGENT_MAX_PREFERRED).',
+    fix: RAN,
+    outcome: 'pass',
+  },
+  KNOWN_AGENT_BUSY: {
+    means:
+      'the last agent is ruled out (lastAgentRuledOut says why); the first other agent who knows the caller is busy and still preferred for the preference window (LAST_AGENT_MAX_PREFERRED, LAST_AGENT_PREFER_BUSY).',
+    fix: RAN,
+    outcome: 'pass',
+  },
   LOW_CSAT: {
     means: "the last contact's CSAT score is below LAST_AGENT_MIN_CSAT: normal routing.",
     fix: RAN,

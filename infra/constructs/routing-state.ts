@@ -44,6 +44,11 @@ export const TABLE_ACCESS = {
   contactIndexer: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
   /** PutItem the agent's state (conditional on the stored event being older). */
   agentIndexer: ['dynamodb:PutItem'],
+  /**
+   * With LAST_AGENT_MAX_PREFERRED > 1 (issue 27), the availability step also reads the states of
+   * the other agents who know the caller with the last agent's, in one BatchGetItem.
+   */
+  availabilityRanked: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
 } as const;
 
 /**
@@ -64,6 +69,8 @@ export interface RoutingStateProps {
   searchFunction: lambda.IFunction;
   /** The availability step: reads the agent's state. */
   availabilityFunction: lambda.IFunction;
+  /** LAST_AGENT_MAX_PREFERRED > 1: the availability step reads several agents' states at once (BatchGetItem). */
+  rankedAgents?: boolean;
   /**
    * The Kinesis data stream the instance already publishes its agent events to (an instance has
    * one agent event stream, infra/context.ts `agentEventStreamArn`).
@@ -280,7 +287,10 @@ export class RoutingState extends Construct {
         new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn] }),
       );
     grant(props.searchFunction, TABLE_ACCESS.search);
-    grant(props.availabilityFunction, TABLE_ACCESS.availability);
+    grant(
+      props.availabilityFunction,
+      props.rankedAgents ? TABLE_ACCESS.availabilityRanked : TABLE_ACCESS.availability,
+    );
     grant(this.contactIndexer, TABLE_ACCESS.contactIndexer);
     grant(this.agentIndexer, TABLE_ACCESS.agentIndexer);
   }

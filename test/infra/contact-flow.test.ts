@@ -108,9 +108,10 @@ describe.each(COMBINATIONS)('inbound flow (%s mode, %s keys)', (mode, keyMode) =
       });
   });
 
-  it('branches on every route value', () => {
+  it('branches on every route value a one-agent decision answers (KNOWN_AGENT needs LAST_AGENT_MAX_PREFERRED > 1)', () => {
     const values = get(FLOW_IDS.branch).Transitions.Conditions?.flatMap((c) => c.Condition.Operands) ?? [];
-    expect(new Set([...values, 'DEFAULT'])).toEqual(new Set(Route.options));
+    expect(new Set([...values, 'DEFAULT', 'KNOWN_AGENT'])).toEqual(new Set(Route.options));
+    expect(values).not.toContain('KNOWN_AGENT');
   });
 
   it('tries the normal queue on every error branch before apologising and disconnecting', () => {

@@ -63,6 +63,8 @@ export type Admission =
       instanceArn: string;
       /** The caller masked for logs (+*********23). */
       maskedCaller: string;
+      /** Agent-queue routing: the flow asks the caller about one agent, so only one is preferred (issue 27). */
+      agentQueue: boolean;
     }
   | {
       kind: 'answer';
@@ -123,10 +125,12 @@ export function admitCall(
 
   const channel = Channel.safeParse(data.Channel).data ?? 'VOICE';
   const queueId = currentQueueId(parsed.data);
+  const agentQueue = routingModeOf(parsed.data) === 'agent-queue';
   return {
     kind: 'pipeline',
     instanceArn: data.InstanceARN,
     maskedCaller: maskPhone(caller.e164),
+    agentQueue,
     input: {
       instanceId,
       customerKey: customerKeyFor(caller.e164, config),
@@ -134,7 +138,7 @@ export function admitCall(
       ...(data.InitialContactId ? { initialContactId: data.InitialContactId } : {}),
       ...(data.PreviousContactId ? { previousContactId: data.PreviousContactId } : {}),
       ...(queueId ? { currentQueueId: queueId } : {}),
-      membershipQueueId: queueId && routingModeOf(parsed.data) !== 'agent-queue' ? queueId : '',
+      membershipQueueId: queueId && !agentQueue ? queueId : '',
       channel,
       now: now.toISOString(),
       csatGate: Boolean(config.csatAttribute),

@@ -2,7 +2,16 @@ import * as z from 'zod/mini';
 import { DEFAULT_WHISPER_TEMPLATES, type WhisperTemplates, renderWhisper, timeAgo } from './whisper';
 
 /** Where the contact flow should send the call. */
-export const Route = z.enum(['LAST_AGENT', 'LAST_QUEUE', 'DEFAULT']);
+export const Route = z.enum([
+  'LAST_AGENT',
+  'LAST_QUEUE',
+  'DEFAULT',
+  /**
+   * The last agent is ruled out, other agents who know the caller are preferable (issue 27,
+   * LAST_AGENT_MAX_PREFERRED > 1, preferred-agent mode only): the call is offered to them first.
+   */
+  'KNOWN_AGENT',
+]);
 export type Route = z.infer<typeof Route>;
 
 /**
@@ -28,6 +37,10 @@ export const Reason = z.enum([
   'LOOKUP_TIMEOUT',
   'LOOKUP_ERROR',
   'CONFIG_ERROR',
+  /** KNOWN_AGENT: the first preferable other known agent is available (lastAgentRuledOut says why not the last). */
+  'KNOWN_AGENT_AVAILABLE',
+  /** KNOWN_AGENT: the first preferable other known agent is busy, and preferred anyway. */
+  'KNOWN_AGENT_BUSY',
 ]);
 export type Reason = z.infer<typeof Reason>;
 
@@ -49,6 +62,14 @@ export const Decision = z.object({
    * agent event stream's snapshot). Absent when it could not be read.
    */
   agentFirstName: z.optional(z.string()),
+  /**
+   * The other agents who know the caller and can be preferred, in rank order (the last agent
+   * excluded; LAST_AGENT_MAX_PREFERRED > 1). LAST_AGENT: the flow's second step; KNOWN_AGENT:
+   * its first, and agentId is the first of them.
+   */
+  knownAgentIds: z.optional(z.array(z.string())),
+  /** KNOWN_AGENT: why the last agent was ruled out (its reason code). */
+  lastAgentRuledOut: z.optional(Reason),
 });
 export type Decision = z.infer<typeof Decision>;
 
@@ -92,7 +113,40 @@ export const FLOW_RESPONSE_KEYS = [
   'whisperSameAgent',
   'whisperOtherAgent',
 ] as const;
-export type FlowResponse = Record<(typeof FLOW_RESPONSE_KEYS)[number], string>;
+
+/**
+ * The contact attribute the preferred-agent flow stores knownAgentIds in (LAST_AGENT_MAX_PREFERRED
+ * > 1), so `analyze` and the outcome function see who was preferred after the call.
+ */
+export const KNOWN_AGENTS_ATTRIBUTE = 'lastAgentKnownIds';
+
+/** The most other known agents a decision names (LAST_AGENT_MAX_PREFERRED 5, less the last agent). */
+export const MAX_KNOWN_AGENTS = 4;
+
+/**
+ * The keys the answer adds when LAST_AGENT_MAX_PREFERRED > 1 (issue 27), each then always present.
+ * With the default (1) the answer has none of them: it is exactly the answer of one preferred agent.
+ */
+export const RANKED_RESPONSE_KEYS = [
+  /** KNOWN_AGENT: the last agent's reason code (why it was ruled out); '' otherwise. */
+  'lastAgentRuledOut',
+  /** The other preferable known agents, comma-separated user IDs in rank order, the last agent excluded. */
+  'knownAgentIds',
+  /** How many ids knownAgentIds holds, '0'-'4': the flow branches on it. */
+  'knownAgentCount',
+  /**
+   * knownAgentIds one by one ('' past knownAgentCount), up to LAST_AGENT_MAX_PREFERRED - 1: the
+   * routing criteria take one JSONPath per agent id, so the flow reads these.
+   */
+  'knownAgent1',
+  'knownAgent2',
+  'knownAgent3',
+  'knownAgent4',
+] as const;
+export type RankedResponseKey = (typeof RANKED_RESPONSE_KEYS)[number];
+
+export type FlowResponse = Record<(typeof FLOW_RESPONSE_KEYS)[number], string> &
+  Partial<Record<RankedResponseKey, string>>;
 
 export function defaultDecision(reason: Reason): Decision {
   return { route: 'DEFAULT', reason };
@@ -107,6 +161,8 @@ export interface FlattenInput {
   now?: Date;
   /** The whisper template (LAST_AGENT_WHISPER); the default when absent. */
   whisper?: WhisperTemplates;
+  /** LAST_AGENT_MAX_PREFERRED: above 1 the answer carries the ranked keys (RANKED_RESPONSE_KEYS). */
+  maxPreferred?: number;
 }
 
 /** Builds the STRING_MAP the flow reads; ARNs are derived from the instance ARN, no extra API call. */
@@ -117,6 +173,7 @@ export function toFlowResponse({
   decisionMs,
   now = new Date(),
   whisper = DEFAULT_WHISPER_TEMPLATES,
+  maxPreferred = 1,
 }: FlattenInput): FlowResponse {
   const arn = (kind: 'agent' | 'queue', id: string | undefined) =>
     id && instanceArn ? `${instanceArn}/${kind}/${id}` : '';
@@ -142,5 +199,18 @@ export function toFlowResponse({
     whisper: returning ? renderWhisper(whisper.whisper, { agent: decision.agentFirstName, ago }) : '',
     whisperSameAgent: '',
     whisperOtherAgent: '',
+    ...(maxPreferred > 1 ? rankedKeys(decision, maxPreferred) : {}),
+  };
+}
+
+/** The ranked keys: every slot up to maxPreferred - 1 present, '' when unused. */
+function rankedKeys(decision: Decision, maxPreferred: number): Partial<Record<RankedResponseKey, string>> {
+  const ids = (decision.knownAgentIds ?? []).slice(0, Math.min(maxPreferred - 1, MAX_KNOWN_AGENTS));
+  const slots = RANKED_RESPONSE_KEYS.slice(3, 3 + Math.min(maxPreferred - 1, MAX_KNOWN_AGENTS));
+  return {
+    lastAgentRuledOut: decision.lastAgentRuledOut ?? '',
+    knownAgentIds: ids.join(','),
+    knownAgentCount: String(ids.length),
+    ...Object.fromEntries(slots.map((key, i) => [key, ids[i] ?? ''])),
   };
 }

@@ -27,6 +27,12 @@ export const PipelineInput = z.object({
    * but the search step records no contact join for it. Absent on every real call.
    */
   synthetic: z.optional(z.boolean()),
+  /**
+   * The flow prefers one agent whatever LAST_AGENT_MAX_PREFERRED says (agent-queue routing: the
+   * caller is asked about one person), so no other known agent is looked up. Set only when
+   * LAST_AGENT_MAX_PREFERRED > 1.
+   */
+  oneAgent: z.optional(z.boolean()),
 });
 export type PipelineInput = z.infer<typeof PipelineInput>;
 
@@ -69,13 +75,38 @@ export const LastContact = z.discriminatedUnion('found', [
     agentId: z.string(),
     queueId: z.optional(z.string()),
     connectedAt: z.iso.datetime(),
+    /**
+     * The other agents who know the caller (issue 27): distinct agents of the caller's other
+     * eligible contacts, newest first, the last agent excluded, at most LAST_AGENT_MAX_PREFERRED - 1.
+     * Present (possibly empty) exactly when LAST_AGENT_MAX_PREFERRED > 1.
+     */
+    knownAgentIds: z.optional(z.array(z.string()).check(z.maxLength(4))),
   }),
   z.object({ found: z.literal(false), reason: z.enum(['NO_RECENT_CONTACT', 'NO_AGENT_CONTACT']) }),
 ]);
 export type LastContact = z.infer<typeof LastContact>;
 
+const AvailabilityStatus = z.enum(['AVAILABLE', 'BUSY', 'NOT_ROUTABLE', 'OFFLINE', 'NOT_IN_QUEUE']);
+
+/** Another agent who knows the caller, classified by the same rules as the last agent (issue 27). */
+export const KnownAgentAvailability = z.object({
+  agentId: z.string(),
+  status: AvailabilityStatus,
+  detail: z.optional(z.string()),
+  statusName: z.optional(z.string()),
+  source: z.optional(z.string()),
+  /** Busy: the chance to be free within the preference window (the KNOWN_AGENT route's one step). */
+  freeWithinProbability: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  /**
+   * Busy: the chance to be free by the end of the flow's second step (preference window +
+   * LAST_AGENT_KNOWN_AGENTS_SECONDS), where the LAST_AGENT route offers the call to them.
+   */
+  freeBySecondStepProbability: z.optional(z.number().check(z.gte(0), z.lte(1))),
+});
+export type KnownAgentAvailability = z.infer<typeof KnownAgentAvailability>;
+
 export const AgentAvailability = z.object({
-  status: z.enum(['AVAILABLE', 'BUSY', 'NOT_ROUTABLE', 'OFFLINE', 'NOT_IN_QUEUE']),
+  status: AvailabilityStatus,
   /** Why, for the trace: which rule classified the agent. */
   detail: z.optional(
     z.enum([
@@ -105,6 +136,8 @@ export const AgentAvailability = z.object({
    * Absent when it could not be read; the whisper then says "an agent".
    */
   agentFirstName: z.optional(z.string()),
+  /** The other known agents (the step's input knownAgentIds), in rank order; absent without them. */
+  knownAgents: z.optional(z.array(KnownAgentAvailability)),
 });
 export type AgentAvailability = z.infer<typeof AgentAvailability>;
 

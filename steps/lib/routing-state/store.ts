@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   type GetCommandOutput,
@@ -334,4 +336,37 @@ export async function readAgentState(
     state: parsed?.success ? parsed.data : undefined,
     capacity: out.ConsumedCapacity?.CapacityUnits ?? 0,
   };
+}
+
+/**
+ * The stored states of several agents in one BatchGetItem (issue 27: the last agent and the
+ * others who know the caller, at most 5, far below its 100 keys). An agent without a (well-formed)
+ * item is absent from the map, and so is one DynamoDB left in UnprocessedKeys: the step asks
+ * Connect for those, as for a missing snapshot, rather than spend the budget on a second round.
+ */
+export async function readAgentStates(
+  dynamo: DynamoDBDocumentClient,
+  deadline: Deadline,
+  table: string,
+  agentIds: string[],
+): Promise<{ states: Map<string, AgentState | undefined>; capacity: number }> {
+  const out = await sendDynamo<BatchGetCommandOutput>(
+    dynamo,
+    deadline,
+    'BatchGetItem',
+    new BatchGetCommand({
+      RequestItems: {
+        [table]: { Keys: [...new Set(agentIds)].map((id) => ({ pk: agentPk(id), sk: SINGLETON_SK.agent })) },
+      },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  const states = new Map<string, AgentState | undefined>();
+  for (const item of out.Responses?.[table] ?? []) {
+    const parsed = AgentState.safeParse(item);
+    if (parsed.success && agentIds.includes(parsed.data.agentId))
+      states.set(parsed.data.agentId, parsed.data);
+  }
+  const capacity = (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+  return { states, capacity };
 }

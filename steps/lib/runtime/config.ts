@@ -121,6 +121,18 @@ const ConfigSchema = z.object({
    */
   preferredSeconds: decimal(30, 5, 600),
   /**
+   * How many agents who know the caller the decision prefers, in rank (issue 27): the last agent
+   * first, then the other agents of the caller's recent contacts, newest first. 1 (default): the
+   * last agent only, exactly as before; 2-5 adds up to 4 more (the flow's second routing step).
+   */
+  maxPreferred: decimal(1, 1, 5),
+  /**
+   * How long the flow offers the call to the other known agents (its second routing step), in
+   * seconds. The stack sets it from the `knownAgentsSeconds` context, as it sets preferredSeconds:
+   * the decision computes a busy known agent's chance to be free by the end of that step.
+   */
+  knownAgentsSeconds: decimal(30, 5, 600),
+  /**
    * The center's talk and after-contact-work distributions, JSON {"talkSeconds": DIST,
    * "acwSeconds": DIST} (steps/lib/decision/handle-model.ts; `analyze` writes it as handleModel).
    */

@@ -38,13 +38,16 @@ export const OUTCOME_METRICS = { reached: 'PreferredAgentReached', missed: 'Pref
  * The EMF fields of one preferred-agent outcome (steps/record-outcome.ts), in the decision
  * metrics' namespace and dimension sets (service, Route, Reason; and service alone, which the
  * dashboard's daily share divides). Both counts are written, 1 and 0, so a day with no miss still
- * has a Missed datapoint and the share Reached / (Reached + Missed) is defined.
+ * has a Missed datapoint and the share Reached / (Reached + Missed) is defined. With several
+ * preferred agents (issue 27) a third set, service, Route and Rank, says which of them answered.
  */
-export function outcomeMetrics(reached: boolean, route: string, reason: string) {
+export function outcomeMetrics(reached: boolean, route: string, reason: string, rank?: string) {
   const service = runtimeEnv().serviceName;
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, defaultDimensions: { service } });
   metrics.addDimensions({ Route: route, Reason: reason });
   metrics.addDimensions({});
+  // Issue 27: which preferred agent answered (1 = the first offered), by route; 'none' = Missed.
+  if (rank !== undefined) metrics.addDimensions({ Route: route, Rank: rank });
   metrics.addMetric(OUTCOME_METRICS.reached, MetricUnit.Count, reached ? 1 : 0);
   metrics.addMetric(OUTCOME_METRICS.missed, MetricUnit.Count, reached ? 0 : 1);
   const { service: _written, ...fields } = metrics.serializeMetrics() as Record<string, unknown>;
