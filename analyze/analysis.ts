@@ -11,7 +11,7 @@ import type { SimulationReport } from '../simulate/run';
 import { goLiveLabel } from './calibrate/backtest';
 import { DEFAULT_GO_LIVE_POLICY, type GoLivePolicy } from './calibrate/calibrate';
 import { type CenterModel, centerModel } from './calibrate/model';
-import { type AttributeNames, ContactSet, Strings, toContact } from './contact';
+import { type AttributeNames, type Contact, ContactSet, Strings, toContact } from './contact';
 import { type Figures, computeFigures } from './figures/figures';
 import { readRecords } from './records/reader';
 import { type SkipSummary, SkipTally } from './records/skips';
@@ -33,6 +33,16 @@ export interface AnalyzeOptions {
 }
 
 export interface Analysis extends Figures, CenterModel {
+  /**
+   * `--sql athena` only: where the figures came from (Athena's query executions) and the figures
+   * left out (a query that failed, with Athena's reason). Absent for records read locally.
+   */
+  source?: {
+    engine: 'athena';
+    workgroup: string;
+    queries: Record<string, { id: string; scannedBytes: number | null }>;
+    omitted: { figure: string; reason: string }[];
+  };
   /** Files read, records kept (before de-duplication), versions replaced by a newer one, records skipped. */
   files: number;
   records: number;
@@ -79,25 +89,49 @@ export async function analyzeCenter(
       `no contact record could be read from ${o.paths.join(' ')} (${totals.files} files, ${skips.total} records skipped)`,
     );
   const contacts = set.contacts();
-  const window = {
+  const window = windowOf(o);
+  const figures = computeFigures(contacts, window);
+  const meta = {
+    files: totals.files,
+    records: totals.records,
+    duplicates: set.duplicates,
+    skipped: skips.toJSON(),
+  };
+  return withModel(figures, contacts, meta, o);
+}
+
+/** The figures' window: --lookback-days, --since/--until as epoch ms, --timezone. */
+function windowOf(o: WindowOptions) {
+  return {
     lookbackDays: o.lookbackDays,
     since: o.since === undefined ? undefined : Date.parse(o.since),
     until: o.until === undefined ? undefined : Date.parse(o.until),
     timeZone: o.timeZone,
   };
-  const figures = computeFigures(contacts, window);
+}
+
+type WindowOptions = Pick<AnalyzeOptions, 'lookbackDays' | 'since' | 'until' | 'timeZone'>;
+type ModelRunOptions = WindowOptions & Pick<AnalyzeOptions, 'attributeNames' | 'goLivePolicy' | 'simulate'>;
+
+/**
+ * The analysis: the figures (from records, or from the data lake's SQL), the center's model from
+ * the contacts (calibrate/), the counts of what was read and the options, as --json prints it.
+ */
+export function withModel(
+  figures: Figures,
+  contacts: readonly Contact[],
+  meta: Pick<Analysis, 'files' | 'records' | 'duplicates' | 'skipped'> & Partial<Pick<Analysis, 'source'>>,
+  o: ModelRunOptions,
+): { analysis: Analysis; simulation: SimulationReport | null } {
   const goLive = figures.outcome.goLive === null ? undefined : Date.parse(figures.outcome.goLive);
   const { report, ...model } = centerModel(contacts, {
-    ...window,
+    ...windowOf(o),
     goLive,
     goLivePolicy: o.goLivePolicy ?? DEFAULT_GO_LIVE_POLICY,
     simulate: o.simulate ?? false,
   });
   const analysis: Analysis = {
-    files: totals.files,
-    records: totals.records,
-    duplicates: set.duplicates,
-    skipped: skips.toJSON(),
+    ...meta,
     options: {
       since: o.since ?? null,
       until: o.until ?? null,

@@ -1,7 +1,9 @@
 /**
  * `last-agent analyze --records PATH [PATH...] [--json] [--out DIR] [--lookback-days N]
  * [--since ISO] [--until ISO] [--timezone IANA] [--attribute-names route:NAME,...]
- * [--go-live-policy preferred-agent:SECONDS|agent-queue:SECONDS]`. Besides the figures, the
+ * [--go-live-policy preferred-agent:SECONDS|agent-queue:SECONDS]`, or the same figures from the
+ * Connect data lake: `--sql athena --instance-id ID --database NAME [--table NAME]
+ * [--athena-workgroup NAME [--output-location s3://…]]` (sql/command.ts). Besides the figures, the
  * center calibrated for the simulator, simulated, backtested and a setting recommended
  * (calibrate/); --out also writes simulate.json and the policies' chart.
  * Every option is checked before a record is read (usage errors are thrown as UsageError: exit
@@ -24,6 +26,7 @@ import { RecordsPathError } from './records/sources';
 import { arrivalsChartSvg } from './report/chart';
 import { policyChartSvg } from './report/model';
 import { reportMarkdown } from './report/report';
+import { AthenaError, type SqlCommandOptions, analyzeInAthena, printedSql, sqlOptions } from './sql/command';
 
 export const OUT_FILES = ['analysis.json', 'report.md', 'arrivals-staffing.svg'] as const;
 /** Written beside them: the calibrated simulator configuration and the chart of its policies. */
@@ -104,11 +107,22 @@ function lookbackDays(value: string | undefined): number {
   return n;
 }
 
-/** The options, every one checked; the PATHs are checked by the reader before it reads a record. */
-export function analyzeOptions(args: string[]): AnalyzeOptions & { json: boolean; out?: string | undefined } {
+type CommandOptions = AnalyzeOptions & { json: boolean; out?: string | undefined; sql?: SqlCommandOptions };
+
+/**
+ * The options, every one checked; the PATHs are checked by the reader before it reads a record.
+ * With --sql, the data lake's options instead of --records (sql/command.ts).
+ */
+export function analyzeOptions(args: string[]): CommandOptions {
   const { values, positionals } = parseArgs({
     args,
     options: {
+      sql: { type: 'string' },
+      'instance-id': { type: 'string' },
+      database: { type: 'string' },
+      table: { type: 'string' },
+      'athena-workgroup': { type: 'string' },
+      'output-location': { type: 'string' },
       records: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -124,9 +138,16 @@ export function analyzeOptions(args: string[]): AnalyzeOptions & { json: boolean
   });
   // `--records a b c`: the PATHs after --records (or several --records).
   const paths = [...(values.records ?? []), ...positionals];
-  if (!values.records?.length)
-    throw new UsageError('analyze needs --records PATH (a file, a directory or s3://bucket/prefix)');
+  if (values.sql === undefined && !values.records?.length)
+    throw new UsageError(
+      'analyze needs --records PATH (a file, a directory or s3://bucket/prefix), or --sql athena (the data lake)',
+    );
+  if (values.sql !== undefined && positionals.length > 0)
+    throw new UsageError(`--sql athena takes no PATH, got "${positionals[0]}"`);
   if (paths.some((p) => p === '')) throw new UsageError('--records: a PATH is empty');
+  for (const flag of ['instance-id', 'database', 'table', 'athena-workgroup', 'output-location'] as const)
+    if (values.sql === undefined && values[flag] !== undefined)
+      throw new UsageError(`--${flag} goes with --sql athena`);
   const timeZone = values.timezone ?? 'UTC';
   if (!isTimeZone(timeZone))
     throw new UsageError(
@@ -140,17 +161,16 @@ export function analyzeOptions(args: string[]): AnalyzeOptions & { json: boolean
     const problem = prepareOutDir(values.out, [...OUT_FILES, ...MODEL_FILES]);
     if (problem) throw new UsageError(problem);
   }
-  return {
-    paths,
+  const common = {
     lookbackDays: lookbackDays(values['lookback-days']),
     since,
     until,
     timeZone,
     attributeNames: parseAttributeNames(values['attribute-names']),
     goLivePolicy: parseGoLivePolicy(values['go-live-policy']),
-    json: values.json,
-    out: values.out,
   };
+  const sql = values.sql === undefined ? undefined : sqlOptions(values, common);
+  return { paths, ...common, json: values.json, out: values.out, ...(sql ? { sql } : {}) };
 }
 
 /** Writes the files of --out; the lines to print after the report. */
@@ -178,21 +198,30 @@ function writeOut(
   return lines;
 }
 
-export async function runAnalyzeCommand(args: string[]): Promise<number> {
-  const options = analyzeOptions(args);
-  let analysis: Analysis;
-  let simulation: SimulationReport | null;
+/** Reads the records, or runs the queries in Athena: the analysis either way. */
+async function analysisFor(
+  options: CommandOptions,
+): Promise<{ analysis: Analysis; simulation: SimulationReport | null }> {
+  const progress = progressLine(process.stderr, 'analyze', options.json);
   try {
-    ({ analysis, simulation } = await analyzeCenter({
-      ...options,
-      simulate: true,
-      progress: progressLine(process.stderr, 'analyze', options.json),
-    }));
+    if (options.sql?.workgroup)
+      return await analyzeInAthena({ ...options.sql, workgroup: options.sql.workgroup }, { progress });
+    return await analyzeCenter({ ...options, simulate: true, progress });
   } catch (err) {
-    // A PATH that cannot be opened, or no record at all: the user's mistake, one line, exit 2.
-    if (err instanceof RecordsPathError || err instanceof NoRecordsError) throw new UsageError(err.message);
+    // A PATH that cannot be opened, no record at all, Athena refusing: one line, exit 2.
+    if (err instanceof RecordsPathError || err instanceof NoRecordsError || err instanceof AthenaError)
+      throw new UsageError(err.message);
     throw err;
   }
+}
+
+export async function runAnalyzeCommand(args: string[]): Promise<number> {
+  const options = analyzeOptions(args);
+  if (options.sql && !options.sql.workgroup) {
+    process.stdout.write(printedSql(options.sql));
+    return 0;
+  }
+  const { analysis, simulation } = await analysisFor(options);
   const wrote =
     options.out === undefined ? [] : writeOut(options.out, analysis, simulation, options.timeZone);
   if (options.json) process.stdout.write(`${JSON.stringify(analysis)}\n`);

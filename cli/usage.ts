@@ -415,6 +415,10 @@ export const USAGE: Record<CommandName, CommandUsage> = {
       '                   [--attribute-names route:NAME,reason:NAME,agentArn:NAME]',
       '                   [--go-live-policy preferred-agent:SECONDS|agent-queue:SECONDS]',
       '                   your center in numbers, from its contact records (docs/analyze.md)',
+      'last-agent analyze --sql athena --instance-id ID --database NAME [--table NAME]',
+      '                   [--athena-workgroup NAME [--output-location s3://BUCKET/PREFIX] [--json] [--out DIR]]',
+      '                   [--lookback-days N] [--since ISO] [--until ISO] [--timezone IANA] ...',
+      '                   the same figures as Athena SQL over the Connect data lake (docs/analyze-sql.md)',
     ],
     about:
       "Reads the center's Amazon Connect contact records (files, directories or S3, as Firehose or an export writes them) and prints the center in numbers: how often callers come back, how often their last agent was free, call and wait times, abandonment, arrivals and staffing by hour; after go-live, what the product did. It also calibrates the simulator to the center from the records before go-live, checks that the simulated center reproduces the continuity and abandonment seen (the backtest) and, when it does, recommends the preference setting with the most continuity for a bounded loss of service level. Bad records are counted, never fatal. No caller number, nor any part of one, is ever printed. On a terminal a long read shows its progress on stderr (none with --json).",
@@ -423,7 +427,37 @@ export const USAGE: Record<CommandName, CommandUsage> = {
         flag: '--records',
         value: 'PATH',
         multiple: true,
-        help: 'a file, a directory (read recursively) or s3://bucket/prefix (default AWS credentials) holding contact records: JSON objects back to back, JSON lines or a JSON array, gzip or not; more PATHs may follow it (required)',
+        help: 'a file, a directory (read recursively) or s3://bucket/prefix (default AWS credentials) holding contact records: JSON objects back to back, JSON lines or a JSON array, gzip or not; more PATHs may follow it (required, unless --sql)',
+      },
+      {
+        flag: '--sql',
+        value: 'athena',
+        help: 'compute the figures in the Amazon Connect analytics data lake instead of reading files: prints the Athena (Trino) queries over its contact_record table, or runs them with --athena-workgroup (docs/analyze-sql.md says which columns AWS documents)',
+      },
+      {
+        flag: '--instance-id',
+        value: 'ID',
+        help: "with --sql: the Connect instance's ID (a UUID), the data lake rows to read (required with --sql)",
+      },
+      {
+        flag: '--database',
+        value: 'NAME',
+        help: "with --sql: the Glue database holding the data lake's tables, as shared to the account (required with --sql)",
+      },
+      {
+        flag: '--table',
+        value: 'NAME',
+        help: 'with --sql: the contact records table (default contact_record)',
+      },
+      {
+        flag: '--athena-workgroup',
+        value: 'NAME',
+        help: 'with --sql: run the queries in this Athena workgroup (default AWS credentials) and print the same report, and write the same --out files, as reading the records; without it the queries are printed',
+      },
+      {
+        flag: '--output-location',
+        value: 's3://BUCKET/PREFIX',
+        help: "with --athena-workgroup: where Athena writes the results (default: the workgroup's own location)",
       },
       {
         ...JSON_OUT,
