@@ -38,3 +38,10 @@ export const LAST_AGENT_ROUTE = 'LAST_AGENT';
 
 /** Hours and days come from the `--timezone` clock at the start of each quarter hour (clock.ts caches so). */
 export const CLOCK_STEP_MINUTES = 15;
+
+/**
+ * The k of `knownAgentShare` and `knownAgentFreeShare` (issue 27): the caller's last k agents are
+ * the distinct agents of their earlier agent-connected contacts in the lookback, newest first, the
+ * first k of them (k = 1: the previous agent). Increasing; the figures' keys are these, as text.
+ */
+export const KNOWN_AGENT_RANKS = [1, 2, 3] as const;

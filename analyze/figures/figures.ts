@@ -6,7 +6,7 @@
  */
 import { LocalClock } from '../clock';
 import type { Contact } from '../contact';
-import { CONTACT_CHANNEL, CONTACT_METHOD } from '../definitions';
+import { CONTACT_CHANNEL, CONTACT_METHOD, KNOWN_AGENT_RANKS } from '../definitions';
 import { type Summary, share, summary } from '../quantiles';
 import { AgentTimelines } from './agents';
 import { CallerHistory, callerResolver } from './history';
@@ -33,6 +33,10 @@ export interface Figures {
   returningShare: number | null;
   sameAgentShare: number | null;
   lastAgentFreeShare: number | null;
+  /** By k ("1", "2", "3"): of the returning contacts handled, the share one of the last k agents handled. */
+  knownAgentShare: KnownAgentShares;
+  /** By k: of the returning contacts queued, the share where one of the last k agents was free at enqueue. */
+  knownAgentFreeShare: KnownAgentShares;
   returnIntervalHours: { p50: number | null; p90: number | null };
   handleTimeSeconds: Summary;
   talkSeconds: Summary;
@@ -44,6 +48,9 @@ export interface Figures {
   staffing: number[][];
   outcome: Outcome;
 }
+
+/** A share for each k of KNOWN_AGENT_RANKS, keyed by k as text; null where nothing to count. */
+export type KnownAgentShares = Record<string, number | null>;
 
 /** Inbound voice calls initiated in the window: the contacts the figures are about. */
 export function inWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
@@ -71,9 +78,23 @@ interface Returning {
   intervalsHours: number[];
   free: number;
   queued: number;
+  /** Returning contacts handled; of them, by rank r (0-based), those the r-th last agent handled. */
+  handled: number;
+  handledByRank: number[];
+  /** Of the queued ones, by rank r, those whose first free last agent at enqueue was the r-th. */
+  firstFreeByRank: number[];
 }
 
-/** Which contacts are returning, their previous agent, and whether that agent was free at enqueue. */
+/** The share counted at ranks below k, for each k of KNOWN_AGENT_RANKS. */
+function byK(byRank: readonly number[], whole: number): KnownAgentShares {
+  const below = (k: number) => byRank.slice(0, k).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(KNOWN_AGENT_RANKS.map((k) => [String(k), share(below(k), whole)]));
+}
+
+/**
+ * Which contacts are returning, their previous agent, whether that agent was free at enqueue, and
+ * the same for the caller's last agents (knownAgentShare, knownAgentFreeShare).
+ */
 function returningContacts(
   all: readonly Contact[],
   contacts: readonly Contact[],
@@ -82,16 +103,34 @@ function returningContacts(
   const byId = new Map(all.map((c) => [c.id, c]));
   const history = new CallerHistory(all, callerResolver(byId));
   const timelines = new AgentTimelines(all);
-  const r: Returning = { previousAgent: new Map(), intervalsHours: [], free: 0, queued: 0 };
+  const ranks = Math.max(...KNOWN_AGENT_RANKS);
+  const r: Returning = {
+    previousAgent: new Map(),
+    intervalsHours: [],
+    free: 0,
+    queued: 0,
+    handled: 0,
+    handledByRank: new Array<number>(ranks).fill(0),
+    firstFreeByRank: new Array<number>(ranks).fill(0),
+  };
   for (const c of contacts) {
     if (c.caller === undefined) continue;
-    const prev = history.previous(c.caller, c.initiation, c.initiation - lookbackDays * DAY);
+    const known = history.lastAgents(c.caller, c.initiation, c.initiation - lookbackDays * DAY);
+    const prev = known[0];
     if (!prev) continue;
     r.previousAgent.set(c, prev.agentArn);
     r.intervalsHours.push((c.initiation - prev.connected) / HOUR);
-    if (c.enqueue !== undefined) {
+    if (c.connected !== undefined) {
+      r.handled++;
+      const rank = known.findIndex((k) => k.agentArn === c.agentArn);
+      if (rank >= 0) (r.handledByRank[rank] as number)++;
+    }
+    const enqueue = c.enqueue;
+    if (enqueue !== undefined) {
       r.queued++;
-      if (timelines.isFree(prev.agentArn, c.enqueue)) r.free++;
+      const rank = known.findIndex((k) => timelines.isFree(k.agentArn, enqueue));
+      if (rank === 0) r.free++;
+      if (rank >= 0) (r.firstFreeByRank[rank] as number)++;
     }
   }
   return r;
@@ -126,6 +165,8 @@ export function computeFigures(all: readonly Contact[], o: FigureOptions): Figur
     returningShare: share(returning.previousAgent.size, known.length),
     sameAgentShare: period.sameAgentShare,
     lastAgentFreeShare: share(returning.free, returning.queued),
+    knownAgentShare: byK(returning.handledByRank, returning.handled),
+    knownAgentFreeShare: byK(returning.firstFreeByRank, returning.queued),
     returnIntervalHours: { p50: interval.p50, p90: interval.p90 },
     ...handleTimes(handled),
     queueWaitSeconds: summary(contacts.map(queueWait).filter((w) => w !== undefined)),

@@ -5,6 +5,8 @@
  * what it counts; a figure without data says so instead of showing 0.
  */
 import type { Analysis } from '../analysis';
+import { KNOWN_AGENT_RANKS } from '../definitions';
+import type { KnownAgentShares } from '../figures/figures';
 import type { Summary } from '../quantiles';
 import { backtestSection, calibrationSection, policiesSection } from './model';
 
@@ -14,6 +16,9 @@ const num = (v: number | null, digits = 0) =>
     ? 'n/a'
     : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const int = (v: number) => v.toLocaleString('en-US');
+/** "k = 1: 3.8 %, k = 2: 5.1 %, k = 3: 6.0 %" (a figure missing, as from a failed query, is n/a). */
+const byK = (shares: KnownAgentShares | undefined) =>
+  KNOWN_AGENT_RANKS.map((k) => `k = ${k}: ${pct(shares?.[String(k)] ?? null)}`).join(', ');
 const secs = (s: Summary) => `${num(s.mean)} s mean, ${num(s.p50)} s median, ${num(s.p90)} s p90`;
 
 function inputSection(a: Analysis): string[] {
@@ -50,6 +55,8 @@ function centerTable(a: Analysis): string[] {
     `| returning | ${pct(a.returningShare)} | of contacts from known callers, ${int(a.returning)} had an agent contact in the lookback |`,
     `| same agent | ${pct(a.sameAgentShare)} | of returning contacts handled, the share the previous agent handled |`,
     `| last agent free | ${pct(a.lastAgentFreeShare)} | of returning contacts queued, the share whose previous agent was free and working at that moment |`,
+    `| known agent | ${byK(a.knownAgentShare)} | of returning contacts handled, the share one of the caller's last k agents handled (k = 1: same agent) |`,
+    `| known agent free | ${byK(a.knownAgentFreeShare)} | of returning contacts queued, the share where one of the caller's last k agents was free and working (k = 1: last agent free) |`,
     `| return interval | ${num(a.returnIntervalHours.p50, 1)} h median, ${num(a.returnIntervalHours.p90, 1)} h p90 | from the previous agent contact to the call |`,
     `| handle time | ${secs(a.handleTimeSeconds)} | talk + hold + after-contact work |`,
     `| talk | ${secs(a.talkSeconds)} | interaction + hold |`,

@@ -5,7 +5,8 @@
  * figures/outcome.ts). A query whose rows are missing leaves its figures out, listed in `omitted`.
  */
 import type { Contact } from '../contact';
-import type { Figures } from '../figures/figures';
+import { KNOWN_AGENT_RANKS } from '../definitions';
+import type { Figures, KnownAgentShares } from '../figures/figures';
 import type { Outcome, PeriodFigures } from '../figures/outcome';
 import type { Summary } from '../quantiles';
 import type { SqlOptions } from './queries';
@@ -28,6 +29,8 @@ export const QUERY_FIGURES: Record<string, (keyof Figures)[]> = {
     'returningShare',
     'sameAgentShare',
     'lastAgentFreeShare',
+    'knownAgentShare',
+    'knownAgentFreeShare',
     'abandonRate',
     'outcome',
   ],
@@ -119,6 +122,10 @@ function staffingOf(rows: SqlRow[]): number[][] {
   return g;
 }
 
+/** known_agent_share_K (or known_agent_free_share_K) by k, as the reader keys them. */
+const byK = (row: SqlRow, column: string): KnownAgentShares =>
+  Object.fromEntries(KNOWN_AGENT_RANKS.map((k) => [String(k), num(row[`${column}_${k}`])]));
+
 function scalarFigures(row: SqlRow, q: Map<string, Summary>): Partial<Figures> {
   const s = (name: string) => q.get(`${name}\n`) ?? EMPTY;
   const interval = s('returnIntervalHours');
@@ -131,6 +138,8 @@ function scalarFigures(row: SqlRow, q: Map<string, Summary>): Partial<Figures> {
     returningShare: num(row.returning_share),
     sameAgentShare: num(row.same_agent_share),
     lastAgentFreeShare: num(row.last_agent_free_share),
+    knownAgentShare: byK(row, 'known_agent_share'),
+    knownAgentFreeShare: byK(row, 'known_agent_free_share'),
     returnIntervalHours: { p50: interval.p50, p90: interval.p90 },
     handleTimeSeconds: s('handleTimeSeconds'),
     talkSeconds: s('talkSeconds'),

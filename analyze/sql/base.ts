@@ -2,16 +2,18 @@
  * The common part of every query: the named subqueries (WITH …) that turn the data lake's rows
  * into the reader's contacts, one version each, exactly as docs/analyze.md defines them — the
  * window's contacts, each caller's history (transfer legs take the caller of the call they
- * continue), the previous agent, and whether that agent was free. Written once in the SQL that
- * Athena (Trino) and DuckDB share: times as epoch milliseconds (BIGINT), every division through
- * `ratio` (both operands cast to DOUBLE: Trino divides integers as integers), regular
- * expressions anchored with \A and \z (Trino's `$` also matches before a final newline).
+ * continue), the previous agent, the caller's last agents, and whether each was free. Written
+ * once in the SQL that Athena (Trino) and DuckDB share: times as epoch milliseconds (BIGINT),
+ * every division through `ratio` (both operands cast to DOUBLE: Trino divides integers as
+ * integers), regular expressions anchored with \A and \z (Trino's `$` also matches before a
+ * final newline).
  */
 import {
   CALLER_PATTERN,
   CLOCK_STEP_MINUTES,
   CONTACT_CHANNEL,
   CONTACT_METHOD,
+  KNOWN_AGENT_RANKS,
   LEG_METHOD,
   WORKING_WINDOW_MINUTES,
 } from '../definitions';
@@ -19,6 +21,8 @@ import { LAKE, type LakeKey, col } from './columns';
 import { type CheckedOptions, literal, timestampLiteral } from './validate';
 
 const DAY = 86_400_000;
+/** How many of a caller's last agents are ranked: the largest k of KNOWN_AGENT_RANKS. */
+const KEPT = Math.max(...KNOWN_AGENT_RANKS);
 const STEP = CLOCK_STEP_MINUTES * 60_000;
 
 /** `a / b` with both cast to DOUBLE. */
@@ -176,7 +180,6 @@ function historyCte(): string {
 }
 
 function previousCtes(o: CheckedOptions): string[] {
-  const w = WORKING_WINDOW_MINUTES * 60_000;
   return [
     `prev AS (
   -- The newest agent connection of the caller strictly before the contact, within the lookback.
@@ -189,29 +192,61 @@ function previousCtes(o: CheckedOptions): string[] {
   SELECT w.*, p.prev_agent, p.prev_connected
   FROM win w LEFT JOIN (SELECT * FROM prev WHERE k = 1) p ON p.id = w.id
 )`,
-    'queued_ret AS (SELECT id, prev_agent, enqueue FROM wc WHERE prev_agent IS NOT NULL AND enqueue IS NOT NULL)',
+  ];
+}
+
+/** The caller's last agents (rank 1: the previous agent) and which were free at enqueue. */
+function knownCtes(): string[] {
+  const w = WORKING_WINDOW_MINUTES * 60_000;
+  return [
+    `known AS (
+  -- The caller's last agents: the distinct agents of prev's rows, ranked by each one's newest
+  -- connection (newest first, as prev), the first ${KEPT} (KNOWN_AGENT_RANKS). Rank 1 is prev_agent.
+  SELECT id, agent, agent_rank FROM (
+    SELECT id, agent, row_number() OVER (PARTITION BY id ORDER BY last_connected DESC, agent DESC) AS agent_rank
+    FROM (SELECT id, prev_agent AS agent, max(prev_connected) AS last_connected FROM prev GROUP BY id, prev_agent) a
+  ) r WHERE agent_rank <= ${KEPT}
+)`,
+    `queued_known AS (
+  SELECT k.id, k.agent, k.agent_rank, w.enqueue FROM known k JOIN win w ON w.id = k.id WHERE w.enqueue IS NOT NULL
+)`,
     `busy AS (
   -- Busy: in a voice contact of any kind, from the connection to the end of after-contact work.
   SELECT agent, connected AS busy_from, ${BUSY_UNTIL} AS busy_to
   FROM contacts_all WHERE connected IS NOT NULL AND agent IS NOT NULL AND channel = ${literal(CONTACT_CHANNEL)}
 )`,
     `busy_at AS (
-  SELECT q.id, count(b.agent) AS spans
-  FROM queued_ret q LEFT JOIN busy b ON b.agent = q.prev_agent AND b.busy_from <= q.enqueue AND q.enqueue < b.busy_to
-  GROUP BY q.id
+  SELECT q.id, q.agent_rank, count(b.agent) AS spans
+  FROM queued_known q LEFT JOIN busy b ON b.agent = q.agent AND b.busy_from <= q.enqueue AND q.enqueue < b.busy_to
+  GROUP BY q.id, q.agent_rank
 )`,
     `near AS (
   -- Working: connected to some contact within ${WORKING_WINDOW_MINUTES} minutes before and within ${WORKING_WINDOW_MINUTES} minutes after.
-  SELECT q.id,
+  SELECT q.id, q.agent_rank,
     max(CASE WHEN k.connected <= q.enqueue THEN 1 ELSE 0 END) AS has_before,
     max(CASE WHEN k.connected >= q.enqueue THEN 1 ELSE 0 END) AS has_after
-  FROM queued_ret q LEFT JOIN contacts_all k
-    ON k.agent = q.prev_agent AND k.connected >= q.enqueue - ${w} AND k.connected <= q.enqueue + ${w}
-  GROUP BY q.id
+  FROM queued_known q LEFT JOIN contacts_all k
+    ON k.agent = q.agent AND k.connected >= q.enqueue - ${w} AND k.connected <= q.enqueue + ${w}
+  GROUP BY q.id, q.agent_rank
+)`,
+    `known_free AS (
+  SELECT q.id, q.agent_rank, CASE WHEN b.spans = 0 AND n.has_before = 1 AND n.has_after = 1 THEN 1 ELSE 0 END AS is_free
+  FROM queued_known q
+    JOIN busy_at b ON b.id = q.id AND b.agent_rank = q.agent_rank
+    JOIN near n ON n.id = q.id AND n.agent_rank = q.agent_rank
 )`,
     `free AS (
-  SELECT q.id, CASE WHEN b.spans = 0 AND n.has_before = 1 AND n.has_after = 1 THEN 1 ELSE 0 END AS is_free
-  FROM queued_ret q JOIN busy_at b ON b.id = q.id JOIN near n ON n.id = q.id
+  -- The previous agent free at enqueue: each queued returning contact once.
+  SELECT id, is_free FROM known_free WHERE agent_rank = 1
+)`,
+    `known_by AS (
+  -- Per returning contact: the rank of the last agent who handled it, and of the first one free at enqueue (NULL: none).
+  SELECT k.id,
+    min(CASE WHEN k.agent = w.agent THEN k.agent_rank END) AS handled_rank,
+    min(CASE WHEN f.is_free = 1 THEN k.agent_rank END) AS free_rank
+  FROM known k JOIN win w ON w.id = k.id
+    LEFT JOIN known_free f ON f.id = k.id AND f.agent_rank = k.agent_rank
+  GROUP BY k.id
 )`,
   ];
 }
@@ -225,6 +260,7 @@ export function baseCtes(o: CheckedOptions): { name: string; sql: string }[] {
     windowCte(o),
     historyCte(),
     ...previousCtes(o),
+    ...knownCtes(),
   ];
   return all.map((sql) => ({ name: sql.slice(0, sql.indexOf(' ')), sql }));
 }

@@ -9,7 +9,7 @@ import type { AttributeNames } from '../contact';
  * analyze/definitions.ts, columns from columns.ts (with their evidence); docs/analyze-sql.md
  * says how each figure maps.
  */
-import { LAST_AGENT_ROUTE, QUANTILES } from '../definitions';
+import { KNOWN_AGENT_RANKS, LAST_AGENT_ROUTE, QUANTILES } from '../definitions';
 import { BUSY_UNTIL, agentIdOf, localTime, ratio, withClause } from './base';
 import { type CheckedOptions, checkOptions, literal } from './validate';
 
@@ -50,6 +50,17 @@ function periodColumns(prefix: string, cond: string): string[] {
   ];
 }
 
+/**
+ * knownAgentShare and knownAgentFreeShare for each k of KNOWN_AGENT_RANKS (known_agent_share_K,
+ * known_agent_free_share_K): kb is the contact's known_by row, f its free row (queued returning).
+ */
+function knownColumns(returningHandled: string): string[] {
+  return KNOWN_AGENT_RANKS.flatMap((k) => [
+    `${share(count(`${returningHandled} AND kb.handled_rank <= ${k}`), count(returningHandled))} AS known_agent_share_${k}`,
+    `${share(count(`f.id IS NOT NULL AND kb.free_rank <= ${k}`), 'count(f.id)')} AS known_agent_free_share_${k}`,
+  ]);
+}
+
 function figuresQuery(o: CheckedOptions): SqlQuery {
   const handled = 'w.connected IS NOT NULL';
   const returningHandled = `w.prev_agent IS NOT NULL AND ${handled}`;
@@ -68,6 +79,7 @@ function figuresQuery(o: CheckedOptions): SqlQuery {
     `${share(count('w.prev_agent IS NOT NULL'), count('w.caller IS NOT NULL'))} AS returning_share`,
     `${share(count(`${returningHandled} AND w.agent = w.prev_agent`), count(returningHandled))} AS same_agent_share`,
     `${share('coalesce(sum(f.is_free), 0)', 'count(f.id)')} AS last_agent_free_share`,
+    ...knownColumns(returningHandled),
     `${share(count(`${queued} AND w.connected IS NULL`), count(queued))} AS abandon_rate`,
     `${count("w.route <> ''")} AS decided`,
     `${count(routed)} AS routed_last_agent`,
@@ -78,8 +90,9 @@ function figuresQuery(o: CheckedOptions): SqlQuery {
   ];
   return {
     name: 'figures',
-    description: 'the scalar figures, one row (counts, shares, go-live and the periods before and after it)',
-    sql: `${withClause(o, 'free', [goLive])}\nSELECT\n  ${columns.join(',\n  ')}\nFROM wc w LEFT JOIN free f ON f.id = w.id CROSS JOIN gl`,
+    description:
+      'the scalar figures, one row (counts, shares, the known-agent shares by k, go-live and the periods before and after it)',
+    sql: `${withClause(o, 'known_by', [goLive])}\nSELECT\n  ${columns.join(',\n  ')}\nFROM wc w LEFT JOIN free f ON f.id = w.id LEFT JOIN known_by kb ON kb.id = w.id CROSS JOIN gl`,
   };
 }
 

@@ -80,6 +80,8 @@ const FIGURES = [
   'returningShare',
   'sameAgentShare',
   'lastAgentFreeShare',
+  'knownAgentShare',
+  'knownAgentFreeShare',
   'returnIntervalHours',
   'handleTimeSeconds',
   'talkSeconds',

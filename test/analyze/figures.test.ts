@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LocalClock } from '../../analyze/clock';
 import { type Contact, ContactSet, toContact } from '../../analyze/contact';
 import { computeFigures } from '../../analyze/figures/figures';
+import { CallerHistory, callerResolver } from '../../analyze/figures/history';
+import { generateCenter } from '../../analyze/generator';
 import { nearestRank, summary } from '../../analyze/quantiles';
 import { ARN, type Call, NAMES, T0, contacts, ctr } from './ctr';
 
@@ -156,6 +158,140 @@ describe('was the previous agent free when the returning call queued?', () => {
   it('counts only returning contacts that were queued', () => {
     const f = figures([...base, { id: 'back', at: 30, caller: P, queued: false }]);
     expect(f.lastAgentFreeShare).toBeNull();
+  });
+});
+
+describe("the caller's last k agents: knownAgentShare and knownAgentFreeShare", () => {
+  const P = '+14155550104';
+  const history = (calls: Call[]) => {
+    const all = contacts(calls);
+    return new CallerHistory(all, callerResolver(new Map(all.map((c) => [c.id, c]))));
+  };
+  const agentsAt = (h: CallerHistory, minutes: number, lookbackDays = 7) =>
+    h
+      .lastAgents(P, T0 + minutes * 60_000, T0 + (minutes - lookbackDays * DAY) * 60_000)
+      .map((p) => p.agentArn);
+
+  it('are distinct, newest first by their newest contact, strictly before the call and within the lookback', () => {
+    const h = history([
+      { id: 'old', at: 0, caller: P, agent: 'w' },
+      { id: 'a1', at: 2 * DAY, caller: P, agent: 'x' },
+      { id: 'a2', at: 3 * DAY, caller: P, agent: 'y' },
+      { id: 'a3', at: 4 * DAY, caller: P, agent: 'x' },
+      { id: 'a4', at: 5 * DAY, caller: P, agent: 'y' },
+      { id: 'a5', at: 5 * DAY + 60, caller: P, agent: 'y' },
+      { id: 'other', at: 5 * DAY + 90, caller: '+14155550199', agent: 'v' },
+    ]);
+    expect(agentsAt(h, 2 * DAY)).toEqual([ARN('w')]); // a1's own agent is not before it
+    expect(agentsAt(h, 4 * DAY)).toEqual([ARN('y'), ARN('x'), ARN('w')]);
+    expect(agentsAt(h, 5 * DAY + 30)).toEqual([ARN('y'), ARN('x'), ARN('w')]); // x again at a3: still second
+    // Eight days after: w (day 0) is outside the lookback, x and y repeat: two agents, not three.
+    expect(agentsAt(h, 8 * DAY)).toEqual([ARN('y'), ARN('x')]);
+    expect(agentsAt(h, 8 * DAY, 9)).toEqual([ARN('y'), ARN('x'), ARN('w')]);
+    expect(agentsAt(h, 13 * DAY)).toEqual([]);
+  });
+
+  it("keeps the first three: a fourth agent's caller has three; a transfer leg's agent counts", () => {
+    const h = history([
+      { id: 'a', at: 0, caller: P, agent: 'w' },
+      { id: 'b', at: 60, caller: P, agent: 'x', talk: 60 },
+      { id: 'b2', at: 62, caller: null, method: 'TRANSFER', agent: 'y', initialId: 'b' },
+      { id: 'c', at: 120, caller: P, agent: 'z' },
+      { id: 'chat', at: 150, caller: P, channel: 'CHAT', agent: 'v' },
+      { id: 'abandoned', at: 160, caller: P, queued: true },
+    ]);
+    expect(agentsAt(h, 180)).toEqual([ARN('z'), ARN('y'), ARN('x')]);
+    expect(agentsAt(h, 100)).toEqual([ARN('y'), ARN('x'), ARN('w')]);
+  });
+
+  it('knownAgentShare: of returning contacts handled, one of the last k agents handled it', () => {
+    const calls: Call[] = [
+      { id: 'old', at: 0, caller: P, agent: 'w' },
+      { id: 'a1', at: 2 * DAY, caller: P, agent: 'x' }, // last agents [w]: none of them
+      { id: 'a2', at: 3 * DAY, caller: P, agent: 'y' }, // [x, w]: none
+      { id: 'a3', at: 4 * DAY, caller: P, agent: 'x' }, // [y, x, w]: the second
+      { id: 'a4', at: 5 * DAY, caller: P, agent: 'x' }, // [x, y, w]: the first
+      { id: 'back', at: 8 * DAY, caller: P, agent: 'w' }, // [x, y]: w is beyond the lookback
+      { id: 'lost', at: 9 * DAY, caller: P, queued: true }, // returning, not handled: not counted
+    ];
+    const f = figures(calls);
+    expect(f.knownAgentShare).toEqual({ '1': 1 / 5, '2': 2 / 5, '3': 2 / 5 });
+    expect(f.knownAgentShare['1']).toBe(f.sameAgentShare);
+    // With nine days, w is back's third agent.
+    expect(figures(calls, { lookbackDays: 9 }).knownAgentShare).toEqual({
+      '1': 1 / 5,
+      '2': 2 / 5,
+      '3': 3 / 5,
+    });
+    expect(figures([{ id: 'a', at: 0, caller: P, agent: 'x' }]).knownAgentShare).toEqual({
+      '1': null,
+      '2': null,
+      '3': null,
+    });
+  });
+
+  describe('knownAgentFreeShare: one of the last k agents free (no voice contact, working) at enqueue', () => {
+    // P talked to x, then y, then z (not queued: only `back` counts); back queues at minute 30:
+    // its last agents are [z, y, x].
+    const prior: Call[] = [
+      { id: 'p1', at: 0, caller: P, agent: 'x', talk: 60, queued: false },
+      { id: 'p2', at: 10, caller: P, agent: 'y', talk: 60, queued: false },
+      { id: 'p3', at: 20, caller: P, agent: 'z', talk: 60, queued: false },
+      { id: 'back', at: 30, caller: P, agent: 'v' },
+    ];
+    const later = (agent: string): Call => ({ id: `later-${agent}`, at: 70, caller: '+14155550199', agent });
+    // z in an outbound call at 30; y not working (nothing within the hour after); x free.
+    const zBusy: Call = {
+      id: 'out',
+      at: 25,
+      caller: '+14155550198',
+      method: 'OUTBOUND',
+      agent: 'z',
+      talk: 600,
+    };
+
+    it('the first free agent is the third: k = 3 only', () => {
+      const f = figures([...prior, zBusy, later('x'), later('z')]);
+      expect(f.knownAgentFreeShare).toEqual({ '1': 0, '2': 0, '3': 1 });
+      expect(f.knownAgentFreeShare['1']).toBe(f.lastAgentFreeShare);
+    });
+
+    it('the second is working too: k = 2 and 3; the last agent free: every k', () => {
+      expect(figures([...prior, zBusy, later('x'), later('y'), later('z')]).knownAgentFreeShare).toEqual({
+        '1': 0,
+        '2': 1,
+        '3': 1,
+      });
+      const f = figures([...prior, later('z')]);
+      expect(f.knownAgentFreeShare).toEqual({ '1': 1, '2': 1, '3': 1 });
+      expect(f.lastAgentFreeShare).toBe(1);
+    });
+
+    it('none free, or not queued', () => {
+      expect(figures([...prior, zBusy]).knownAgentFreeShare).toEqual({ '1': 0, '2': 0, '3': 0 });
+      const notQueued = prior.map((c) => (c.id === 'back' ? { ...c, queued: false } : c));
+      expect(figures([...notQueued, later('x')]).knownAgentFreeShare).toEqual({
+        '1': null,
+        '2': null,
+        '3': null,
+      });
+    });
+  });
+
+  it('on a generated center: k = 1 is exactly sameAgentShare and lastAgentFreeShare, and more k counts more', () => {
+    const g = generateCenter('small-long-calls', { days: 21, goLiveDay: 12 });
+    const set = new ContactSet();
+    for (const r of g.records) {
+      const c = toContact(r, NAMES);
+      if (c !== 'MISSING_FIELD') set.add(c);
+    }
+    const f = computeFigures(set.contacts(), { lookbackDays: 7, timeZone: g.shape.timeZone });
+    expect(f.knownAgentShare['1']).toBe(f.sameAgentShare);
+    expect(f.knownAgentFreeShare['1']).toBe(f.lastAgentFreeShare);
+    for (const shares of [f.knownAgentShare, f.knownAgentFreeShare]) {
+      expect(shares['2'] as number).toBeGreaterThan(shares['1'] as number);
+      expect(shares['3'] as number).toBeGreaterThan(shares['2'] as number);
+    }
   });
 });
 
