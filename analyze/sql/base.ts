@@ -98,30 +98,8 @@ function lakeCte(o: CheckedOptions): string {
   return `lake AS (\n${evidence.join('\n')}\n  SELECT\n    ${lines.join(',\n    ')}\n  FROM ${o.from}\n  WHERE ${where.join('\n    AND ')}\n)`;
 }
 
-/** The fields a version fills (contact.ts `filled`): on equal last updates the fuller version wins. */
-const FILLED = [
-  '3',
-  ...[
-    'channel',
-    'method',
-    'caller',
-    'initial_id',
-    'agent',
-    'connected',
-    'acw_end',
-    'disconnect',
-    'enqueue',
-    'queue_ms',
-    'interaction_ms',
-    'hold_ms',
-    'acw_ms',
-  ].map((c) => `(CASE WHEN ${c} IS NOT NULL THEN 1 ELSE 0 END)`),
-  ...['route', 'reason', 'stored_arn'].map((c) => `(CASE WHEN ${c} <> '' THEN 1 ELSE 0 END)`),
-].join(' + ');
-
-/** Then every column read, in a fixed order: deterministic where the reader compares JSON text. */
-const TIE_BREAK = [
-  'initiation',
+/** A version's columns that may be missing (NULL), and the product's attributes ('' when absent). */
+const NULLABLE = [
   'channel',
   'method',
   'caller',
@@ -135,10 +113,18 @@ const TIE_BREAK = [
   'interaction_ms',
   'hold_ms',
   'acw_ms',
-  'route',
-  'reason',
-  'stored_arn',
-].map((c) => `${c} DESC NULLS LAST`);
+];
+const ATTRIBUTES = ['route', 'reason', 'stored_arn'];
+
+/** The fields a version fills (contact.ts `filled`): on equal last updates the fuller version wins. */
+const FILLED = [
+  '3',
+  ...NULLABLE.map((c) => `(CASE WHEN ${c} IS NOT NULL THEN 1 ELSE 0 END)`),
+  ...ATTRIBUTES.map((c) => `(CASE WHEN ${c} <> '' THEN 1 ELSE 0 END)`),
+].join(' + ');
+
+/** Then every column read, in a fixed order: deterministic where the reader compares JSON text. */
+const TIE_BREAK = ['initiation', ...NULLABLE, ...ATTRIBUTES].map((c) => `${c} DESC NULLS LAST`);
 
 const VERSIONS = `versions AS (
   -- At least once: one version per (instance_id, contact_id), the newest last update first.
