@@ -11,7 +11,7 @@ import type { SimulationReport } from '../simulate/run';
 import { goLiveLabel } from './calibrate/backtest';
 import { DEFAULT_GO_LIVE_POLICY, type GoLivePolicy } from './calibrate/calibrate';
 import { type CenterModel, centerModel } from './calibrate/model';
-import { type AttributeNames, type Contact, ContactSet, Strings, toContact } from './contact';
+import { type AttributeNames, type Contact, ContactSet, toContact } from './contact';
 import { type Figures, computeFigures } from './figures/figures';
 import { readRecords } from './records/reader';
 import { type SkipSummary, SkipTally } from './records/skips';
@@ -72,13 +72,12 @@ export async function analyzeCenter(
 ): Promise<{ analysis: Analysis; simulation: SimulationReport | null }> {
   const skips = new SkipTally();
   const set = new ContactSet();
-  const strings = new Strings();
   const totals = await readRecords(o.paths, {
     skips,
     progress: o.progress,
     s3: o.s3,
     onRecord(record) {
-      const contact = toContact(record, o.attributeNames, strings);
+      const contact = toContact(record, o.attributeNames);
       if (contact === 'MISSING_FIELD') return contact;
       set.add(contact);
       return undefined;

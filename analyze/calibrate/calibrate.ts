@@ -10,7 +10,7 @@ import type { SimulationConfigSchema } from '../../simulate/config';
 import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model';
 import { LocalClock, zonedTime } from '../clock';
 import type { Contact } from '../contact';
-import { REDIAL_WINDOW_MINUTES, queuedCalls } from './calls';
+import { REDIAL_WINDOW_MINUTES, queuedCallTable } from './calls';
 import { type Demand, demandOf } from './demand';
 import { type DurationFit, bounded, fitDuration } from './durations';
 import { type PatienceFit, fitPatience } from './patience';
@@ -186,23 +186,27 @@ export function calibrate(all: readonly Contact[], o: CalibrateOptions): Calibra
   const clock = new LocalClock(o.timeZone);
   const w = calibrationWindow(all, clock, o);
   if (!w) return { problem: 'there is no whole day of records before go-live to calibrate from' };
-  const calls = queuedCalls(all, o.lookbackDays);
-  const inWindow = calls.filter((c) => c.arrival >= w.from && c.arrival < w.to);
-  const answered = inWindow.filter((c) => c.handled);
-  const talk = fitDuration(answered.map((c) => (c.contact.interaction ?? 0) + (c.contact.hold ?? 0)));
+  const calls = queuedCallTable(all, o.lookbackDays);
+  const inWindow = calls.between(w.from, w.to);
+  const answered = inWindow.filter((i) => calls.handled[i] === 1);
+  const contact = (i: number) => calls.contacts[i] as Contact;
+  const talk = fitDuration(answered.map((i) => (contact(i).interaction ?? 0) + (contact(i).hold ?? 0)));
   if (!talk || talk.mean <= 0) return { problem: 'no call reached an agent in the calibration window' };
-  const acwValues = answered.map((c) => c.contact.acw ?? 0);
+  const acwValues = answered.map((i) => contact(i).acw ?? 0);
   const acw = acwValues.some((v) => v > 0) ? fitDuration(acwValues) : null;
   const staffing = staffingOf(all, calls, clock, w);
   if (staffing.shifts.length === 0)
     return { problem: 'no agent works a regular weekly pattern in the calibration window' };
   const parts: Parts = {
     w,
-    demand: demandOf(inWindow, w, (ms) => clock.at(ms), o.lookbackDays),
+    demand: demandOf(calls, inWindow, w, (ms) => clock.at(ms), o.lookbackDays),
     talk,
     acw,
     patience: fitPatience(
-      inWindow.map((c) => ({ seconds: Math.max(0, (c.left - c.arrival) / 1000), abandoned: !c.handled })),
+      inWindow.map((i) => ({
+        seconds: Math.max(0, ((calls.left[i] as number) - (calls.arrival[i] as number)) / 1000),
+        abandoned: calls.handled[i] !== 1,
+      })),
     ),
     staffing,
     work: otherWorkOf(all, calls, w, staffing.idleHours),
@@ -223,8 +227,8 @@ export function calibrate(all: readonly Contact[], o: CalibrateOptions): Calibra
     counts: {
       queuedCalls: inWindow.length,
       newCalls: parts.demand.newCalls,
-      returns: inWindow.filter((c) => c.kind === 'return').length,
-      redials: inWindow.filter((c) => c.kind === 'redial').length,
+      returns: inWindow.filter((i) => calls.isReturn(i)).length,
+      redials: inWindow.filter((i) => calls.isRedial(i)).length,
       answered: answered.length,
       abandoned: inWindow.length - answered.length,
       agentDays: staffing.agentDays,

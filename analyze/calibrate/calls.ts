@@ -11,6 +11,7 @@
  * where an answered call may be followed by one callback and an abandoned one by one re-dial.
  */
 import type { Contact } from '../contact';
+import { contactsById } from '../contact-table';
 
 /** A caller's call this soon after their abandoned call is a re-dial of it. */
 export const REDIAL_WINDOW_MINUTES = 60;
@@ -39,7 +40,7 @@ const talkEnd = (c: Contact & { connected: number }) =>
 
 /** Transfer legs by the id of the inbound contact they continue (following legs of legs back). */
 export function legsByRoot(all: readonly Contact[]): Map<string, Contact[]> {
-  const byId = new Map(all.map((c) => [c.id, c]));
+  const byId = contactsById(all);
   const out = new Map<string, Contact[]>();
   for (const c of all) {
     if (c.channel !== 'VOICE' || c.method !== 'TRANSFER') continue;
@@ -55,62 +56,178 @@ export function legsByRoot(all: readonly Contact[]): Map<string, Contact[]> {
   return out;
 }
 
-function queuedCall(c: Contact & { enqueue: number }, legs: Contact[]): QueuedCall {
-  const wait = c.queueSeconds ?? ((c.connected ?? c.disconnect ?? c.enqueue) - c.enqueue) / 1000;
-  const left = c.connected ?? c.enqueue + Math.max(0, wait) * 1000;
-  const handled = c.connected !== undefined && c.agentArn !== undefined;
-  const answeredLegs = legs
+const KINDS = ['new', 'return', 'redial'] as const;
+const RETURN = 1;
+const REDIAL = 2;
+const NO_LEGS: readonly Contact[] = [];
+
+/**
+ * Every queued inbound voice call, oldest first (ties by ContactId), column by column: call i is
+ * `contacts[i]`, with its arrival, when it left the queue, release, whether answered, its kind
+ * (0 new, 1 return, 2 re-dial), delay (NaN: none), next call (−1: none), last agent and legs.
+ */
+export class QueuedCalls {
+  readonly kind: Uint8Array;
+  readonly delay: Float64Array;
+  readonly next: Int32Array;
+
+  constructor(
+    readonly contacts: readonly Contact[],
+    readonly arrival: Float64Array,
+    readonly left: Float64Array,
+    readonly release: Float64Array,
+    readonly handled: Uint8Array,
+    readonly lastAgent: readonly (string | undefined)[],
+    private readonly legs: ReadonlyMap<number, Contact[]>,
+  ) {
+    this.kind = new Uint8Array(contacts.length);
+    this.delay = new Float64Array(contacts.length).fill(Number.NaN);
+    this.next = new Int32Array(contacts.length).fill(-1);
+  }
+
+  get length(): number {
+    return this.contacts.length;
+  }
+
+  /** The answered transfer legs that continued call i (none when it was not answered). */
+  legsOf(i: number): readonly Contact[] {
+    return this.legs.get(i) ?? NO_LEGS;
+  }
+
+  isReturn(i: number): boolean {
+    return this.kind[i] === RETURN;
+  }
+
+  isRedial(i: number): boolean {
+    return this.kind[i] === REDIAL;
+  }
+
+  /** The calls that arrived in [from, to), oldest first (the calls are sorted by arrival). */
+  between(from: number, to: number): number[] {
+    const out: number[] = [];
+    for (let i = this.firstAtOrAfter(from); i < this.length && (this.arrival[i] as number) < to; i++)
+      out.push(i);
+    return out;
+  }
+
+  private firstAtOrAfter(t: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.arrival[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Call i as an object (with the calls after it linked through `next`). */
+  list(): QueuedCall[] {
+    const out: QueuedCall[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const delay = this.delay[i] as number;
+      out.push({
+        contact: this.contacts[i] as Contact,
+        arrival: this.arrival[i] as number,
+        left: this.left[i] as number,
+        handled: this.handled[i] === 1,
+        release: this.release[i] as number,
+        lastAgent: this.lastAgent[i],
+        legs: [...this.legsOf(i)],
+        kind: KINDS[this.kind[i] as number] as QueuedCall['kind'],
+        delay: Number.isNaN(delay) ? undefined : delay,
+        next: undefined,
+      });
+    }
+    for (let i = 0; i < this.length; i++) {
+      const next = this.next[i] as number;
+      if (next >= 0) (out[i] as QueuedCall).next = out[next];
+    }
+    return out;
+  }
+}
+
+/** The connected legs of a call, by connection time (ties by ContactId). */
+function answeredLegs(legs: readonly Contact[]): Contact[] {
+  return legs
     .filter((l) => l.connected !== undefined && l.agentArn !== undefined)
     .sort((a, b) => (a.connected as number) - (b.connected as number) || a.id.localeCompare(b.id));
-  const lastLeg = answeredLegs.at(-1);
-  let release = left;
-  if (handled) {
-    release = talkEnd(c as Contact & { connected: number });
-    for (const l of answeredLegs) release = Math.max(release, talkEnd(l as Contact & { connected: number }));
+}
+
+/** The queued inbound voice calls, sorted, with when each left the queue and was released. */
+function sortedCalls(all: readonly Contact[]): QueuedCalls {
+  const legsOf = legsByRoot(all);
+  const queued = all.filter(
+    (c): c is Contact & { enqueue: number } =>
+      c.channel === 'VOICE' && c.method === 'INBOUND' && c.enqueue !== undefined,
+  );
+  const order = Array.from(queued.keys()).sort(
+    (a, b) =>
+      (queued[a] as Contact & { enqueue: number }).enqueue -
+        (queued[b] as Contact & { enqueue: number }).enqueue ||
+      (queued[a] as Contact).id.localeCompare((queued[b] as Contact).id),
+  );
+  const n = order.length;
+  const contacts = order.map((i) => queued[i] as Contact & { enqueue: number });
+  const [arrival, left, release] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const handled = new Uint8Array(n);
+  const lastAgent = new Array<string | undefined>(n);
+  const legs = new Map<number, Contact[]>();
+  for (let i = 0; i < n; i++) {
+    const c = contacts[i] as Contact & { enqueue: number };
+    const wait = c.queueSeconds ?? ((c.connected ?? c.disconnect ?? c.enqueue) - c.enqueue) / 1000;
+    arrival[i] = c.enqueue;
+    left[i] = c.connected ?? c.enqueue + Math.max(0, wait) * 1000;
+    release[i] = left[i] as number;
+    if (c.connected === undefined || c.agentArn === undefined) continue;
+    handled[i] = 1;
+    const answered = answeredLegs(legsOf.get(c.id) ?? NO_LEGS);
+    let end = talkEnd(c as Contact & { connected: number });
+    for (const l of answered) end = Math.max(end, talkEnd(l as Contact & { connected: number }));
+    release[i] = end;
+    lastAgent[i] = answered.at(-1)?.agentArn ?? c.agentArn;
+    if (answered.length > 0) legs.set(i, answered);
   }
-  return {
-    contact: c,
-    arrival: c.enqueue,
-    left,
-    handled,
-    release,
-    lastAgent: handled ? (lastLeg?.agentArn ?? c.agentArn) : undefined,
-    legs: handled ? answeredLegs : [],
-    kind: 'new',
-    delay: undefined,
-    next: undefined,
-  };
+  return new QueuedCalls(contacts, arrival, left, release, handled, lastAgent, legs);
 }
 
 /** Every queued inbound voice call, oldest first (ties by ContactId), each classified. */
-export function queuedCalls(all: readonly Contact[], lookbackDays: number): QueuedCall[] {
-  const legs = legsByRoot(all);
-  const calls = all
-    .filter(
-      (c): c is Contact & { enqueue: number } =>
-        c.channel === 'VOICE' && c.method === 'INBOUND' && c.enqueue !== undefined,
-    )
-    .map((c) => queuedCall(c, legs.get(c.id) ?? []))
-    .sort((a, b) => a.arrival - b.arrival || a.contact.id.localeCompare(b.contact.id));
-  const lastOf = new Map<string, QueuedCall>();
+export function queuedCallTable(all: readonly Contact[], lookbackDays: number): QueuedCalls {
+  const calls = sortedCalls(all);
+  const lastOf = new Map<string, number>();
   const lookback = lookbackDays * 86_400_000;
   const redialWindow = REDIAL_WINDOW_MINUTES * 60_000;
-  for (const call of calls) {
-    const caller = call.contact.caller;
+  for (let i = 0; i < calls.length; i++) {
+    const caller = (calls.contacts[i] as Contact).caller;
     if (caller === undefined) continue;
     const prev = lastOf.get(caller);
-    lastOf.set(caller, call);
-    if (!prev) continue;
-    prev.next = call;
-    const since = call.arrival - prev.release;
+    lastOf.set(caller, i);
+    if (prev === undefined) continue;
+    calls.next[prev] = i;
+    const since = (calls.arrival[i] as number) - (calls.release[prev] as number);
     if (since < 0) continue;
-    if (!prev.handled && since <= redialWindow) {
-      call.kind = 'redial';
-      call.delay = since;
-    } else if (prev.handled && since <= lookback) {
-      call.kind = 'return';
-      call.delay = since;
+    const handled = calls.handled[prev] === 1;
+    if (!handled && since <= redialWindow) {
+      calls.kind[i] = REDIAL;
+      calls.delay[i] = since;
+    } else if (handled && since <= lookback) {
+      calls.kind[i] = RETURN;
+      calls.delay[i] = since;
     }
   }
   return calls;
+}
+
+/** The same calls as objects: what tests and small inputs read. */
+export function queuedCalls(all: readonly Contact[], lookbackDays: number): QueuedCall[] {
+  return queuedCallTable(all, lookbackDays).list();
+}
+
+/** When each call waited: arrival and leaving the queue, from the table or from call objects. */
+export function queueSpans(calls: QueuedCalls | readonly QueuedCall[]): {
+  arrival: ArrayLike<number>;
+  left: ArrayLike<number>;
+} {
+  if (calls instanceof QueuedCalls) return calls;
+  return { arrival: calls.map((c) => c.arrival), left: calls.map((c) => c.left) };
 }

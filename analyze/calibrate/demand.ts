@@ -11,7 +11,7 @@
  * calls, and in the denominators of the shares, so the simulated total of calls is the observed one.
  */
 import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model';
-import { type QueuedCall, REDIAL_WINDOW_MINUTES } from './calls';
+import { type QueuedCalls, REDIAL_WINDOW_MINUTES } from './calls';
 import { percentiles } from './durations';
 import type { CalibrationWindow } from './window';
 
@@ -33,18 +33,21 @@ export interface Demand {
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-/** The share of `calls` whose next call is of `kind`, and its delays; only calls whose follow-up window is in the records. */
+/** The share of `list` (calls) whose next call is of `kind`, and its delays; only calls whose follow-up window is in the records. */
 function followUp(
-  calls: readonly QueuedCall[],
+  calls: QueuedCalls,
+  list: readonly number[],
   kind: 'return' | 'redial',
   windowMs: number,
   recordsEnd: number,
 ): FollowUp {
-  const complete = calls.filter((c) => c.release + windowMs <= recordsEnd);
-  const base = complete.length > 0 ? complete : calls;
+  const complete = list.filter((i) => (calls.release[i] as number) + windowMs <= recordsEnd);
+  const base = complete.length > 0 ? complete : list;
+  const isKind = (j: number) => j >= 0 && (kind === 'return' ? calls.isReturn(j) : calls.isRedial(j));
   const delays = base
-    .map((c) => (c.next?.kind === kind ? (c.next.delay as number) / 60_000 : undefined))
-    .filter((d): d is number => d !== undefined)
+    .map((i) => calls.next[i] as number)
+    .filter(isKind)
+    .map((j) => (calls.delay[j] as number) / 60_000)
     .sort((a, b) => a - b);
   return {
     share: base.length ? round4(delays.length / base.length) : 0,
@@ -54,13 +57,17 @@ function followUp(
   };
 }
 
+/** The demand of the calls `list` (indices into `calls`) that arrived in the window. */
 export function demandOf(
-  calls: readonly QueuedCall[],
+  calls: QueuedCalls,
+  list: readonly number[],
   w: CalibrationWindow,
   weekdayHourOf: (ms: number) => { day: string; weekday: number; hour: number },
   lookbackDays: number,
 ): Demand {
-  const inWindow = calls.filter((c) => c.arrival >= w.from && c.arrival < w.to);
+  const inWindow = list.filter(
+    (i) => (calls.arrival[i] as number) >= w.from && (calls.arrival[i] as number) < w.to,
+  );
   const counted = new Set(w.days.slice(w.countFrom));
   const dates = new Array<number>(7).fill(0);
   w.days.forEach((d, i) => {
@@ -68,9 +75,9 @@ export function demandOf(
   });
   const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   let newCalls = 0;
-  for (const c of inWindow) {
-    if (c.kind !== 'new') continue;
-    const t = weekdayHourOf(c.arrival);
+  for (const i of inWindow) {
+    if (calls.isReturn(i) || calls.isRedial(i)) continue;
+    const t = weekdayHourOf(calls.arrival[i] as number);
     if (!counted.has(t.day)) continue;
     newCalls++;
     const row = grid[t.weekday] as number[];
@@ -83,13 +90,15 @@ export function demandOf(
     newCalls,
     countedDays: counted.size,
     returns: followUp(
-      inWindow.filter((c) => c.handled),
+      calls,
+      inWindow.filter((i) => calls.handled[i] === 1),
       'return',
       lookbackDays * 86_400_000,
       w.recordsEnd,
     ),
     redials: followUp(
-      inWindow.filter((c) => !c.handled),
+      calls,
+      inWindow.filter((i) => calls.handled[i] !== 1),
       'redial',
       REDIAL_WINDOW_MINUTES * 60_000,
       w.recordsEnd,

@@ -21,7 +21,7 @@ import type { LocalClock } from '../clock';
 import { zonedTime } from '../clock';
 import type { Contact } from '../contact';
 import { busyUntil } from '../figures/agents';
-import type { QueuedCall } from './calls';
+import { type QueuedCall, type QueuedCalls, queueSpans } from './calls';
 import type { CalibrationWindow } from './window';
 
 export const SHIFT_ROUNDING_MINUTES = 30;
@@ -33,11 +33,29 @@ const DAY_S = 86_400;
 /** The simulator takes at most 100 shift groups. */
 const MAX_GROUPS = 100;
 
-interface Interval {
-  start: number;
-  end: number;
-  /** A busy interval: its contact was routed to the agent from a queue. */
-  routed?: boolean;
+/** Intervals (epoch ms) as parallel arrays, no object per interval; `routed`: a busy interval's contact was routed to the agent from a queue. */
+class Spans {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly routed: boolean[] = [];
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  push(start: number, end: number, routed: boolean): void {
+    this.starts.push(start);
+    this.ends.push(end);
+    this.routed.push(routed);
+  }
+
+  start(i: number): number {
+    return this.starts[i] as number;
+  }
+
+  end(i: number): number {
+    return this.ends[i] as number;
+  }
 }
 
 interface AgentDay {
@@ -48,7 +66,7 @@ interface AgentDay {
   start: number;
   end: number;
   span: number;
-  busy: Interval[];
+  busy: Spans;
 }
 
 export interface ShiftGroup {
@@ -89,22 +107,26 @@ const median = (v: number[]) => {
     : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 
-function merged(list: Interval[]): Interval[] {
-  const sorted = [...list].sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: Interval[] = [];
-  for (const i of sorted) {
-    const last = out.at(-1);
-    if (last && i.start <= last.end) {
-      last.end = Math.max(last.end, i.end);
-      if (i.start === last.start) last.routed = last.routed || i.routed;
-    } else out.push({ ...i });
+/** The intervals sorted and overlapping ones merged (routed when one starting with the merged one was). */
+function merged(list: Spans): Spans {
+  const order = Array.from({ length: list.length }, (_, i) => i).sort(
+    (a, b) => list.start(a) - list.start(b) || list.end(a) - list.end(b),
+  );
+  const out = new Spans();
+  for (const i of order) {
+    const last = out.length - 1;
+    if (last >= 0 && list.start(i) <= out.end(last)) {
+      out.ends[last] = Math.max(out.end(last), list.end(i));
+      if (list.start(i) === out.start(last))
+        out.routed[last] = out.routed[last] || (list.routed[i] as boolean);
+    } else out.push(list.start(i), list.end(i), list.routed[i] as boolean);
   }
   return out;
 }
 
 /** Each agent's working days in the window, with their busy intervals (epoch ms). */
 function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWindow): AgentDay[] {
-  const byKey = new Map<string, { agent: string; day: string; weekday: number; busy: Interval[] }>();
+  const byKey = new Map<string, { agent: string; day: string; weekday: number; busy: Spans }>();
   for (const c of all) {
     if (c.connected === undefined || c.agentArn === undefined) continue;
     if (c.connected < w.from || c.connected >= w.to) continue;
@@ -112,21 +134,17 @@ function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWin
     const key = `${c.agentArn}\n${local.day}`;
     let d = byKey.get(key);
     if (!d) {
-      d = { agent: c.agentArn, day: local.day, weekday: local.weekday, busy: [] };
+      d = { agent: c.agentArn, day: local.day, weekday: local.weekday, busy: new Spans() };
       byKey.set(key, d);
     }
-    d.busy.push({
-      start: c.connected,
-      end: busyUntil(c as Contact & { connected: number }),
-      routed: c.enqueue !== undefined,
-    });
+    d.busy.push(c.connected, busyUntil(c as Contact & { connected: number }), c.enqueue !== undefined);
   }
   return [...byKey.values()]
     .sort((a, b) => a.agent.localeCompare(b.agent) || a.day.localeCompare(b.day))
     .map((d) => {
       const busy = merged(d.busy);
-      const first = (busy[0] as Interval).start;
-      const last = (busy.at(-1) as Interval).end;
+      const first = busy.start(0);
+      const last = busy.end(busy.length - 1);
       const start = (first - zonedTime(d.day, clock.timeZone)) / 1000;
       return {
         ...d,
@@ -206,72 +224,90 @@ function shiftGroups(days: AgentDay[], w: CalibrationWindow): { shifts: ShiftGro
   return { shifts: [...daily].sort((a, b) => b.agents - a.agents).slice(0, MAX_GROUPS), leftOut };
 }
 
-interface RoutedConnect {
-  at: number;
-  agent: string;
-  /** When the agent's previous contact (that day) ended. */
-  freeSince: number;
+/**
+ * Connections of queued (routed) contacts that ended a gap, oldest first (in parallel arrays):
+ * who was given a contact at `at[i]` while free since `freeSince[i]` (when their previous
+ * contact that day ended).
+ */
+interface RoutedConnects {
+  at: Float64Array;
+  agent: string[];
+  freeSince: Float64Array;
 }
 
-/** Connections of queued (routed) contacts that ended a gap, oldest first: who was given a contact while free since when. */
-function routedConnects(days: AgentDay[]): RoutedConnect[] {
-  const out: RoutedConnect[] = [];
+function routedConnects(days: AgentDay[]): RoutedConnects {
+  const at: number[] = [];
+  const agent: string[] = [];
+  const freeSince: number[] = [];
   for (const d of days)
     for (let i = 1; i < d.busy.length; i++) {
-      const b = d.busy[i] as Interval;
-      if (b.routed) out.push({ at: b.start, agent: d.agent, freeSince: (d.busy[i - 1] as Interval).end });
+      if (!d.busy.routed[i]) continue;
+      at.push(d.busy.start(i));
+      agent.push(d.agent);
+      freeSince.push(d.busy.end(i - 1));
     }
-  return out.sort((a, b) => a.at - b.at);
+  const order = Array.from(at.keys()).sort((a, b) => (at[a] as number) - (at[b] as number) || a - b);
+  return {
+    at: Float64Array.from(order, (i) => at[i] as number),
+    agent: order.map((i) => agent[i] as string),
+    freeSince: Float64Array.from(order, (i) => freeSince[i] as number),
+  };
 }
 
-/** The first index of `list` (sorted by `at`) with at > t. */
-function after(list: readonly { at: number }[], t: number): number {
+/** The first index of `at` (sorted) with at > t. */
+function after(at: Float64Array, t: number): number {
   let lo = 0;
-  let hi = list.length;
+  let hi = at.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((list[mid] as { at: number }).at <= t) lo = mid + 1;
+    if ((at[mid] as number) <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** Was the agent passed over during the gap (another agent, free only since later, given a routed contact first)? */
-function passedOver(connects: RoutedConnect[], agent: string, gap: Interval): boolean {
-  for (let i = after(connects, gap.start); i < connects.length; i++) {
-    const c = connects[i] as RoutedConnect;
-    if (c.at >= gap.end) return false;
-    if (c.agent !== agent && c.freeSince > gap.start) return true;
+function passedOver(connects: RoutedConnects, agent: string, gapStart: number, gapEnd: number): boolean {
+  for (let i = after(connects.at, gapStart); i < connects.at.length; i++) {
+    if ((connects.at[i] as number) >= gapEnd) return false;
+    if (connects.agent[i] !== agent && (connects.freeSince[i] as number) > gapStart) return true;
   }
   return false;
 }
 
 /** Whether some caller had been waiting AWAY_AFTER_SECONDS at a moment inside the gap. */
-function waitedDuring(waiting: Interval[], gap: Interval): boolean {
+function waitedDuring(waiting: Spans, gapStart: number, gapEnd: number): boolean {
   let lo = 0;
   let hi = waiting.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((waiting[mid] as Interval).end <= gap.start) lo = mid + 1;
+    if (waiting.end(mid) <= gapStart) lo = mid + 1;
     else hi = mid;
   }
-  const w = waiting[lo];
-  return w !== undefined && w.start < gap.end;
+  return lo < waiting.length && waiting.start(lo) < gapEnd;
+}
+
+/** When some caller had been waiting AWAY_AFTER_SECONDS, merged. */
+function waitingSpans(calls: QueuedCalls | readonly QueuedCall[]): Spans {
+  const { arrival, left } = queueSpans(calls);
+  const out = new Spans();
+  for (let i = 0; i < arrival.length; i++) {
+    const a = arrival[i] as number;
+    const l = left[i] as number;
+    if (l - a > AWAY_AFTER_SECONDS * 1000) out.push(a + AWAY_AFTER_SECONDS * 1000, l, false);
+  }
+  return merged(out);
 }
 
 export function staffingOf(
   all: readonly Contact[],
-  calls: readonly QueuedCall[],
+  calls: QueuedCalls | readonly QueuedCall[],
   clock: LocalClock,
   w: CalibrationWindow,
 ): Staffing {
   const days = agentDays(all, clock, w);
   const { shifts, leftOut } = shiftGroups(days, w);
-  const waiting = merged(
-    calls
-      .filter((c) => c.left - c.arrival > AWAY_AFTER_SECONDS * 1000)
-      .map((c) => ({ start: c.arrival + AWAY_AFTER_SECONDS * 1000, end: c.left })),
-  );
+  const waiting = waitingSpans(calls);
   const connects = routedConnects(days);
   let worked = 0;
   let busyTime = 0;
@@ -281,16 +317,14 @@ export function staffingOf(
   for (const d of days) {
     worked += d.span;
     for (let i = 0; i < d.busy.length; i++) {
-      const b = d.busy[i] as Interval;
-      busyTime += b.end - b.start;
-      const next = d.busy[i + 1];
-      if (!next || next.start <= b.end) continue;
-      const gap = { start: b.end, end: next.start };
-      const waited = waitedDuring(waiting, gap);
-      if (!waited && !passedOver(connects, d.agent, gap)) continue;
+      busyTime += d.busy.end(i) - d.busy.start(i);
+      if (i + 1 === d.busy.length || d.busy.start(i + 1) <= d.busy.end(i)) continue;
+      const [start, end] = [d.busy.end(i), d.busy.start(i + 1)];
+      const waited = waitedDuring(waiting, start, end);
+      if (!waited && !passedOver(connects, d.agent, start, end)) continue;
       gaps++;
-      allGaps.push(gap.end - gap.start);
-      if (waited) whileWaiting.push(gap.end - gap.start);
+      allGaps.push(end - start);
+      if (waited) whileWaiting.push(end - start);
     }
   }
   // How long: gaps while callers waited (an agent back from a break is answered at once); else all.

@@ -9,7 +9,7 @@
  */
 import type { Contact } from '../contact';
 import { busyUntil } from '../figures/agents';
-import type { QueuedCall } from './calls';
+import type { QueuedCalls } from './calls';
 import { type DurationFit, fitDuration } from './durations';
 import type { CalibrationWindow } from './window';
 
@@ -27,20 +27,20 @@ const agentSeconds = (c: Contact & { connected: number }) => (busyUntil(c) - c.c
 
 export function otherWorkOf(
   all: readonly Contact[],
-  calls: readonly QueuedCall[],
+  calls: QueuedCalls,
   w: CalibrationWindow,
   idleHours: number,
 ): OtherWork {
   const inside = (t: number) => t >= w.from && t < w.to;
-  const answered = calls.filter((c) => c.handled && inside(c.arrival));
-  const transferred = answered.filter((c) => c.legs.length > 0);
-  const legTimes = transferred.map((c) =>
-    c.legs.reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
+  const answered = calls.between(w.from, w.to).filter((i) => calls.handled[i] === 1);
+  const transferred = answered.filter((i) => calls.legsOf(i).length > 0);
+  const legTimes = transferred.map((i) =>
+    calls.legsOf(i).reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
   );
   const queueWork = new Set<string>();
-  for (const c of calls) {
-    queueWork.add(c.contact.id);
-    for (const l of c.legs) queueWork.add(l.id);
+  for (let i = 0; i < calls.length; i++) {
+    queueWork.add((calls.contacts[i] as Contact).id);
+    for (const l of calls.legsOf(i)) queueWork.add(l.id);
   }
   const other = all.filter(
     (c): c is Contact & { connected: number } =>

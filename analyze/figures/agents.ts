@@ -12,11 +12,6 @@ import { CONTACT_CHANNEL, WORKING_WINDOW_MINUTES } from '../definitions';
 /** The working window either side of a moment, in ms. */
 const WINDOW = WORKING_WINDOW_MINUTES * 60_000;
 
-export interface Interval {
-  start: number;
-  end: number;
-}
-
 /** The end of an agent's time on a contact. */
 export function busyUntil(c: Contact & { connected: number }): number {
   if (c.acwEnd !== undefined) return Math.max(c.acwEnd, c.connected);
@@ -25,7 +20,7 @@ export function busyUntil(c: Contact & { connected: number }): number {
 }
 
 /** The first index of a sorted array whose value is ≥ t. */
-function lowerBound(sorted: readonly number[], t: number): number {
+function lowerBound(sorted: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -36,26 +31,43 @@ function lowerBound(sorted: readonly number[], t: number): number {
   return lo;
 }
 
+/** One agent's busy intervals (starts and ends, in parallel) and connection times, as numbers only. */
 class AgentTimeline {
-  readonly busy: Interval[] = [];
-  readonly connects: number[] = [];
+  private starts: number[] | Float64Array = [];
+  private ends: number[] | Float64Array = [];
+  private connects: number[] | Float64Array = [];
   /** The longest busy interval: how far back a contact containing t can start. */
-  longest = 0;
-  starts: number[] = [];
+  private longest = 0;
 
+  connect(t: number): void {
+    (this.connects as number[]).push(t);
+  }
+
+  busyFor(start: number, end: number): void {
+    (this.starts as number[]).push(start);
+    (this.ends as number[]).push(end);
+  }
+
+  /** Sorts the intervals by start and the connections, into typed arrays. */
   seal(): void {
-    this.busy.sort((a, b) => a.start - b.start);
-    this.starts = this.busy.map((b) => b.start);
-    this.connects.sort((a, b) => a - b);
-    for (const b of this.busy) this.longest = Math.max(this.longest, b.end - b.start);
+    const starts = this.starts;
+    const ends = this.ends;
+    const order = Array.from({ length: starts.length }, (_, i) => i).sort(
+      (a, b) => (starts[a] as number) - (starts[b] as number),
+    );
+    this.starts = Float64Array.from(order, (i) => starts[i] as number);
+    this.ends = Float64Array.from(order, (i) => ends[i] as number);
+    this.connects = Float64Array.from(this.connects).sort();
+    for (let i = 0; i < this.starts.length; i++)
+      this.longest = Math.max(this.longest, (this.ends[i] as number) - (this.starts[i] as number));
   }
 
   busyAt(t: number): boolean {
     // Intervals starting at or before t, and no longer ago than the longest one.
     for (let i = lowerBound(this.starts, t + 1) - 1; i >= 0; i--) {
-      const b = this.busy[i] as Interval;
-      if (b.start < t - this.longest) break;
-      if (b.start <= t && t < b.end) return true;
+      const start = this.starts[i] as number;
+      if (start < t - this.longest) break;
+      if (start <= t && t < (this.ends[i] as number)) return true;
     }
     return false;
   }
@@ -80,9 +92,9 @@ export class AgentTimelines {
         timeline = new AgentTimeline();
         this.byAgent.set(c.agentArn, timeline);
       }
-      timeline.connects.push(c.connected);
+      timeline.connect(c.connected);
       if (c.channel === CONTACT_CHANNEL)
-        timeline.busy.push({ start: c.connected, end: busyUntil(c as Contact & { connected: number }) });
+        timeline.busyFor(c.connected, busyUntil(c as Contact & { connected: number }));
     }
     for (const t of this.byAgent.values()) t.seal();
   }

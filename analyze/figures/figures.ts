@@ -6,6 +6,7 @@
  */
 import { LocalClock } from '../clock';
 import type { Contact } from '../contact';
+import { contactsById } from '../contact-table';
 import { CONTACT_CHANNEL, CONTACT_METHOD, KNOWN_AGENT_RANKS } from '../definitions';
 import { type Summary, share, summary } from '../quantiles';
 import { AgentTimelines } from './agents';
@@ -100,8 +101,7 @@ function returningContacts(
   contacts: readonly Contact[],
   lookbackDays: number,
 ): Returning {
-  const byId = new Map(all.map((c) => [c.id, c]));
-  const history = new CallerHistory(all, callerResolver(byId));
+  const history = new CallerHistory(all, callerResolver(contactsById(all)));
   const timelines = new AgentTimelines(all);
   const ranks = Math.max(...KNOWN_AGENT_RANKS);
   const r: Returning = {

@@ -17,34 +17,42 @@ export interface PriorContact {
 const KEPT = Math.max(...KNOWN_AGENT_RANKS);
 
 /**
- * One caller's prior contacts in the order agents were connected, and for each position i the
- * distinct agents of contacts 0…i newest first, the first KEPT of them: `last[i·KEPT + r]` is the
- * index of the r-th one's newest contact at or before i (−1: fewer agents). Built in one pass
- * (position i's list is its own agent, then position i − 1's list without that agent), so a
- * lookup is a binary search and at most KEPT reads, however often the caller called.
+ * Every caller's prior contacts, callers one after another, each caller's in the order agents
+ * were connected (`connected` and `agents` in parallel, the caller's from `from[k]` to
+ * `from[k + 1]`), and for each position i the distinct agents of the caller's contacts up to i
+ * newest first, the first KEPT of them: `last[i·KEPT + r]` is the position of the r-th one's
+ * newest contact at or before i (−1: fewer agents). Built in one pass (position i's list is its
+ * own agent, then position i − 1's list without that agent), so a lookup is a binary search and
+ * at most KEPT reads, however often the caller called. Numbers and typed arrays only: no object
+ * per contact.
  */
-interface CallerContacts {
-  list: PriorContact[];
+interface PriorContacts {
+  connected: Float64Array;
+  agents: string[];
+  from: Int32Array;
   last: Int32Array;
 }
 
-function lastAgents(list: readonly PriorContact[]): Int32Array {
-  const last = new Int32Array(list.length * KEPT).fill(-1);
-  for (let i = 0; i < list.length; i++) {
-    const agent = (list[i] as PriorContact).agentArn;
-    last[i * KEPT] = i;
-    let r = 1;
-    for (let p = 0; i > 0 && p < KEPT && r < KEPT; p++) {
-      const j = last[(i - 1) * KEPT + p] as number;
-      if (j < 0) break;
-      if ((list[j] as PriorContact).agentArn !== agent) last[i * KEPT + r++] = j;
+function lastAgents(p: Omit<PriorContacts, 'last'>): Int32Array {
+  const last = new Int32Array(p.agents.length * KEPT).fill(-1);
+  for (let k = 0; k + 1 < p.from.length; k++) {
+    const first = p.from[k] as number;
+    for (let i = first; i < (p.from[k + 1] as number); i++) {
+      const agent = p.agents[i] as string;
+      last[i * KEPT] = i;
+      let r = 1;
+      for (let q = 0; i > first && q < KEPT && r < KEPT; q++) {
+        const j = last[(i - 1) * KEPT + q] as number;
+        if (j < 0) break;
+        if (p.agents[j] !== agent) last[i * KEPT + r++] = j;
+      }
     }
   }
   return last;
 }
 
 /** The caller of a contact: its own number, or for a transfer leg the caller of the call it continues. */
-export function callerResolver(byId: Map<string, Contact>): (c: Contact) => string | undefined {
+export function callerResolver(byId: Pick<Map<string, Contact>, 'get'>): (c: Contact) => string | undefined {
   return (c) => {
     if (c.caller !== undefined || c.method !== LEG_METHOD) return c.caller;
     // Follow InitialContactId (or PreviousContactId) back, a few hops at most.
@@ -57,26 +65,51 @@ export function callerResolver(byId: Map<string, Contact>): (c: Contact) => stri
   };
 }
 
+/** Positions of `keys` grouped by key (0 … n − 1), in input order within a key, and where each key's start. */
+function groupBy(keys: Int32Array, n: number): { order: Int32Array; from: Int32Array } {
+  const from = new Int32Array(n + 1);
+  for (const k of keys) (from[k + 1] as number)++;
+  for (let k = 0; k < n; k++) from[k + 1] = (from[k + 1] as number) + (from[k] as number);
+  const next = from.slice(0, n);
+  const order = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) order[(next[keys[i] as number] as number)++] = i;
+  return { order, from };
+}
+
 export class CallerHistory {
-  private readonly byCaller = new Map<string, CallerContacts>();
+  private readonly callers = new Map<string, number>();
+  private readonly prior: PriorContacts;
 
   constructor(contacts: readonly Contact[], callerOf: (c: Contact) => string | undefined) {
+    const keys: number[] = [];
+    const connected: number[] = [];
+    const agents: string[] = [];
     for (const c of contacts) {
       if (c.channel !== CONTACT_CHANNEL || (c.method !== CONTACT_METHOD && c.method !== LEG_METHOD)) continue;
       if (c.connected === undefined || c.agentArn === undefined) continue;
       const caller = callerOf(c);
       if (caller === undefined) continue;
-      let held = this.byCaller.get(caller);
-      if (!held) {
-        held = { list: [], last: new Int32Array(0) };
-        this.byCaller.set(caller, held);
+      let k = this.callers.get(caller);
+      if (k === undefined) {
+        k = this.callers.size;
+        this.callers.set(caller, k);
       }
-      held.list.push({ connected: c.connected, agentArn: c.agentArn });
+      keys.push(k);
+      connected.push(c.connected);
+      agents.push(c.agentArn);
     }
-    for (const held of this.byCaller.values()) {
-      held.list.sort((a, b) => a.connected - b.connected);
-      held.last = lastAgents(held.list);
-    }
+    const { order, from } = groupBy(Int32Array.from(keys), this.callers.size);
+    // Each caller's contacts by connection time; equal times keep the order they were read in.
+    for (let k = 0; k < this.callers.size; k++)
+      order
+        .subarray(from[k] as number, from[k + 1] as number)
+        .sort((a, b) => (connected[a] as number) - (connected[b] as number) || a - b);
+    const sorted = {
+      connected: Float64Array.from(order, (i) => connected[i] as number),
+      agents: Array.from(order, (i) => agents[i] as string),
+      from,
+    };
+    this.prior = { ...sorted, last: lastAgents(sorted) };
   }
 
   /**
@@ -86,28 +119,29 @@ export class CallerHistory {
    * contact, its agent the previous agent (none: the contact is not returning).
    */
   lastAgents(caller: string, before: number, notBefore: number): PriorContact[] {
-    const held = this.byCaller.get(caller);
-    if (!held) return [];
-    const at = this.newestBefore(held.list, before);
+    const k = this.callers.get(caller);
+    if (k === undefined) return [];
+    const p = this.prior;
+    const at = this.newestBefore(p.from[k] as number, p.from[k + 1] as number, before);
     const out: PriorContact[] = [];
     for (let r = 0; at >= 0 && r < KEPT; r++) {
-      const j = held.last[at * KEPT + r] as number;
+      const j = p.last[at * KEPT + r] as number;
       // Newest first: once one is older than the lookback, so are the rest.
-      if (j < 0 || (held.list[j] as PriorContact).connected < notBefore) break;
-      out.push(held.list[j] as PriorContact);
+      if (j < 0 || (p.connected[j] as number) < notBefore) break;
+      out.push({ connected: p.connected[j] as number, agentArn: p.agents[j] as string });
     }
     return out;
   }
 
-  /** The last index with connected < before (−1: none). */
-  private newestBefore(list: readonly PriorContact[], before: number): number {
-    let lo = 0;
-    let hi = list.length;
+  /** The last position in [first, end) with connected < before (−1: none). */
+  private newestBefore(first: number, end: number, before: number): number {
+    let lo = first;
+    let hi = end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((list[mid] as PriorContact).connected < before) lo = mid + 1;
+      if ((this.prior.connected[mid] as number) < before) lo = mid + 1;
       else hi = mid;
     }
-    return lo - 1;
+    return lo > first ? lo - 1 : -1;
   }
 }
