@@ -8,6 +8,7 @@
  * ContactRow, a view that is a Contact (contact.ts) and holds only its table and row number.
  */
 import type { Contact } from './contact';
+import { ContactIds } from './contact-ids';
 
 const TIMES = ['lastUpdate', 'initiation', 'connected', 'acwEnd', 'disconnect', 'enqueue'] as const;
 const SECONDS = ['queueSeconds', 'interaction', 'hold', 'acw'] as const;
@@ -51,11 +52,10 @@ function grown<T extends Float64Array | Int32Array>(a: T, size: number): T {
 }
 
 export class ContactTable {
-  readonly ids: string[] = [];
+  readonly ids = new ContactIds();
   readonly texts = new TextTable();
   readonly numbers = {} as Record<NumberField, Float64Array>;
   readonly strings = {} as Record<TextField, Int32Array>;
-  private readonly rowOf = new Map<string, number>();
   private capacity = 1024;
 
   constructor() {
@@ -64,29 +64,45 @@ export class ContactTable {
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
   /** The row of a ContactId, if held. */
   row(id: string): number | undefined {
-    return this.rowOf.get(id);
+    return this.ids.row(id);
   }
 
   /** Appends a contact (a new ContactId) and returns its row. */
   push(c: Contact): number {
-    const row = this.ids.length;
-    if (row === this.capacity) this.resize(Math.max(1024, this.capacity * 2));
-    this.ids.push(c.id);
-    this.rowOf.set(c.id, row);
+    if (this.size === this.capacity) this.resize(Math.max(1024, this.capacity * 2));
+    const row = this.ids.add(c.id);
     this.write(row, c);
     return row;
   }
 
   /** Replaces the row's fields (same ContactId) with the contact's. */
   write(row: number, c: Contact): void {
-    for (const f of TIMES) this.numbers[f][row] = c[f] ?? Number.NaN;
-    for (const f of SECONDS) this.numbers[f][row] = c[f] ?? Number.NaN;
-    for (const f of TEXTS) this.strings[f][row] = this.texts.of(c[f]);
+    const n = this.numbers;
+    n.lastUpdate[row] = c.lastUpdate;
+    n.initiation[row] = c.initiation;
+    n.connected[row] = c.connected ?? Number.NaN;
+    n.acwEnd[row] = c.acwEnd ?? Number.NaN;
+    n.disconnect[row] = c.disconnect ?? Number.NaN;
+    n.enqueue[row] = c.enqueue ?? Number.NaN;
+    n.queueSeconds[row] = c.queueSeconds ?? Number.NaN;
+    n.interaction[row] = c.interaction ?? Number.NaN;
+    n.hold[row] = c.hold ?? Number.NaN;
+    n.acw[row] = c.acw ?? Number.NaN;
+    const s = this.strings;
+    const t = this.texts;
+    s.channel[row] = t.of(c.channel);
+    s.method[row] = t.of(c.method);
+    s.caller[row] = t.of(c.caller);
+    s.initialId[row] = t.of(c.initialId);
+    s.agentArn[row] = t.of(c.agentArn);
+    s.route[row] = t.of(c.route);
+    s.reason[row] = t.of(c.reason);
+    s.storedAgentArn[row] = t.of(c.storedAgentArn);
   }
 
   private resize(size: number): void {
@@ -108,7 +124,7 @@ export class ContactTable {
     const n = (f: NumberField) => this.number(f, row);
     const s = (f: TextField) => this.text(f, row);
     return {
-      id: this.ids[row] as string,
+      id: this.ids.id(row),
       lastUpdate: n('lastUpdate') as number,
       initiation: n('initiation') as number,
       channel: s('channel'),
@@ -146,7 +162,7 @@ export class ContactRow implements Contact {
   ) {}
 
   get id(): string {
-    return this.table.ids[this.row] as string;
+    return this.table.ids.id(this.row);
   }
   get lastUpdate(): number {
     return this.table.numbers.lastUpdate[this.row] as number;
@@ -232,4 +248,25 @@ export function contactsById(all: readonly Contact[]): Pick<Map<string, Contact>
   const byId = new Map<string, Contact>();
   for (const c of all) byId.set(c.id, c);
   return byId;
+}
+
+/** A set of contacts of `all`: a byte per row when `all` is one table's rows, else their ContactIds. */
+export function contactMarks(all: readonly Contact[]): { add(c: Contact): void; has(c: Contact): boolean } {
+  const table = tableOf(all);
+  if (table === undefined) {
+    const ids = new Set<string>();
+    return { add: (c) => ids.add(c.id), has: (c) => ids.has(c.id) };
+  }
+  const marked = new Uint8Array(table.size);
+  const rowOf = (c: Contact) => (c instanceof ContactRow && c.table === table ? c.row : table.row(c.id));
+  return {
+    add(c) {
+      const row = rowOf(c);
+      if (row !== undefined) marked[row] = 1;
+    },
+    has: (c) => {
+      const row = rowOf(c);
+      return row !== undefined && marked[row] === 1;
+    },
+  };
 }

@@ -8,6 +8,7 @@
  *   agent time. Other channels share the agents' time with the calls, and only that matters here.
  */
 import type { Contact } from '../contact';
+import { contactMarks } from '../contact-table';
 import { busyUntil } from '../figures/agents';
 import type { QueuedCalls } from './calls';
 import { type DurationFit, fitDuration } from './durations';
@@ -37,14 +38,14 @@ export function otherWorkOf(
   const legTimes = transferred.map((i) =>
     calls.legsOf(i).reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
   );
-  const queueWork = new Set<string>();
+  const queueWork = contactMarks(all);
   for (let i = 0; i < calls.length; i++) {
-    queueWork.add((calls.contacts[i] as Contact).id);
-    for (const l of calls.legsOf(i)) queueWork.add(l.id);
+    queueWork.add(calls.contacts[i] as Contact);
+    for (const l of calls.legsOf(i)) queueWork.add(l);
   }
   const other = all.filter(
     (c): c is Contact & { connected: number } =>
-      c.connected !== undefined && c.agentArn !== undefined && inside(c.connected) && !queueWork.has(c.id),
+      c.connected !== undefined && c.agentArn !== undefined && inside(c.connected) && !queueWork.has(c),
   );
   const byKind: Record<string, number> = {};
   for (const c of other) {
