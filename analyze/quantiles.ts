@@ -13,24 +13,27 @@ export interface Summary {
 }
 
 /** The nearest-rank q-quantile of values sorted ascending. */
-export function nearestRank(sorted: readonly number[], q: number): number | null {
+export function nearestRank(sorted: ArrayLike<number>, q: number): number | null {
   if (sorted.length === 0) return null;
   // q·n rounded to 9 decimals first: 0.1 × 30 is 3.0000000000000004 in floating point, rank 3.
   const rank = Math.max(1, Math.ceil(Math.round(q * sorted.length * 1e9) / 1e9));
   return sorted[rank - 1] as number;
 }
 
-export function mean(values: readonly number[]): number | null {
+export function mean(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
   return sum / values.length;
 }
 
-export function summary(values: readonly number[]): Summary {
+export function summary(values: ArrayLike<number>): Summary {
   const sorted = Float64Array.from(values).sort();
-  const list = Array.from(sorted);
-  return { mean: mean(values), p50: nearestRank(list, QUANTILES.p50), p90: nearestRank(list, QUANTILES.p90) };
+  return {
+    mean: mean(values),
+    p50: nearestRank(sorted, QUANTILES.p50),
+    p90: nearestRank(sorted, QUANTILES.p90),
+  };
 }
 
 /** part / whole, or null when the whole is empty. */

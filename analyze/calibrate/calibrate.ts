@@ -13,7 +13,7 @@ import type { Contact } from '../contact';
 import { REDIAL_WINDOW_MINUTES, queuedCallTable } from './calls';
 import { type Demand, demandOf } from './demand';
 import { type DurationFit, bounded, fitDuration } from './durations';
-import { type PatienceFit, fitPatience } from './patience';
+import { type PatienceFit, fitPatienceOf } from './patience';
 import { SHIFT_ROUNDING_MINUTES, type Staffing, staffingOf } from './staffing';
 import { type CalibrationWindow, calibrationWindow } from './window';
 import { type OtherWork, otherWorkOf } from './work';
@@ -202,12 +202,12 @@ export function calibrate(all: readonly Contact[], o: CalibrateOptions): Calibra
     demand: demandOf(calls, inWindow, w, (ms) => clock.at(ms), o.lookbackDays),
     talk,
     acw,
-    patience: fitPatience(
-      inWindow.map((i) => ({
-        seconds: Math.max(0, ((calls.left[i] as number) - (calls.arrival[i] as number)) / 1000),
-        abandoned: calls.handled[i] !== 1,
-      })),
-    ),
+    patience: fitPatienceOf({
+      seconds: Float64Array.from(inWindow, (i) =>
+        Math.max(0, ((calls.left[i] as number) - (calls.arrival[i] as number)) / 1000),
+      ),
+      abandoned: Uint8Array.from(inWindow, (i) => 1 - (calls.handled[i] as number)),
+    }),
     staffing,
     work: otherWorkOf(all, calls, w, staffing.idleHours),
   };

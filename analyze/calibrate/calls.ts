@@ -161,10 +161,10 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
     (c): c is Contact & { enqueue: number } =>
       c.channel === 'VOICE' && c.method === 'INBOUND' && c.enqueue !== undefined,
   );
+  const enqueue = Float64Array.from(queued, (c) => c.enqueue);
   const order = Array.from(queued.keys()).sort(
     (a, b) =>
-      (queued[a] as Contact & { enqueue: number }).enqueue -
-        (queued[b] as Contact & { enqueue: number }).enqueue ||
+      (enqueue[a] as number) - (enqueue[b] as number) ||
       (queued[a] as Contact).id.localeCompare((queued[b] as Contact).id),
   );
   const n = order.length;

@@ -22,7 +22,7 @@ export interface DurationFit {
 }
 
 /** The 101 percentiles p0 … p100 of values sorted ascending, linear between order statistics. */
-export function percentiles(sorted: readonly number[]): number[] {
+export function percentiles(sorted: ArrayLike<number>): number[] {
   const n = sorted.length;
   return Array.from({ length: 101 }, (_, k) => {
     const position = (k / 100) * (n - 1);
@@ -36,7 +36,7 @@ export function percentiles(sorted: readonly number[]): number[] {
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** The largest gap between the sample's cumulative shares and a distribution's CDF. */
-export function ksDistance(sorted: readonly number[], dist: DurationSpec): number {
+export function ksDistance(sorted: ArrayLike<number>, dist: DurationSpec): number {
   const n = sorted.length;
   let d = 0;
   for (let i = 0; i < n; i++) {
@@ -52,23 +52,29 @@ export function ksDistance(sorted: readonly number[], dist: DurationSpec): numbe
 }
 
 /** The lognormal with the sample's mean and coefficient of variation. */
-export function lognormalByMoments(values: readonly number[]): DurationSpec | null {
+export function lognormalByMoments(values: ArrayLike<number>): DurationSpec | null {
   const n = values.length;
   if (n < 2) return null;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  const mean = sum(values, (v) => v) / n;
+  const variance = sum(values, (v) => (v - mean) ** 2) / (n - 1);
   if (!(mean > 0) || !(variance > 0)) return null;
   const sigma = Math.sqrt(Math.log(1 + variance / (mean * mean)));
   return { dist: 'lognormal', mean: round3(mean), sigma: Math.round(sigma * 1e4) / 1e4 };
 }
 
+/** Σ f(v) over the values, in order. */
+function sum(values: ArrayLike<number>, f: (v: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += f(values[i] as number);
+  return s;
+}
+
 /** A DIST for the values (seconds or minutes, ≥ 0); null when there are none. */
 export function fitDuration(values: readonly number[]): DurationFit | null {
-  const sorted = Float64Array.from(values.filter((v) => Number.isFinite(v) && v >= 0)).sort();
-  const list = Array.from(sorted);
+  const list = Float64Array.from(values.filter((v) => Number.isFinite(v) && v >= 0)).sort();
   const n = list.length;
   if (n === 0) return null;
-  const mean = list.reduce((s, v) => s + v, 0) / n;
+  const mean = sum(list, (v) => v) / n;
   const empirical = (method: string, ks: number | null): DurationFit => ({
     dist: { dist: 'empirical', quantiles: percentiles(list) },
     method,
@@ -76,7 +82,7 @@ export function fitDuration(values: readonly number[]): DurationFit | null {
     mean,
     ks,
   });
-  const zeros = list.filter((v) => v === 0).length / n;
+  const zeros = sum(list, (v) => (v === 0 ? 1 : 0)) / n;
   const lognormal = lognormalByMoments(list);
   if (!lognormal) return empirical('empirical: the values do not vary, or are all 0', null);
   const ks = ksDistance(list, lognormal);

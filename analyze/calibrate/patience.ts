@@ -30,20 +30,37 @@ export interface PatienceFit {
   answered: number;
 }
 
+/** Queue waits column by column: seconds, and 1 where the caller hung up. */
+export interface QueueWaits {
+  seconds: Float64Array;
+  abandoned: Uint8Array;
+}
+
+const columns = (waits: readonly QueueWait[]): QueueWaits => ({
+  seconds: Float64Array.from(waits, (w) => w.seconds),
+  abandoned: Uint8Array.from(waits, (w) => (w.abandoned ? 1 : 0)),
+});
+
 /** The Kaplan–Meier steps: [time, survival after it], at each time someone hung up. */
 export function kaplanMeier(waits: readonly QueueWait[]): [number, number][] {
-  const sorted = [...waits].sort(
-    (a, b) => a.seconds - b.seconds || Number(b.abandoned) - Number(a.abandoned),
+  return stepsOf(columns(waits));
+}
+
+function stepsOf(w: QueueWaits): [number, number][] {
+  const { seconds, abandoned } = w;
+  const sorted = Int32Array.from(seconds.keys()).sort(
+    (a, b) =>
+      (seconds[a] as number) - (seconds[b] as number) || (abandoned[b] as number) - (abandoned[a] as number),
   );
   const steps: [number, number][] = [];
   let atRisk = sorted.length;
   let s = 1;
   for (let i = 0; i < sorted.length; ) {
-    const t = (sorted[i] as QueueWait).seconds;
+    const t = seconds[sorted[i] as number] as number;
     let events = 0;
     let leaving = 0;
-    while (i < sorted.length && (sorted[i] as QueueWait).seconds === t) {
-      if ((sorted[i] as QueueWait).abandoned) events++;
+    while (i < sorted.length && seconds[sorted[i] as number] === t) {
+      if (abandoned[sorted[i] as number] === 1) events++;
       leaving++;
       i++;
     }
@@ -56,14 +73,14 @@ export function kaplanMeier(waits: readonly QueueWait[]): [number, number][] {
   return steps;
 }
 
-/** Hang-ups per second waited beyond `from`, by the calls that waited that long. */
-function hazardFrom(waited: readonly QueueWait[], from: number): number | null {
+/** Hang-ups per second waited beyond `from`, by the calls that waited that long (`waited`: their waits, sorted). */
+function hazardFrom(w: QueueWaits, waited: Float64Array, from: number): number | null {
   let exposure = 0;
+  for (const s of waited) if (s >= from) exposure += s - from;
   let events = 0;
-  for (const w of waited) {
-    if (w.seconds < from) continue;
-    exposure += w.seconds - from;
-    if (w.abandoned) events++;
+  for (let i = 0; i < w.seconds.length; i++) {
+    const s = w.seconds[i] as number;
+    if (s > 0 && s >= from && w.abandoned[i] === 1) events++;
   }
   return events > 0 && exposure > 0 ? events / exposure : null;
 }
@@ -72,11 +89,11 @@ function hazardFrom(waited: readonly QueueWait[], from: number): number | null {
  * Hang-ups per second waited over the longest-waiting tenth of the calls that waited at all;
  * when none of those hung up, over every call that waited.
  */
-function tailHazard(waits: readonly QueueWait[]): number | null {
-  const waited = waits.filter((w) => w.seconds > 0).sort((a, b) => a.seconds - b.seconds);
+function tailHazard(w: QueueWaits): number | null {
+  const waited = w.seconds.filter((s) => s > 0).sort();
   if (waited.length === 0) return null;
-  const from = (waited[Math.floor(waited.length * 0.9)] as QueueWait).seconds;
-  return hazardFrom(waited, from) ?? hazardFrom(waited, 0);
+  const from = waited[Math.floor(waited.length * 0.9)] as number;
+  return hazardFrom(w, waited, from) ?? hazardFrom(w, waited, 0);
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
@@ -84,10 +101,16 @@ const MAX_SECONDS = 86_400;
 
 /** Patience as 101 percentiles, or null (callers never hang up) when nobody did. */
 export function fitPatience(waits: readonly QueueWait[]): PatienceFit {
-  const steps = kaplanMeier(waits);
-  const abandoned = waits.filter((w) => w.abandoned).length;
-  const base = { abandoned, answered: waits.length - abandoned };
-  const longestWait = waits.reduce((m, w) => Math.max(m, w.seconds), 0);
+  return fitPatienceOf(columns(waits));
+}
+
+/** fitPatience over the waits column by column. */
+export function fitPatienceOf(waits: QueueWaits): PatienceFit {
+  const steps = stepsOf(waits);
+  const n = waits.seconds.length;
+  const abandoned = waits.abandoned.reduce((sum, a) => sum + a, 0);
+  const base = { abandoned, answered: n - abandoned };
+  const longestWait = waits.seconds.reduce((m, s) => Math.max(m, s), 0);
   if (steps.length === 0)
     return {
       dist: null,
@@ -116,8 +139,8 @@ export function fitPatience(waits: readonly QueueWait[]): PatienceFit {
     dist: { dist: 'empirical', quantiles },
     method:
       last > 0
-        ? `Kaplan–Meier over ${waits.length} queue waits (${abandoned} hung up, the rest answered: censored), ${(100 * (1 - last)).toFixed(0)} % of callers' patience seen; beyond the longest wait (${longestWait} s) an exponential tail with the hazard of the longest-waiting tenth`
-        : `Kaplan–Meier over ${waits.length} queue waits (${abandoned} hung up, the rest answered: censored)`,
+        ? `Kaplan–Meier over ${n} queue waits (${abandoned} hung up, the rest answered: censored), ${(100 * (1 - last)).toFixed(0)} % of callers' patience seen; beyond the longest wait (${longestWait} s) an exponential tail with the hazard of the longest-waiting tenth`
+        : `Kaplan–Meier over ${n} queue waits (${abandoned} hung up, the rest answered: censored)`,
     survivalAtLongest: last,
     longestWait,
     tailHazardPerSecond: hazard,

@@ -126,20 +126,29 @@ function merged(list: Spans): Spans {
 
 /** Each agent's working days in the window, with their busy intervals (epoch ms). */
 function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWindow): AgentDay[] {
-  const byKey = new Map<string, { agent: string; day: string; weekday: number; busy: Spans }>();
+  // agent → local day → the day's busy intervals
+  const byAgent = new Map<
+    string,
+    Map<string, { agent: string; day: string; weekday: number; busy: Spans }>
+  >();
   for (const c of all) {
     if (c.connected === undefined || c.agentArn === undefined) continue;
     if (c.connected < w.from || c.connected >= w.to) continue;
     const local = clock.at(c.connected);
-    const key = `${c.agentArn}\n${local.day}`;
-    let d = byKey.get(key);
+    let days = byAgent.get(c.agentArn);
+    if (!days) {
+      days = new Map();
+      byAgent.set(c.agentArn, days);
+    }
+    let d = days.get(local.day);
     if (!d) {
       d = { agent: c.agentArn, day: local.day, weekday: local.weekday, busy: new Spans() };
-      byKey.set(key, d);
+      days.set(local.day, d);
     }
     d.busy.push(c.connected, busyUntil(c as Contact & { connected: number }), c.enqueue !== undefined);
   }
-  return [...byKey.values()]
+  return [...byAgent.values()]
+    .flatMap((days) => [...days.values()])
     .sort((a, b) => a.agent.localeCompare(b.agent) || a.day.localeCompare(b.day))
     .map((d) => {
       const busy = merged(d.busy);
@@ -167,7 +176,11 @@ function agentPatterns(days: AgentDay[], w: CalibrationWindow): { patterns: Patt
   const datesOf = new Array<number>(7).fill(0);
   for (const wd of w.weekdays) (datesOf[wd] as number)++;
   const byAgent = new Map<string, AgentDay[]>();
-  for (const d of days) byAgent.set(d.agent, [...(byAgent.get(d.agent) ?? []), d]);
+  for (const d of days) {
+    const list = byAgent.get(d.agent);
+    if (list) list.push(d);
+    else byAgent.set(d.agent, [d]);
+  }
   const patterns: Pattern[][] = [];
   let leftOut = 0;
   for (const list of byAgent.values()) {
@@ -236,20 +249,24 @@ interface RoutedConnects {
 }
 
 function routedConnects(days: AgentDay[]): RoutedConnects {
-  const at: number[] = [];
-  const agent: string[] = [];
-  const freeSince: number[] = [];
+  let n = 0;
+  for (const d of days) for (let i = 1; i < d.busy.length; i++) if (d.busy.routed[i]) n++;
+  const at = new Float64Array(n);
+  const agent = new Array<string>(n);
+  const freeSince = new Float64Array(n);
+  let k = 0;
   for (const d of days)
     for (let i = 1; i < d.busy.length; i++) {
       if (!d.busy.routed[i]) continue;
-      at.push(d.busy.start(i));
-      agent.push(d.agent);
-      freeSince.push(d.busy.end(i - 1));
+      at[k] = d.busy.start(i);
+      agent[k] = d.agent;
+      freeSince[k++] = d.busy.end(i - 1);
     }
-  const order = Array.from(at.keys()).sort((a, b) => (at[a] as number) - (at[b] as number) || a - b);
+  // Oldest first; equal times keep the order above.
+  const order = Int32Array.from(at.keys()).sort((a, b) => (at[a] as number) - (at[b] as number) || a - b);
   return {
     at: Float64Array.from(order, (i) => at[i] as number),
-    agent: order.map((i) => agent[i] as string),
+    agent: Array.from(order, (i) => agent[i] as string),
     freeSince: Float64Array.from(order, (i) => freeSince[i] as number),
   };
 }
@@ -319,7 +336,8 @@ export function staffingOf(
     for (let i = 0; i < d.busy.length; i++) {
       busyTime += d.busy.end(i) - d.busy.start(i);
       if (i + 1 === d.busy.length || d.busy.start(i + 1) <= d.busy.end(i)) continue;
-      const [start, end] = [d.busy.end(i), d.busy.start(i + 1)];
+      const start = d.busy.end(i);
+      const end = d.busy.start(i + 1);
       const waited = waitedDuring(waiting, start, end);
       if (!waited && !passedOver(connects, d.agent, start, end)) continue;
       gaps++;

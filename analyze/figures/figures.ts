@@ -65,18 +65,19 @@ export function inWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
 }
 
 /** Agent-connected contacts of any kind, connected in the window: who worked when. */
-function connectedInWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
-  return all.filter(
-    (c) =>
-      c.connected !== undefined &&
-      (o.since === undefined || c.connected >= o.since) &&
-      (o.until === undefined || c.connected < o.until),
-  );
+function connectedInWindow(o: FigureOptions): (c: Contact) => boolean {
+  return (c) =>
+    c.connected !== undefined &&
+    (o.since === undefined || c.connected >= o.since) &&
+    (o.until === undefined || c.connected < o.until);
 }
 
 interface Returning {
-  previousAgent: Map<Contact, string>;
-  intervalsHours: number[];
+  /** By index in the contacts: the previous agent of a returning contact; and how many are returning. */
+  previous: (string | undefined)[];
+  count: number;
+  /** The first `count`: each returning contact's hours since its previous contact. */
+  intervalsHours: Float64Array;
   free: number;
   queued: number;
   /** Returning contacts handled; of them, by rank r (0-based), those the r-th last agent handled. */
@@ -105,21 +106,23 @@ function returningContacts(
   const timelines = new AgentTimelines(all);
   const ranks = Math.max(...KNOWN_AGENT_RANKS);
   const r: Returning = {
-    previousAgent: new Map(),
-    intervalsHours: [],
+    previous: new Array<string | undefined>(contacts.length).fill(undefined),
+    count: 0,
+    intervalsHours: new Float64Array(contacts.length),
     free: 0,
     queued: 0,
     handled: 0,
     handledByRank: new Array<number>(ranks).fill(0),
     firstFreeByRank: new Array<number>(ranks).fill(0),
   };
-  for (const c of contacts) {
+  for (let i = 0; i < contacts.length; i++) {
+    const c = contacts[i] as Contact;
     if (c.caller === undefined) continue;
     const known = history.lastAgents(c.caller, c.initiation, c.initiation - lookbackDays * DAY);
     const prev = known[0];
     if (!prev) continue;
-    r.previousAgent.set(c, prev.agentArn);
-    r.intervalsHours.push((c.initiation - prev.connected) / HOUR);
+    r.previous[i] = prev.agentArn;
+    r.intervalsHours[r.count++] = (c.initiation - prev.connected) / HOUR;
     if (c.connected !== undefined) {
       r.handled++;
       const rank = known.findIndex((k) => k.agentArn === c.agentArn);
@@ -136,9 +139,30 @@ function returningContacts(
   return r;
 }
 
-function handleTimes(handled: readonly Contact[]) {
-  const talk = handled.map((c) => (c.interaction ?? 0) + (c.hold ?? 0));
-  const acw = handled.map((c) => c.acw ?? 0);
+/** Callers, handled contacts, their agents and handle times, in one pass over the contacts. */
+function handling(contacts: readonly Contact[]) {
+  const callers = new Set<string>();
+  const agents = new Set<string>();
+  const talk = new Float64Array(contacts.length);
+  const acw = new Float64Array(contacts.length);
+  let known = 0;
+  let handled = 0;
+  for (const c of contacts) {
+    if (c.caller !== undefined) {
+      known++;
+      callers.add(c.caller);
+    }
+    if (c.connected === undefined) continue;
+    if (c.agentArn !== undefined) agents.add(c.agentArn);
+    talk[handled] = (c.interaction ?? 0) + (c.hold ?? 0);
+    acw[handled++] = c.acw ?? 0;
+  }
+  return { known, callers: callers.size, handled, agents: agents.size, ...handleTimes(talk, acw, handled) };
+}
+
+function handleTimes(allTalk: Float64Array, allAcw: Float64Array, n: number) {
+  const talk = allTalk.subarray(0, n);
+  const acw = allAcw.subarray(0, n);
   return {
     handleTimeSeconds: summary(talk.map((t, i) => t + (acw[i] as number))),
     talkSeconds: summary(talk),
@@ -146,34 +170,45 @@ function handleTimes(handled: readonly Contact[]) {
   };
 }
 
+/** Queue.Duration of the queued contacts. */
+function queueWaits(contacts: readonly Contact[]): Float64Array {
+  const out = new Float64Array(contacts.length);
+  let n = 0;
+  for (const c of contacts) {
+    const w = queueWait(c);
+    if (w !== undefined) out[n++] = w;
+  }
+  return out.subarray(0, n);
+}
+
 export function computeFigures(all: readonly Contact[], o: FigureOptions): Figures {
   const contacts = inWindow(all, o);
-  const known = contacts.filter((c) => c.caller !== undefined);
-  const handled = contacts.filter((c) => c.connected !== undefined);
+  const h = handling(contacts);
   const returning = returningContacts(all, contacts, o.lookbackDays);
-  const previousAgent = (c: Contact) => returning.previousAgent.get(c);
-  const period = periodFigures(contacts, previousAgent);
+  const period = periodFigures(contacts, returning.previous);
   const clock = new LocalClock(o.timeZone);
   const volume = arrivals(contacts, clock);
-  const interval = summary(returning.intervalsHours);
+  const interval = summary(returning.intervalsHours.subarray(0, returning.count));
   return {
     contacts: contacts.length,
-    callers: new Set(known.map((c) => c.caller)).size,
-    handled: handled.length,
-    agents: new Set(handled.map((c) => c.agentArn).filter((a) => a !== undefined)).size,
-    returning: returning.previousAgent.size,
-    returningShare: share(returning.previousAgent.size, known.length),
+    callers: h.callers,
+    handled: h.handled,
+    agents: h.agents,
+    returning: returning.count,
+    returningShare: share(returning.count, h.known),
     sameAgentShare: period.sameAgentShare,
     lastAgentFreeShare: share(returning.free, returning.queued),
     knownAgentShare: byK(returning.handledByRank, returning.handled),
     knownAgentFreeShare: byK(returning.firstFreeByRank, returning.queued),
     returnIntervalHours: { p50: interval.p50, p90: interval.p90 },
-    ...handleTimes(handled),
-    queueWaitSeconds: summary(contacts.map(queueWait).filter((w) => w !== undefined)),
+    handleTimeSeconds: h.handleTimeSeconds,
+    talkSeconds: h.talkSeconds,
+    acwSeconds: h.acwSeconds,
+    queueWaitSeconds: summary(queueWaits(contacts)),
     abandonRate: period.abandonRate,
     arrivalsPerHour: volume.arrivalsPerHour,
     arrivalsPerHourByWeekday: volume.arrivalsPerHourByWeekday,
-    staffing: staffing(connectedInWindow(all, o), clock, volume.daysByWeekday),
-    outcome: outcome(contacts, previousAgent),
+    staffing: staffing(all, clock, volume.daysByWeekday, connectedInWindow(o)),
+    outcome: outcome(contacts, returning.previous),
   };
 }

@@ -81,9 +81,10 @@ export class CallerHistory {
   private readonly prior: PriorContacts;
 
   constructor(contacts: readonly Contact[], callerOf: (c: Contact) => string | undefined) {
-    const keys: number[] = [];
-    const connected: number[] = [];
-    const agents: string[] = [];
+    const keys = new Int32Array(contacts.length);
+    const connected = new Float64Array(contacts.length);
+    const agents = new Array<string>(contacts.length);
+    let n = 0;
     for (const c of contacts) {
       if (c.channel !== CONTACT_CHANNEL || (c.method !== CONTACT_METHOD && c.method !== LEG_METHOD)) continue;
       if (c.connected === undefined || c.agentArn === undefined) continue;
@@ -94,11 +95,11 @@ export class CallerHistory {
         k = this.callers.size;
         this.callers.set(caller, k);
       }
-      keys.push(k);
-      connected.push(c.connected);
-      agents.push(c.agentArn);
+      keys[n] = k;
+      connected[n] = c.connected;
+      agents[n++] = c.agentArn;
     }
-    const { order, from } = groupBy(Int32Array.from(keys), this.callers.size);
+    const { order, from } = groupBy(keys.subarray(0, n), this.callers.size);
     // Each caller's contacts by connection time; equal times keep the order they were read in.
     for (let k = 0; k < this.callers.size; k++)
       order

@@ -28,21 +28,31 @@ export interface Outcome {
   afterGoLive: PeriodFigures | null;
 }
 
-/** A contact's previous agent, when it is returning (figures.ts decides). */
-export type PreviousAgentOf = (c: Contact) => string | undefined;
+/** The previous agent of each contact (by its index in the contacts), when it is returning (figures.ts decides). */
+export type PreviousAgents = readonly (string | undefined)[];
 
 /** Queue.Duration of a queued contact, answered or not. */
 export const queueWait = (c: Contact): number | undefined =>
   c.enqueue === undefined ? undefined : (c.queueSeconds ?? undefined);
 
-export function periodFigures(contacts: readonly Contact[], previousAgent: PreviousAgentOf): PeriodFigures {
+/** The period figures of the contacts `keep` keeps (all by default). */
+export function periodFigures(
+  contacts: readonly Contact[],
+  previous: PreviousAgents,
+  keep: (c: Contact) => boolean = () => true,
+): PeriodFigures {
+  let kept = 0;
   let returningHandled = 0;
   let same = 0;
   let queued = 0;
   let abandoned = 0;
-  const waits: number[] = [];
-  for (const c of contacts) {
-    const prev = previousAgent(c);
+  const waits = new Float64Array(contacts.length);
+  let n = 0;
+  for (let i = 0; i < contacts.length; i++) {
+    const c = contacts[i] as Contact;
+    if (!keep(c)) continue;
+    kept++;
+    const prev = previous[i];
     if (prev !== undefined && c.connected !== undefined) {
       returningHandled++;
       if (c.agentArn === prev) same++;
@@ -51,18 +61,18 @@ export function periodFigures(contacts: readonly Contact[], previousAgent: Previ
       queued++;
       if (c.connected === undefined) abandoned++;
       const w = queueWait(c);
-      if (w !== undefined) waits.push(w);
+      if (w !== undefined) waits[n++] = w;
     }
   }
   return {
-    contacts: contacts.length,
+    contacts: kept,
     sameAgentShare: share(same, returningHandled),
     abandonRate: share(abandoned, queued),
-    queueWaitSeconds: summary(waits),
+    queueWaitSeconds: summary(waits.subarray(0, n)),
   };
 }
 
-export function outcome(contacts: readonly Contact[], previousAgent: PreviousAgentOf): Outcome {
+export function outcome(contacts: readonly Contact[], previous: PreviousAgents): Outcome {
   const decided = contacts.filter((c) => c.route !== '');
   const routed = decided.filter((c) => c.route === LAST_AGENT_ROUTE);
   const reachedAny = routed.filter((c) => c.connected !== undefined);
@@ -90,18 +100,8 @@ export function outcome(contacts: readonly Contact[], previousAgent: PreviousAge
     ),
     goLive: goLive === undefined ? null : new Date(goLive).toISOString(),
     beforeGoLive:
-      goLive === undefined
-        ? null
-        : periodFigures(
-            contacts.filter((c) => c.initiation < goLive),
-            previousAgent,
-          ),
+      goLive === undefined ? null : periodFigures(contacts, previous, (c) => c.initiation < goLive),
     afterGoLive:
-      goLive === undefined
-        ? null
-        : periodFigures(
-            contacts.filter((c) => c.initiation >= goLive),
-            previousAgent,
-          ),
+      goLive === undefined ? null : periodFigures(contacts, previous, (c) => c.initiation >= goLive),
   };
 }

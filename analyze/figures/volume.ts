@@ -53,24 +53,34 @@ export function arrivals(contacts: readonly Contact[], clock: LocalClock): Volum
 
 /**
  * Agents working per weekday and hour, from every agent-connected contact (any channel, any
- * way it started), averaged over `daysByWeekday` (the days with contacts).
+ * way it started) that `keep` keeps, averaged over `daysByWeekday` (the days with contacts).
  */
-export function staffing(all: readonly Contact[], clock: LocalClock, daysByWeekday: number[]): number[][] {
+export function staffing(
+  all: readonly Contact[],
+  clock: LocalClock,
+  daysByWeekday: number[],
+  keep: (c: Contact) => boolean = () => true,
+): number[][] {
   // agent → local day → [first connection, last end]
-  const spans = new Map<string, [number, number]>();
+  const byAgent = new Map<string, Map<string, [number, number]>>();
   for (const c of all) {
-    if (c.connected === undefined || c.agentArn === undefined) continue;
-    const key = `${c.agentArn}\n${clock.at(c.connected).day}`;
+    if (c.connected === undefined || c.agentArn === undefined || !keep(c)) continue;
+    const day = clock.at(c.connected).day;
     const end = busyUntil(c as Contact & { connected: number });
-    const span = spans.get(key);
-    if (!span) spans.set(key, [c.connected, end]);
+    let spans = byAgent.get(c.agentArn);
+    if (!spans) {
+      spans = new Map();
+      byAgent.set(c.agentArn, spans);
+    }
+    const span = spans.get(day);
+    if (!span) spans.set(day, [c.connected, end]);
     else {
       span[0] = Math.min(span[0], c.connected);
       span[1] = Math.max(span[1], end);
     }
   }
   const totals = grid();
-  for (const [first, last] of spans.values()) {
+  for (const [first, last] of [...byAgent.values()].flatMap((spans) => [...spans.values()])) {
     // Every local hour the span touches, counted once (the wall clock may repeat an hour in autumn).
     const seen = new Set<string>();
     // In quarter hours: with a half-hour offset (India, +05:30) a local hour straddles two UTC hours.
