@@ -270,3 +270,13 @@ export function contactMarks(all: readonly Contact[]): { add(c: Contact): void; 
     },
   };
 }
+
+/**
+ * A key equal for contacts of `all` with equal ContactIds: the row when `all` is one table's rows
+ * (ids are unique there; no id string is made), else the ContactId.
+ */
+export function contactKey(all: readonly Contact[]): (c: Contact) => string | number {
+  const table = tableOf(all);
+  if (table === undefined) return (c) => c.id;
+  return (c) => (c instanceof ContactRow && c.table === table ? c.row : c.id);
+}

@@ -11,7 +11,7 @@
  * where an answered call may be followed by one callback and an abandoned one by one re-dial.
  */
 import type { Contact } from '../contact';
-import { contactsById } from '../contact-table';
+import { contactKey, contactsById } from '../contact-table';
 
 /** A caller's call this soon after their abandoned call is a re-dial of it. */
 export const REDIAL_WINDOW_MINUTES = 60;
@@ -38,10 +38,14 @@ export interface QueuedCall {
 const talkEnd = (c: Contact & { connected: number }) =>
   c.disconnect ?? c.connected + ((c.interaction ?? 0) + (c.hold ?? 0)) * 1000;
 
-/** Transfer legs by the id of the inbound contact they continue (following legs of legs back). */
-export function legsByRoot(all: readonly Contact[]): Map<string, Contact[]> {
+/**
+ * Transfer legs by the inbound contact they continue (following legs of legs back), keyed by
+ * `contactKey(all)` of that contact (its ContactId, or its row when `all` is one table's rows).
+ */
+export function legsByRoot(all: readonly Contact[]): Map<string | number, Contact[]> {
   const byId = contactsById(all);
-  const out = new Map<string, Contact[]>();
+  const key = contactKey(all);
+  const out = new Map<string | number, Contact[]>();
   for (const c of all) {
     if (c.channel !== 'VOICE' || c.method !== 'TRANSFER') continue;
     let root: Contact | undefined = c;
@@ -49,9 +53,9 @@ export function legsByRoot(all: readonly Contact[]): Map<string, Contact[]> {
       root =
         root.initialId === undefined || root.initialId === root.id ? undefined : byId.get(root.initialId);
     if (!root || root.method !== 'INBOUND') continue;
-    const list = out.get(root.id) ?? [];
+    const list = out.get(key(root)) ?? [];
     list.push(c);
-    out.set(root.id, list);
+    out.set(key(root), list);
   }
   return out;
 }
@@ -157,6 +161,7 @@ function answeredLegs(legs: readonly Contact[]): Contact[] {
 /** The queued inbound voice calls, sorted, with when each left the queue and was released. */
 function sortedCalls(all: readonly Contact[]): QueuedCalls {
   const legsOf = legsByRoot(all);
+  const key = contactKey(all);
   const queued = all.filter(
     (c): c is Contact & { enqueue: number } =>
       c.channel === 'VOICE' && c.method === 'INBOUND' && c.enqueue !== undefined,
@@ -181,7 +186,7 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
     release[i] = left[i] as number;
     if (c.connected === undefined || c.agentArn === undefined) continue;
     handled[i] = 1;
-    const answered = answeredLegs(legsOf.get(c.id) ?? NO_LEGS);
+    const answered = answeredLegs(legsOf.get(key(c)) ?? NO_LEGS);
     let end = talkEnd(c as Contact & { connected: number });
     for (const l of answered) end = Math.max(end, talkEnd(l as Contact & { connected: number }));
     release[i] = end;

@@ -107,56 +107,107 @@ const median = (v: number[]) => {
     : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 
-/** The intervals sorted and overlapping ones merged (routed when one starting with the merged one was). */
-function merged(list: Spans): Spans {
-  const order = Array.from({ length: list.length }, (_, i) => i).sort(
-    (a, b) => list.start(a) - list.start(b) || list.end(a) - list.end(b),
+/**
+ * The intervals from..to of parallel arrays, sorted and overlapping ones merged (routed when one
+ * starting with the merged one was).
+ */
+function mergedOf(
+  starts: ArrayLike<number>,
+  ends: ArrayLike<number>,
+  routed: ArrayLike<boolean | number>,
+  from: number,
+  to: number,
+): Spans {
+  const start = (i: number) => starts[i] as number;
+  const end = (i: number) => ends[i] as number;
+  const order = Array.from({ length: to - from }, (_, k) => from + k).sort(
+    (a, b) => start(a) - start(b) || end(a) - end(b),
   );
   const out = new Spans();
   for (const i of order) {
     const last = out.length - 1;
-    if (last >= 0 && list.start(i) <= out.end(last)) {
-      out.ends[last] = Math.max(out.end(last), list.end(i));
-      if (list.start(i) === out.start(last))
-        out.routed[last] = out.routed[last] || (list.routed[i] as boolean);
-    } else out.push(list.start(i), list.end(i), list.routed[i] as boolean);
+    if (last >= 0 && start(i) <= out.end(last)) {
+      out.ends[last] = Math.max(out.end(last), end(i));
+      if (start(i) === out.start(last)) out.routed[last] = out.routed[last] || Boolean(routed[i]);
+    } else out.push(start(i), end(i), Boolean(routed[i]));
   }
   return out;
 }
 
-/** Each agent's working days in the window, with their busy intervals (epoch ms). */
-function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWindow): AgentDay[] {
-  // agent → local day → the day's busy intervals
-  const byAgent = new Map<
-    string,
-    Map<string, { agent: string; day: string; weekday: number; busy: Spans }>
-  >();
-  for (const c of all) {
+const merged = (list: Spans): Spans => mergedOf(list.starts, list.ends, list.routed, 0, list.length);
+
+interface DayOfAgent {
+  agent: string;
+  day: string;
+  weekday: number;
+  /** Where its busy intervals start in agentDays' arrays, and how many. */
+  from: number;
+  n: number;
+}
+
+/** The agent-day of each contact connected in the window (−1: none), and the agent-days. */
+function dayOfContacts(
+  all: readonly Contact[],
+  clock: LocalClock,
+  w: CalibrationWindow,
+): { dayOf: Int32Array; days: DayOfAgent[] } {
+  // agent → local day → its index in days
+  const byAgent = new Map<string, Map<string, number>>();
+  const days: DayOfAgent[] = [];
+  const dayOf = new Int32Array(all.length).fill(-1);
+  for (let i = 0; i < all.length; i++) {
+    const c = all[i] as Contact;
     if (c.connected === undefined || c.agentArn === undefined) continue;
     if (c.connected < w.from || c.connected >= w.to) continue;
     const local = clock.at(c.connected);
-    let days = byAgent.get(c.agentArn);
-    if (!days) {
-      days = new Map();
-      byAgent.set(c.agentArn, days);
+    let byDay = byAgent.get(c.agentArn);
+    if (!byDay) {
+      byDay = new Map();
+      byAgent.set(c.agentArn, byDay);
     }
-    let d = days.get(local.day);
-    if (!d) {
-      d = { agent: c.agentArn, day: local.day, weekday: local.weekday, busy: new Spans() };
-      days.set(local.day, d);
+    let k = byDay.get(local.day);
+    if (k === undefined) {
+      k = days.length;
+      days.push({ agent: c.agentArn, day: local.day, weekday: local.weekday, from: 0, n: 0 });
+      byDay.set(local.day, k);
     }
-    d.busy.push(c.connected, busyUntil(c as Contact & { connected: number }), c.enqueue !== undefined);
+    (days[k] as DayOfAgent).n++;
+    dayOf[i] = k;
   }
-  return [...byAgent.values()]
-    .flatMap((days) => [...days.values()])
+  return { dayOf, days };
+}
+
+/** Each agent's working days in the window, with their busy intervals (epoch ms). */
+function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWindow): AgentDay[] {
+  const { dayOf, days } = dayOfContacts(all, clock, w);
+  let m = 0;
+  for (const d of days) {
+    d.from = m;
+    m += d.n;
+    d.n = 0;
+  }
+  // Every agent-day's intervals side by side, each day's in the order of `all`.
+  const [starts, ends, routed] = [new Float64Array(m), new Float64Array(m), new Uint8Array(m)];
+  for (let i = 0; i < all.length; i++) {
+    const d = days[dayOf[i] as number];
+    if (d === undefined) continue;
+    const c = all[i] as Contact & { connected: number };
+    const at = d.from + d.n++;
+    starts[at] = c.connected;
+    ends[at] = busyUntil(c);
+    routed[at] = c.enqueue !== undefined ? 1 : 0;
+  }
+  return days
     .sort((a, b) => a.agent.localeCompare(b.agent) || a.day.localeCompare(b.day))
     .map((d) => {
-      const busy = merged(d.busy);
+      const busy = mergedOf(starts, ends, routed, d.from, d.from + d.n);
       const first = busy.start(0);
       const last = busy.end(busy.length - 1);
       const start = (first - zonedTime(d.day, clock.timeZone)) / 1000;
       return {
-        ...d,
+        agent: d.agent,
+        day: d.day,
+        weekday: d.weekday,
         busy,
         start: onGrid(start),
         end: onGrid(start + (last - first) / 1000),
