@@ -280,3 +280,15 @@ export function contactKey(all: readonly Contact[]): (c: Contact) => string | nu
   if (table === undefined) return (c) => c.id;
   return (c) => (c instanceof ContactRow && c.table === table ? c.row : c.id);
 }
+
+/** The contacts `keep` keeps, in order, in an array of exactly their number (counted first: no growing). */
+export function select<T extends Contact>(all: readonly Contact[], keep: (c: Contact) => c is T): T[];
+export function select(all: readonly Contact[], keep: (c: Contact) => boolean): Contact[];
+export function select(all: readonly Contact[], keep: (c: Contact) => boolean): Contact[] {
+  let n = 0;
+  for (const c of all) if (keep(c)) n++;
+  const out = new Array<Contact>(n);
+  let k = 0;
+  for (const c of all) if (keep(c)) out[k++] = c;
+  return out;
+}

@@ -11,7 +11,7 @@
  * where an answered call may be followed by one callback and an abandoned one by one re-dial.
  */
 import type { Contact } from '../contact';
-import { contactKey, contactsById } from '../contact-table';
+import { contactKey, contactsById, select } from '../contact-table';
 
 /** A caller's call this soon after their abandoned call is a re-dial of it. */
 export const REDIAL_WINDOW_MINUTES = 60;
@@ -82,7 +82,7 @@ export class QueuedCalls {
     readonly release: Float64Array,
     readonly handled: Uint8Array,
     readonly lastAgent: readonly (string | undefined)[],
-    private readonly legs: ReadonlyMap<number, Contact[]>,
+    private readonly legs: ReadonlyMap<number, readonly Contact[]>,
   ) {
     this.kind = new Uint8Array(contacts.length);
     this.delay = new Float64Array(contacts.length).fill(Number.NaN);
@@ -162,7 +162,8 @@ function answeredLegs(legs: readonly Contact[]): Contact[] {
 function sortedCalls(all: readonly Contact[]): QueuedCalls {
   const legsOf = legsByRoot(all);
   const key = contactKey(all);
-  const queued = all.filter(
+  const queued = select(
+    all,
     (c): c is Contact & { enqueue: number } =>
       c.channel === 'VOICE' && c.method === 'INBOUND' && c.enqueue !== undefined,
   );
@@ -177,7 +178,7 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
   const [arrival, left, release] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   const handled = new Uint8Array(n);
   const lastAgent = new Array<string | undefined>(n);
-  const legs = new Map<number, Contact[]>();
+  const legs = new Map<number, readonly Contact[]>();
   for (let i = 0; i < n; i++) {
     const c = contacts[i] as Contact & { enqueue: number };
     const wait = c.queueSeconds ?? ((c.connected ?? c.disconnect ?? c.enqueue) - c.enqueue) / 1000;
@@ -186,7 +187,8 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
     release[i] = left[i] as number;
     if (c.connected === undefined || c.agentArn === undefined) continue;
     handled[i] = 1;
-    const answered = answeredLegs(legsOf.get(key(c)) ?? NO_LEGS);
+    const legsOfCall = legsOf.get(key(c));
+    const answered = legsOfCall === undefined ? NO_LEGS : answeredLegs(legsOfCall);
     let end = talkEnd(c as Contact & { connected: number });
     for (const l of answered) end = Math.max(end, talkEnd(l as Contact & { connected: number }));
     release[i] = end;

@@ -31,33 +31,45 @@ function lowerBound(sorted: ArrayLike<number>, t: number): number {
   return lo;
 }
 
-/** One agent's busy intervals (starts and ends, in parallel) and connection times, as numbers only. */
+/**
+ * One agent's busy intervals (starts and ends, in parallel) and connection times, in typed arrays
+ * sized by a first count (`connects` and `busy` counted, then `allocate`, then filled).
+ */
 class AgentTimeline {
-  private starts: number[] | Float64Array = [];
-  private ends: number[] | Float64Array = [];
-  private connects: number[] | Float64Array = [];
+  connectCount = 0;
+  busyCount = 0;
+  private starts = new Float64Array(0);
+  private ends = new Float64Array(0);
+  private connects = new Float64Array(0);
   /** The longest busy interval: how far back a contact containing t can start. */
   private longest = 0;
 
+  allocate(): void {
+    this.starts = new Float64Array(this.busyCount);
+    this.ends = new Float64Array(this.busyCount);
+    this.connects = new Float64Array(this.connectCount);
+    this.busyCount = 0;
+    this.connectCount = 0;
+  }
+
   connect(t: number): void {
-    (this.connects as number[]).push(t);
+    this.connects[this.connectCount++] = t;
   }
 
   busyFor(start: number, end: number): void {
-    (this.starts as number[]).push(start);
-    (this.ends as number[]).push(end);
+    this.starts[this.busyCount] = start;
+    this.ends[this.busyCount++] = end;
   }
 
-  /** Sorts the intervals by start and the connections, into typed arrays. */
+  /** Sorts the intervals by start, and the connections. */
   seal(): void {
-    const starts = this.starts;
-    const ends = this.ends;
-    const order = Array.from({ length: starts.length }, (_, i) => i).sort(
+    const { starts, ends } = this;
+    const order = Int32Array.from(starts.keys()).sort(
       (a, b) => (starts[a] as number) - (starts[b] as number),
     );
     this.starts = Float64Array.from(order, (i) => starts[i] as number);
     this.ends = Float64Array.from(order, (i) => ends[i] as number);
-    this.connects = Float64Array.from(this.connects).sort();
+    this.connects.sort();
     for (let i = 0; i < this.starts.length; i++)
       this.longest = Math.max(this.longest, (this.ends[i] as number) - (this.starts[i] as number));
   }
@@ -92,6 +104,13 @@ export class AgentTimelines {
         timeline = new AgentTimeline();
         this.byAgent.set(c.agentArn, timeline);
       }
+      timeline.connectCount++;
+      if (c.channel === CONTACT_CHANNEL) timeline.busyCount++;
+    }
+    for (const t of this.byAgent.values()) t.allocate();
+    for (const c of contacts) {
+      if (c.connected === undefined || c.agentArn === undefined) continue;
+      const timeline = this.byAgent.get(c.agentArn) as AgentTimeline;
       timeline.connect(c.connected);
       if (c.channel === CONTACT_CHANNEL)
         timeline.busyFor(c.connected, busyUntil(c as Contact & { connected: number }));

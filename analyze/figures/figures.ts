@@ -6,7 +6,7 @@
  */
 import { LocalClock } from '../clock';
 import type { Contact } from '../contact';
-import { contactsById } from '../contact-table';
+import { contactsById, select } from '../contact-table';
 import { CONTACT_CHANNEL, CONTACT_METHOD, KNOWN_AGENT_RANKS } from '../definitions';
 import { type Summary, share, summary } from '../quantiles';
 import { AgentTimelines } from './agents';
@@ -55,7 +55,8 @@ export type KnownAgentShares = Record<string, number | null>;
 
 /** Inbound voice calls initiated in the window: the contacts the figures are about. */
 export function inWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
-  return all.filter(
+  return select(
+    all,
     (c) =>
       c.channel === CONTACT_CHANNEL &&
       c.method === CONTACT_METHOD &&
