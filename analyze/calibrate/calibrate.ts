@@ -190,9 +190,11 @@ export function calibrate(all: readonly Contact[], o: CalibrateOptions): Calibra
   const inWindow = calls.between(w.from, w.to);
   const answered = inWindow.filter((i) => calls.handled[i] === 1);
   const contact = (i: number) => calls.contacts[i] as Contact;
-  const talk = fitDuration(answered.map((i) => (contact(i).interaction ?? 0) + (contact(i).hold ?? 0)));
+  const talk = fitDuration(
+    Float64Array.from(answered, (i) => (contact(i).interaction ?? 0) + (contact(i).hold ?? 0)),
+  );
   if (!talk || talk.mean <= 0) return { problem: 'no call reached an agent in the calibration window' };
-  const acwValues = answered.map((i) => contact(i).acw ?? 0);
+  const acwValues = Float64Array.from(answered, (i) => contact(i).acw ?? 0);
   const acw = acwValues.some((v) => v > 0) ? fitDuration(acwValues) : null;
   const staffing = staffingOf(all, calls, clock, w);
   if (staffing.shifts.length === 0)

@@ -107,11 +107,11 @@ export class QueuedCalls {
   }
 
   /** The calls that arrived in [from, to), oldest first (the calls are sorted by arrival). */
-  between(from: number, to: number): number[] {
-    const out: number[] = [];
-    for (let i = this.firstAtOrAfter(from); i < this.length && (this.arrival[i] as number) < to; i++)
-      out.push(i);
-    return out;
+  between(from: number, to: number): Int32Array {
+    const first = this.firstAtOrAfter(from);
+    let end = first;
+    while (end < this.length && (this.arrival[end] as number) < to) end++;
+    return Int32Array.from({ length: end - first }, (_, k) => first + k);
   }
 
   private firstAtOrAfter(t: number): number {

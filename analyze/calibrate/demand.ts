@@ -36,7 +36,7 @@ const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 /** The share of `list` (calls) whose next call is of `kind`, and its delays; only calls whose follow-up window is in the records. */
 function followUp(
   calls: QueuedCalls,
-  list: readonly number[],
+  list: Int32Array,
   kind: 'return' | 'redial',
   windowMs: number,
   recordsEnd: number,
@@ -44,11 +44,8 @@ function followUp(
   const complete = list.filter((i) => (calls.release[i] as number) + windowMs <= recordsEnd);
   const base = complete.length > 0 ? complete : list;
   const isKind = (j: number) => j >= 0 && (kind === 'return' ? calls.isReturn(j) : calls.isRedial(j));
-  const delays = base
-    .map((i) => calls.next[i] as number)
-    .filter(isKind)
-    .map((j) => (calls.delay[j] as number) / 60_000)
-    .sort((a, b) => a - b);
+  const followers = base.map((i) => calls.next[i] as number).filter(isKind);
+  const delays = Float64Array.from(followers, (j) => (calls.delay[j] as number) / 60_000).sort();
   return {
     share: base.length ? round4(delays.length / base.length) : 0,
     of: base.length,
@@ -60,7 +57,7 @@ function followUp(
 /** The demand of the calls `list` (indices into `calls`) that arrived in the window. */
 export function demandOf(
   calls: QueuedCalls,
-  list: readonly number[],
+  list: Int32Array,
   w: CalibrationWindow,
   weekdayHourOf: (ms: number) => { day: string; weekday: number; hour: number },
   lookbackDays: number,

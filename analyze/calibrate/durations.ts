@@ -69,9 +69,20 @@ function sum(values: ArrayLike<number>, f: (v: number) => number): number {
   return s;
 }
 
+/** The values that are finite and ≥ 0, sorted ascending. */
+function usable(values: ArrayLike<number>): Float64Array {
+  const ok = (v: number) => Number.isFinite(v) && v >= 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (ok(values[i] as number)) n++;
+  const out = new Float64Array(n);
+  n = 0;
+  for (let i = 0; i < values.length; i++) if (ok(values[i] as number)) out[n++] = values[i] as number;
+  return out.sort();
+}
+
 /** A DIST for the values (seconds or minutes, ≥ 0); null when there are none. */
-export function fitDuration(values: readonly number[]): DurationFit | null {
-  const list = Float64Array.from(values.filter((v) => Number.isFinite(v) && v >= 0)).sort();
+export function fitDuration(values: ArrayLike<number>): DurationFit | null {
+  const list = usable(values);
   const n = list.length;
   if (n === 0) return null;
   const mean = sum(list, (v) => v) / n;

@@ -35,7 +35,7 @@ export function otherWorkOf(
   const inside = (t: number) => t >= w.from && t < w.to;
   const answered = calls.between(w.from, w.to).filter((i) => calls.handled[i] === 1);
   const transferred = answered.filter((i) => calls.legsOf(i).length > 0);
-  const legTimes = transferred.map((i) =>
+  const legTimes = Float64Array.from(transferred, (i) =>
     calls.legsOf(i).reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
   );
   const queueWork = contactMarks(all);
