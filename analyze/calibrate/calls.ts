@@ -68,7 +68,8 @@ const NO_LEGS: readonly Contact[] = [];
 /**
  * Every queued inbound voice call, oldest first (ties by ContactId), column by column: call i is
  * `contacts[i]`, with its arrival, when it left the queue, release, whether answered, its kind
- * (0 new, 1 return, 2 re-dial), delay (NaN: none), next call (−1: none), last agent and legs.
+ * (0 new, 1 return, 2 re-dial), delay (NaN: none), next call (−1: none) and legs (the last agent
+ * is the last leg's, else the call's: `list()` says it).
  */
 export class QueuedCalls {
   readonly kind: Uint8Array;
@@ -81,7 +82,6 @@ export class QueuedCalls {
     readonly left: Float64Array,
     readonly release: Float64Array,
     readonly handled: Uint8Array,
-    readonly lastAgent: readonly (string | undefined)[],
     private readonly legs: ReadonlyMap<number, readonly Contact[]>,
   ) {
     this.kind = new Uint8Array(contacts.length);
@@ -130,13 +130,14 @@ export class QueuedCalls {
     const out: QueuedCall[] = [];
     for (let i = 0; i < this.length; i++) {
       const delay = this.delay[i] as number;
+      const contact = this.contacts[i] as Contact;
       out.push({
-        contact: this.contacts[i] as Contact,
+        contact,
         arrival: this.arrival[i] as number,
         left: this.left[i] as number,
         handled: this.handled[i] === 1,
         release: this.release[i] as number,
-        lastAgent: this.lastAgent[i],
+        lastAgent: this.handled[i] === 1 ? (this.legsOf(i).at(-1)?.agentArn ?? contact.agentArn) : undefined,
         legs: [...this.legsOf(i)],
         kind: KINDS[this.kind[i] as number] as QueuedCall['kind'],
         delay: Number.isNaN(delay) ? undefined : delay,
@@ -177,7 +178,6 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
   const contacts = order.map((i) => queued[i] as Contact & { enqueue: number });
   const [arrival, left, release] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   const handled = new Uint8Array(n);
-  const lastAgent = new Array<string | undefined>(n);
   const legs = new Map<number, readonly Contact[]>();
   for (let i = 0; i < n; i++) {
     const c = contacts[i] as Contact & { enqueue: number };
@@ -192,10 +192,9 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
     let end = talkEnd(c as Contact & { connected: number });
     for (const l of answered) end = Math.max(end, talkEnd(l as Contact & { connected: number }));
     release[i] = end;
-    lastAgent[i] = answered.at(-1)?.agentArn ?? c.agentArn;
     if (answered.length > 0) legs.set(i, answered);
   }
-  return new QueuedCalls(contacts, arrival, left, release, handled, lastAgent, legs);
+  return new QueuedCalls(contacts, arrival, left, release, handled, legs);
 }
 
 /** Every queued inbound voice call, oldest first (ties by ContactId), each classified. */

@@ -33,28 +33,37 @@ const DAY_S = 86_400;
 /** The simulator takes at most 100 shift groups. */
 const MAX_GROUPS = 100;
 
-/** Intervals (epoch ms) as parallel arrays, no object per interval; `routed`: a busy interval's contact was routed to the agent from a queue. */
+/** Intervals (epoch ms) column by column; `routed` 1: a busy interval's contact was routed to the agent from a queue. */
+interface Columns {
+  starts: Float64Array;
+  ends: Float64Array;
+  routed: Uint8Array;
+}
+
+const columns = (n: number): Columns => ({
+  starts: new Float64Array(n),
+  ends: new Float64Array(n),
+  routed: new Uint8Array(n),
+});
+
+/** The `length` intervals of `c` from `from`: no object per interval. */
 class Spans {
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  readonly routed: boolean[] = [];
-
-  get length(): number {
-    return this.starts.length;
-  }
-
-  push(start: number, end: number, routed: boolean): void {
-    this.starts.push(start);
-    this.ends.push(end);
-    this.routed.push(routed);
-  }
+  constructor(
+    private readonly c: Columns,
+    private readonly from: number,
+    readonly length: number,
+  ) {}
 
   start(i: number): number {
-    return this.starts[i] as number;
+    return this.c.starts[this.from + i] as number;
   }
 
   end(i: number): number {
-    return this.ends[i] as number;
+    return this.c.ends[this.from + i] as number;
+  }
+
+  isRouted(i: number): boolean {
+    return this.c.routed[this.from + i] === 1;
   }
 }
 
@@ -108,33 +117,30 @@ const median = (v: number[]) => {
 };
 
 /**
- * The intervals from..to of parallel arrays, sorted and overlapping ones merged (routed when one
- * starting with the merged one was).
+ * The intervals [from, to) of `src`, sorted and overlapping ones merged (routed when one starting
+ * with the merged one was), written into `dst` from `at`; returns how many.
  */
-function mergedOf(
-  starts: ArrayLike<number>,
-  ends: ArrayLike<number>,
-  routed: ArrayLike<boolean | number>,
-  from: number,
-  to: number,
-): Spans {
-  const start = (i: number) => starts[i] as number;
-  const end = (i: number) => ends[i] as number;
+function mergeInto(src: Columns, from: number, to: number, dst: Columns, at: number): number {
+  const start = (i: number) => src.starts[i] as number;
+  const end = (i: number) => src.ends[i] as number;
   const order = Array.from({ length: to - from }, (_, k) => from + k).sort(
     (a, b) => start(a) - start(b) || end(a) - end(b),
   );
-  const out = new Spans();
+  let last = at - 1;
   for (const i of order) {
-    const last = out.length - 1;
-    if (last >= 0 && start(i) <= out.end(last)) {
-      out.ends[last] = Math.max(out.end(last), end(i));
-      if (start(i) === out.start(last)) out.routed[last] = out.routed[last] || Boolean(routed[i]);
-    } else out.push(start(i), end(i), Boolean(routed[i]));
+    if (last >= at && start(i) <= (dst.ends[last] as number)) {
+      dst.ends[last] = Math.max(dst.ends[last] as number, end(i));
+      if (start(i) === dst.starts[last])
+        dst.routed[last] = (dst.routed[last] as number) | (src.routed[i] as number);
+    } else {
+      last++;
+      dst.starts[last] = start(i);
+      dst.ends[last] = end(i);
+      dst.routed[last] = src.routed[i] as number;
+    }
   }
-  return out;
+  return last - at + 1;
 }
-
-const merged = (list: Spans): Spans => mergedOf(list.starts, list.ends, list.routed, 0, list.length);
 
 interface DayOfAgent {
   agent: string;
@@ -186,21 +192,22 @@ function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWin
     m += d.n;
     d.n = 0;
   }
-  // Every agent-day's intervals side by side, each day's in the order of `all`.
-  const [starts, ends, routed] = [new Float64Array(m), new Float64Array(m), new Uint8Array(m)];
+  // Every agent-day's intervals side by side, each day's in the order of `all`; merged into `busy`.
+  const raw = columns(m);
+  const busyAll = columns(m);
   for (let i = 0; i < all.length; i++) {
     const d = days[dayOf[i] as number];
     if (d === undefined) continue;
     const c = all[i] as Contact & { connected: number };
     const at = d.from + d.n++;
-    starts[at] = c.connected;
-    ends[at] = busyUntil(c);
-    routed[at] = c.enqueue !== undefined ? 1 : 0;
+    raw.starts[at] = c.connected;
+    raw.ends[at] = busyUntil(c);
+    raw.routed[at] = c.enqueue !== undefined ? 1 : 0;
   }
   return days
     .sort((a, b) => a.agent.localeCompare(b.agent) || a.day.localeCompare(b.day))
     .map((d) => {
-      const busy = mergedOf(starts, ends, routed, d.from, d.from + d.n);
+      const busy = new Spans(busyAll, d.from, mergeInto(raw, d.from, d.from + d.n, busyAll, d.from));
       const first = busy.start(0);
       const last = busy.end(busy.length - 1);
       const start = (first - zonedTime(d.day, clock.timeZone)) / 1000;
@@ -295,30 +302,35 @@ function shiftGroups(days: AgentDay[], w: CalibrationWindow): { shifts: ShiftGro
  */
 interface RoutedConnects {
   at: Float64Array;
-  agent: string[];
+  /** The agent, as its number in `agents`. */
+  agent: Int32Array;
   freeSince: Float64Array;
+  agents: Map<string, number>;
 }
 
 function routedConnects(days: AgentDay[]): RoutedConnects {
   let n = 0;
-  for (const d of days) for (let i = 1; i < d.busy.length; i++) if (d.busy.routed[i]) n++;
+  for (const d of days) for (let i = 1; i < d.busy.length; i++) if (d.busy.isRouted(i)) n++;
   const at = new Float64Array(n);
-  const agent = new Array<string>(n);
+  const agent = new Int32Array(n);
   const freeSince = new Float64Array(n);
+  const agents = new Map<string, number>();
   let k = 0;
   for (const d of days)
     for (let i = 1; i < d.busy.length; i++) {
-      if (!d.busy.routed[i]) continue;
+      if (!d.busy.isRouted(i)) continue;
+      if (!agents.has(d.agent)) agents.set(d.agent, agents.size);
       at[k] = d.busy.start(i);
-      agent[k] = d.agent;
+      agent[k] = agents.get(d.agent) as number;
       freeSince[k++] = d.busy.end(i - 1);
     }
   // Oldest first; equal times keep the order above.
   const order = Int32Array.from(at.keys()).sort((a, b) => (at[a] as number) - (at[b] as number) || a - b);
   return {
     at: Float64Array.from(order, (i) => at[i] as number),
-    agent: Array.from(order, (i) => agent[i] as string),
+    agent: Int32Array.from(order, (i) => agent[i] as number),
     freeSince: Float64Array.from(order, (i) => freeSince[i] as number),
+    agents,
   };
 }
 
@@ -335,7 +347,8 @@ function after(at: Float64Array, t: number): number {
 }
 
 /** Was the agent passed over during the gap (another agent, free only since later, given a routed contact first)? */
-function passedOver(connects: RoutedConnects, agent: string, gapStart: number, gapEnd: number): boolean {
+function passedOver(connects: RoutedConnects, agentArn: string, gapStart: number, gapEnd: number): boolean {
+  const agent = connects.agents.get(agentArn) ?? -1;
   for (let i = after(connects.at, gapStart); i < connects.at.length; i++) {
     if ((connects.at[i] as number) >= gapEnd) return false;
     if (connects.agent[i] !== agent && (connects.freeSince[i] as number) > gapStart) return true;
@@ -358,13 +371,18 @@ function waitedDuring(waiting: Spans, gapStart: number, gapEnd: number): boolean
 /** When some caller had been waiting AWAY_AFTER_SECONDS, merged. */
 function waitingSpans(calls: QueuedCalls | readonly QueuedCall[]): Spans {
   const { arrival, left } = queueSpans(calls);
-  const out = new Spans();
+  const waited = (i: number) => (left[i] as number) - (arrival[i] as number) > AWAY_AFTER_SECONDS * 1000;
+  let n = 0;
+  for (let i = 0; i < arrival.length; i++) if (waited(i)) n++;
+  const raw = columns(n);
+  n = 0;
   for (let i = 0; i < arrival.length; i++) {
-    const a = arrival[i] as number;
-    const l = left[i] as number;
-    if (l - a > AWAY_AFTER_SECONDS * 1000) out.push(a + AWAY_AFTER_SECONDS * 1000, l, false);
+    if (!waited(i)) continue;
+    raw.starts[n] = (arrival[i] as number) + AWAY_AFTER_SECONDS * 1000;
+    raw.ends[n++] = left[i] as number;
   }
-  return merged(out);
+  const out = columns(n);
+  return new Spans(out, 0, mergeInto(raw, 0, n, out, 0));
 }
 
 export function staffingOf(
