@@ -18,17 +18,18 @@ const KEPT = Math.max(...KNOWN_AGENT_RANKS);
 
 /**
  * Every caller's prior contacts, callers one after another, each caller's in the order agents
- * were connected (`connected` and `agents` in parallel, the caller's from `from[k]` to
- * `from[k + 1]`), and for each position i the distinct agents of the caller's contacts up to i
- * newest first, the first KEPT of them: `last[i·KEPT + r]` is the position of the r-th one's
- * newest contact at or before i (−1: fewer agents). Built in one pass (position i's list is its
- * own agent, then position i − 1's list without that agent), so a lookup is a binary search and
- * at most KEPT reads, however often the caller called. Numbers and typed arrays only: no object
- * per contact.
+ * were connected (`connected` and `agents` in parallel, an agent as its number in `names`; the
+ * caller's from `from[k]` to `from[k + 1]`), and for each position i the distinct agents of the
+ * caller's contacts up to i newest first, the first KEPT of them: `last[i·KEPT + r]` is the
+ * position of the r-th one's newest contact at or before i (−1: fewer agents). Built in one pass
+ * (position i's list is its own agent, then position i − 1's list without that agent), so a
+ * lookup is a binary search and at most KEPT reads, however often the caller called. Typed
+ * arrays only: no object per contact.
  */
 interface PriorContacts {
   connected: Float64Array;
-  agents: string[];
+  agents: Int32Array;
+  names: string[];
   from: Int32Array;
   last: Int32Array;
 }
@@ -38,7 +39,7 @@ function lastAgents(p: Omit<PriorContacts, 'last'>): Int32Array {
   for (let k = 0; k + 1 < p.from.length; k++) {
     const first = p.from[k] as number;
     for (let i = first; i < (p.from[k + 1] as number); i++) {
-      const agent = p.agents[i] as string;
+      const agent = p.agents[i] as number;
       last[i * KEPT] = i;
       let r = 1;
       for (let q = 0; i > first && q < KEPT && r < KEPT; q++) {
@@ -83,7 +84,9 @@ export class CallerHistory {
   constructor(contacts: readonly Contact[], callerOf: (c: Contact) => string | undefined) {
     const keys = new Int32Array(contacts.length);
     const connected = new Float64Array(contacts.length);
-    const agents = new Array<string>(contacts.length);
+    const agents = new Int32Array(contacts.length);
+    const numbers = new Map<string, number>();
+    const names: string[] = [];
     let n = 0;
     for (const c of contacts) {
       if (c.channel !== CONTACT_CHANNEL || (c.method !== CONTACT_METHOD && c.method !== LEG_METHOD)) continue;
@@ -97,7 +100,13 @@ export class CallerHistory {
       }
       keys[n] = k;
       connected[n] = c.connected;
-      agents[n++] = c.agentArn;
+      let a = numbers.get(c.agentArn);
+      if (a === undefined) {
+        a = names.length;
+        names.push(c.agentArn);
+        numbers.set(c.agentArn, a);
+      }
+      agents[n++] = a;
     }
     const { order, from } = groupBy(keys.subarray(0, n), this.callers.size);
     // Each caller's contacts by connection time; equal times keep the order they were read in.
@@ -107,7 +116,8 @@ export class CallerHistory {
         .sort((a, b) => (connected[a] as number) - (connected[b] as number) || a - b);
     const sorted = {
       connected: Float64Array.from(order, (i) => connected[i] as number),
-      agents: Array.from(order, (i) => agents[i] as string),
+      agents: Int32Array.from(order, (i) => agents[i] as number),
+      names,
       from,
     };
     this.prior = { ...sorted, last: lastAgents(sorted) };
@@ -129,7 +139,7 @@ export class CallerHistory {
       const j = p.last[at * KEPT + r] as number;
       // Newest first: once one is older than the lookback, so are the rest.
       if (j < 0 || (p.connected[j] as number) < notBefore) break;
-      out.push({ connected: p.connected[j] as number, agentArn: p.agents[j] as string });
+      out.push({ connected: p.connected[j] as number, agentArn: p.names[p.agents[j] as number] as string });
     }
     return out;
   }
