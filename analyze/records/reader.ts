@@ -14,9 +14,8 @@ import { access } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ProgressLine } from '../../local/progress';
 import { contentOf, wholeContent } from './content';
-import { defaultS3Client, isS3Path, s3Sources } from './s3';
 import type { Place, SkipReason, SkipTally } from './skips';
-import { type Source, localSources, pathError } from './sources';
+import { type Source, isS3Path, localSources, pathError } from './sources';
 import { RecordSplitter, type SplitSink } from './splitter';
 
 export { RecordsPathError } from './sources';
@@ -66,6 +65,8 @@ export async function readRecords(paths: string[], options: ReadOptions): Promis
   let s3 = options.s3;
   for (const path of paths) {
     if (isS3Path(path)) {
+      // The S3 client loads only for s3:// PATHs.
+      const { defaultS3Client, s3Sources } = await import('./s3');
       s3 ??= defaultS3Client();
       lists.push(await s3Sources(path, s3, options.s3PageSize));
     } else {

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { RecordsPathError, type Source } from './sources';
 
-export const isS3Path = (path: string) => path.startsWith('s3://');
+export { isS3Path } from './sources';
 
 /** `s3://bucket/some/prefix` → bucket and prefix ('' for the whole bucket). */
 export function parseS3Path(path: string): { bucket: string; prefix: string } {

@@ -17,6 +17,9 @@ import { join } from 'node:path';
 /** Bytes read at a time from a file. */
 const READ_CHUNK = 256 * 1024;
 
+/** Whether a PATH names an S3 prefix (s3.ts reads it; its client loads only then). */
+export const isS3Path = (path: string) => path.startsWith('s3://');
+
 /** A PATH given on the command line that does not exist or cannot be opened. */
 export class RecordsPathError extends Error {
   override readonly name = 'RecordsPathError';

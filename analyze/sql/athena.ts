@@ -19,15 +19,14 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { SqlRow } from './assemble';
+import { AthenaError } from './errors';
 import type { SqlQuery } from './queries';
 
 export const ATHENA_MAX_ATTEMPTS = 8;
 /** GetQueryResults' largest page. */
 export const RESULT_PAGE_ROWS = 1000;
 
-export class AthenaError extends Error {
-  override readonly name = 'AthenaError';
-}
+export { AthenaError };
 
 export interface AthenaRunOptions {
   workgroup: string;

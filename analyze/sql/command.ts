@@ -15,7 +15,8 @@ import { type Analysis, withModel } from '../analysis';
 import type { GoLivePolicy } from '../calibrate/calibrate';
 import type { Figures } from '../figures/figures';
 import { contactsFromRows, figuresFromRows } from './assemble';
-import { AthenaError, runAthenaQueries } from './athena';
+import type { runAthenaQueries } from './athena';
+import { AthenaError } from './errors';
 import { DEFAULT_TABLE, type SqlOptions, athenaQueries, renderSql } from './queries';
 import { checkOptions } from './validate';
 
@@ -78,9 +79,11 @@ export async function analyzeInAthena(
   } = {},
 ): Promise<{ analysis: Analysis; simulation: SimulationReport | null }> {
   const queries = athenaQueries(o);
+  // The Athena client loads only when the queries run (printing them, or reading files, never does).
+  const athena = await import('./athena');
   let results: Awaited<ReturnType<typeof runAthenaQueries>>;
   try {
-    results = await runAthenaQueries(queries, {
+    results = await athena.runAthenaQueries(queries, {
       workgroup: o.workgroup,
       outputLocation: o.outputLocation,
       client: run.client,
