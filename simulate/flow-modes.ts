@@ -119,13 +119,14 @@ export class FlowModes {
 
   /**
    * The caller's other known agents the product would prefer, in rank order (up to maxPreferred
-   * − 1): each decided as the last agent is, the adaptive rule with the wait of the ring they
-   * would be in (the second ring's when the last agent is preferred, else the first's).
+   * − 1): each decided as the last agent is, the adaptive rule with the time until their ring
+   * ends, as the product's availability check: the end of the second ring (expiry + the second
+   * ring's wait) when the last agent is preferred, else the end of the first.
    */
   private preferableOthers(call: Call, p: PreferredSpec, lastPreferred: boolean): Agent[] {
     const k = p.maxPreferred ?? 1;
     if (k <= 1 || call.others.length === 0) return NO_OTHERS;
-    const window = lastPreferred ? (p.knownAgentsSeconds ?? p.expirySeconds) : p.expirySeconds;
+    const window = lastPreferred ? p.expirySeconds + (p.knownAgentsSeconds ?? p.expirySeconds) : p.expirySeconds;
     const out: Agent[] = [];
     for (const agent of call.others) {
       if (out.length >= k - 1) break;

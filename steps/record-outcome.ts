@@ -140,7 +140,10 @@ export async function recordOutcome(event: unknown, deps: OutcomeDeps): Promise<
   if (route === undefined) return { status: 'IGNORED', reason: 'NO_ATTRIBUTES', contactId };
   if (!PREFERRING_ROUTES.has(route)) return { status: 'IGNORED', reason: 'NOT_LAST_AGENT', contactId };
   // No stored ARN (the flow's write of the agent context failed) counts as Missed, as `analyze`
-  // counts it (analyze/figures/outcome.ts): the share is the same figure in both places.
+  // counts it (analyze/figures/outcome.ts). With one preferred agent (the default) the share is
+  // the same figure in both places; with ranked agents this one counts KNOWN_AGENT calls and any
+  // preferred agent, while analyze's reachedLastAgentShare still counts LAST_AGENT calls reaching
+  // the last agent (docs/analyze.md).
   const known = attributes[deps.attributes.knownAgentIds ?? KNOWN_AGENTS_ATTRIBUTE];
   const preferred = preferenceOrder(idFromArn(attributes[deps.attributes.agentArn]), known);
   const rank = preferred.indexOf(reachedAgent) + 1;

@@ -6,9 +6,11 @@
  * strategy, ATHENA_MAX_ATTEMPTS). Every value comes back as a string or null (assemble.ts parses
  * them). The permissions it needs are in docs/analyze-sql.md.
  *
- * A query that fails leaves its figures out (assemble.ts lists them in `omitted` with Athena's
- * reason); a query that cannot even start (no such workgroup, access denied) is an AthenaError
- * (one line, exit 2), and so is a run where every query failed.
+ * A query that fails in Athena is reported by name with Athena's reason (the command stops on a
+ * figures query, and leaves the calibration out for the `contacts` extract). A query that cannot
+ * start (no such workgroup, access denied), a poll or page that fails, and a run where every query
+ * failed are an AthenaError (one line, exit 2); the queries already started are stopped first, so
+ * that nothing is left scanning.
  */
 import {
   AthenaClient,
@@ -131,27 +133,52 @@ async function results(client: AthenaClient, id: string): Promise<SqlRow[]> {
   return rows;
 }
 
+/** Stops every started query (best effort): a run that gives up must not leave scans billing. */
+async function stopAll(client: AthenaClient, ids: readonly string[]): Promise<void> {
+  await Promise.all(
+    ids.map((id) =>
+      client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined),
+    ),
+  );
+}
+
+/** Starts every query; when one cannot start, stops those that did and throws the first AthenaError. */
+async function startAll(client: AthenaClient, queries: SqlQuery[], o: AthenaRunOptions): Promise<string[]> {
+  const started = await Promise.allSettled(queries.map((q) => start(client, q, o)));
+  const ids = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const refused = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (refused) {
+    await stopAll(client, ids);
+    throw refused.reason;
+  }
+  return ids;
+}
+
 /** Runs the queries side by side; their rows by name, and the reasons of those that failed. */
 export async function runAthenaQueries(queries: SqlQuery[], o: AthenaRunOptions): Promise<AthenaResults> {
   const client = o.client ?? defaultAthenaClient();
   const poll = o.poll ?? DEFAULT_POLL;
   const out: AthenaResults = { rows: {}, failed: {}, executions: {} };
-  const ids = await Promise.all(queries.map((q) => start(client, q, o)));
+  const ids = await startAll(client, queries, o);
   let done = 0;
-  await Promise.all(
-    queries.map(async (q, i) => {
-      const id = ids[i] as string;
-      const end = await finish(client, id, poll);
-      if (end.state === 'SUCCEEDED') {
-        out.rows[q.name] = await results(client, id);
-        out.executions[q.name] = { id, scannedBytes: end.scannedBytes };
-      } else {
-        out.failed[q.name] = end.reason;
-        out.executions[q.name] = { id, scannedBytes: null };
-      }
-      o.onProgress?.(`${q.name} ${++done}/${queries.length}`);
-    }),
-  );
+  const each = async (q: SqlQuery, id: string) => {
+    const end = await finish(client, id, poll);
+    if (end.state === 'SUCCEEDED') {
+      out.rows[q.name] = await results(client, id);
+      out.executions[q.name] = { id, scannedBytes: end.scannedBytes };
+    } else {
+      out.failed[q.name] = end.reason;
+      out.executions[q.name] = { id, scannedBytes: null };
+    }
+    o.onProgress?.(`${q.name} ${++done}/${queries.length}`);
+  };
+  try {
+    await Promise.all(queries.map((q, i) => each(q, ids[i] as string)));
+  } catch (err) {
+    // Polling or reading failed (access denied on the results, say): stop what still runs.
+    await stopAll(client, ids);
+    throw new AthenaError(`the queries could not be followed in Athena: ${reasonOf(err)}`);
+  }
   if (Object.keys(out.failed).length === queries.length)
     throw new AthenaError(
       `every query failed in Athena; the first: ${queries[0]?.name}: ${out.failed[queries[0]?.name ?? '']}`,

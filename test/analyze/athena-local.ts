@@ -34,6 +34,8 @@ export interface LocalAthenaOptions {
   throttle?: Partial<Record<'StartQueryExecution' | 'GetQueryExecution' | 'GetQueryResults', number>>;
   /** A query whose text contains this fails with the given reason. */
   fail?: { when: string; reason: string };
+  /** Actions refused with AccessDeniedException (every call). */
+  deny?: string[];
 }
 
 export interface LocalAthena {
@@ -133,6 +135,8 @@ export async function localAthena(lake: Lake, o: LocalAthenaOptions = {}): Promi
     const action = String(req.headers['x-amz-target'] ?? '').replace('AmazonAthena.', '');
     const input = await bodyOf(req);
     state.calls.push({ action, input });
+    if (o.deny?.includes(action))
+      return error(res, 'AccessDeniedException', `not authorized to perform athena:${action}`);
     const left = throttles[action as keyof typeof throttles] ?? 0;
     if (left > 0) {
       throttles[action as keyof typeof throttles] = left - 1;

@@ -160,6 +160,32 @@ describe('runAthenaQueries (the real SDK, a local Athena on 127.0.0.1)', () => {
       await failing.close();
     }
   }, 60_000);
+
+  it('results that cannot be read: an AthenaError, and every started query is stopped', async () => {
+    const denied = await localAthena(lake, { deny: ['GetQueryResults'] });
+    try {
+      const c = new AthenaClient({
+        endpoint: denied.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'L', secretAccessKey: 'L' },
+        maxAttempts: 1,
+      });
+      const queries = athenaQueries(sqlOptions());
+      await expect(
+        runAthenaQueries(queries, { workgroup: 'primary', client: c, poll: FAST_POLL }),
+      ).rejects.toThrow(
+        /^the queries could not be followed in Athena: AccessDeniedException: not authorized to perform athena:GetQueryResults/,
+      );
+      const started = denied.calls.filter((x) => x.action === 'StartQueryExecution').length;
+      const stopped = new Set(
+        denied.calls.filter((x) => x.action === 'StopQueryExecution').map((x) => x.input.QueryExecutionId),
+      );
+      expect(started).toBe(queries.length);
+      expect(stopped.size).toBe(queries.length);
+    } finally {
+      await denied.close();
+    }
+  }, 60_000);
 });
 
 describe('last-agent analyze --sql athena', () => {
