@@ -126,7 +126,9 @@ export class FlowModes {
   private preferableOthers(call: Call, p: PreferredSpec, lastPreferred: boolean): Agent[] {
     const k = p.maxPreferred ?? 1;
     if (k <= 1 || call.others.length === 0) return NO_OTHERS;
-    const window = lastPreferred ? p.expirySeconds + (p.knownAgentsSeconds ?? p.expirySeconds) : p.expirySeconds;
+    const window = lastPreferred
+      ? p.expirySeconds + (p.knownAgentsSeconds ?? p.expirySeconds)
+      : p.expirySeconds;
     const out: Agent[] = [];
     for (const agent of call.others) {
       if (out.length >= k - 1) break;
