@@ -14,6 +14,7 @@ import {
   type ListObjectsV2CommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { sdkReason } from '../sdk-error';
 import { RecordsPathError, type Source } from './sources';
 
 export { isS3Path } from './sources';
@@ -44,13 +45,6 @@ export function defaultS3Client(env: NodeJS.ProcessEnv = process.env): S3Client 
     retryMode: 'standard',
     maxAttempts: S3_MAX_ATTEMPTS,
   });
-}
-
-/** One line about an SDK error: its name (NoSuchBucket, AccessDenied) and the first line of its message. */
-function sdkReason(err: unknown): string {
-  const name = (err as Error | null)?.name ?? 'Error';
-  const message = ((err as Error | null)?.message ?? '').split('\n')[0]?.trim() ?? '';
-  return message && message !== name ? `${name}: ${message}` : name;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { sdkReason } from '../sdk-error';
 import type { SqlRow } from './assemble';
 import { AthenaError } from './errors';
 import type { SqlQuery } from './queries';
@@ -57,13 +58,6 @@ export function defaultAthenaClient(): AthenaClient {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One line about an SDK error: its name and the first line of its message. */
-function reasonOf(err: unknown): string {
-  const name = (err as Error | null)?.name ?? 'Error';
-  const message = ((err as Error | null)?.message ?? '').split('\n')[0]?.trim() ?? '';
-  return message && message !== name ? `${name}: ${message}` : name;
-}
-
 async function start(client: AthenaClient, query: SqlQuery, o: AthenaRunOptions): Promise<string> {
   try {
     const out = await client.send(
@@ -77,7 +71,7 @@ async function start(client: AthenaClient, query: SqlQuery, o: AthenaRunOptions)
     return out.QueryExecutionId;
   } catch (err) {
     throw new AthenaError(
-      `cannot start the ${query.name} query in workgroup ${o.workgroup}: ${reasonOf(err)}`,
+      `cannot start the ${query.name} query in workgroup ${o.workgroup}: ${sdkReason(err)}`,
     );
   }
 }
@@ -177,7 +171,7 @@ export async function runAthenaQueries(queries: SqlQuery[], o: AthenaRunOptions)
   } catch (err) {
     // Polling or reading failed (access denied on the results, say): stop what still runs.
     await stopAll(client, ids);
-    throw new AthenaError(`the queries could not be followed in Athena: ${reasonOf(err)}`);
+    throw new AthenaError(`the queries could not be followed in Athena: ${sdkReason(err)}`);
   }
   if (Object.keys(out.failed).length === queries.length)
     throw new AthenaError(

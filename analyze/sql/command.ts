@@ -14,6 +14,7 @@ import type { SimulationReport } from '../../simulate/run';
 import { type Analysis, withModel } from '../analysis';
 import type { GoLivePolicy } from '../calibrate/calibrate';
 import type { Figures } from '../figures/figures';
+import { SkipTally } from '../records/skips';
 import { contactsFromRows, figuresFromRows } from './assemble';
 import type { runAthenaQueries } from './athena';
 import { AthenaError } from './errors';
@@ -101,12 +102,8 @@ export async function analyzeInAthena(
   const { figures, omitted, records, duplicates } = figuresFromRows(results.rows, o, results.failed);
   const contacts = contactsFromRows(results.rows.contacts ?? []);
   if (results.failed.contacts) omitted.push({ figure: 'calibration', reason: results.failed.contacts });
-  const skipped = {
-    total: 0,
-    byReason: { NOT_JSON: 0, TRUNCATED: 0, MISSING_FIELD: 0, UNREADABLE_FILE: 0 },
-    examples: [],
-    unreadableFiles: [],
-  };
+  // The lake has no files to skip: the reader's tally, empty.
+  const skipped = new SkipTally().toJSON();
   return withModel(
     figures as Figures,
     contacts,

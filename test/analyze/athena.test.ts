@@ -55,11 +55,13 @@ const env = () => ({
   AWS_SECRET_ACCESS_KEY: 'LOCAL',
 });
 
-const client = () =>
+/** The real SDK's client for a local Athena (the shared one by default). */
+const client = (endpoint = athena.endpoint, maxAttempts?: number) =>
   new AthenaClient({
-    endpoint: athena.endpoint,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' },
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
   });
 
 const sqlOptions = () => ({
@@ -139,11 +141,7 @@ describe('runAthenaQueries (the real SDK, a local Athena on 127.0.0.1)', () => {
       },
     });
     try {
-      const c = new AthenaClient({
-        endpoint: failing.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'L', secretAccessKey: 'L' },
-      });
+      const c = client(failing.endpoint);
       const out = await runAthenaQueries(athenaQueries(sqlOptions()), {
         workgroup: 'primary',
         client: c,
@@ -164,12 +162,7 @@ describe('runAthenaQueries (the real SDK, a local Athena on 127.0.0.1)', () => {
   it('results that cannot be read: an AthenaError, and every started query is stopped', async () => {
     const denied = await localAthena(lake, { deny: ['GetQueryResults'] });
     try {
-      const c = new AthenaClient({
-        endpoint: denied.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'L', secretAccessKey: 'L' },
-        maxAttempts: 1,
-      });
+      const c = client(denied.endpoint, 1);
       const queries = athenaQueries(sqlOptions());
       await expect(
         runAthenaQueries(queries, { workgroup: 'primary', client: c, poll: FAST_POLL }),
