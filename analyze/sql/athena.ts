@@ -26,7 +26,12 @@ import { AthenaError } from './errors';
 import type { SqlQuery } from './queries';
 
 export const ATHENA_MAX_ATTEMPTS = 8;
-/** GetQueryResults' largest page. */
+/**
+ * GetQueryResults' largest page: `MaxQueryResults` is an integer of min 1, max 1000 in AWS's
+ * Athena API model (botocore athena/2017-05-18, read for this; the JS SDK drops the bounds).
+ * Throttling is TooManyRequestsException in the same model, which the SDK's standard retry
+ * strategy treats as throttling. docs/aws-evidence.md#athena-analyze---sql-athena.
+ */
 export const RESULT_PAGE_ROWS = 1000;
 
 export { AthenaError };
