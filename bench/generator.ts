@@ -1,7 +1,7 @@
 import { seededRandom } from '../local/connect/faults';
 import type { Scenario, ScenarioAgent, ScenarioContact } from '../local/connect/scenario';
 import { parseScenario } from '../local/connect/scenario';
-import { classifyAgent } from '../steps/check-agent-availability';
+import { classifyAgent } from '../steps/lib/decision/agent-status';
 import { normaliseCaller } from '../steps/lib/decision/caller';
 import type { AgentAvailability } from '../steps/lib/decision/schemas';
 import { type Config, loadConfig } from '../steps/lib/runtime/config';

@@ -3,14 +3,14 @@
  *
  * A returning call is decided exactly as the shipped pipeline decides it: the simulated last
  * agent is turned into a GetCurrentUserData-shaped `UserData`, classified by `classifyAgent`
- * (steps/check-agent-availability.ts) and routed by `chooseRoute` (steps/lib/decision/route.ts) with
+ * (steps/lib/decision/agent-status.ts) and routed by `chooseRoute` (steps/lib/decision/route.ts) with
  * the product's default configuration. `LAST_AGENT` means the flow mode applies its preference;
  * anything else (`DEFAULT`, or `LAST_QUEUE`, which is the normal queue in a one-queue center)
  * means normal routing. The queueing mechanics of each flow mode are in flow-modes.ts.
  */
 import type { UserData } from '@aws-sdk/client-connect';
-import { classifyAgent } from '../steps/check-agent-availability';
 import type { StatusTypes } from '../steps/lib/connect/reference-data';
+import { classifyAgent } from '../steps/lib/decision/agent-status';
 import {
   type ContactPhase,
   type HandleModel,

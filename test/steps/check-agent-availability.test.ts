@@ -7,8 +7,9 @@ import {
 } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { NAME_READ_SHARE, checkAgentAvailability, classifyAgent } from '../../steps/check-agent-availability';
+import { NAME_READ_SHARE, checkAgentAvailability } from '../../steps/check-agent-availability';
 import type { StatusTypes } from '../../steps/lib/connect/reference-data';
+import { classifyAgent } from '../../steps/lib/decision/agent-status';
 import { loadConfig } from '../../steps/lib/runtime/config';
 import { INSTANCE_ARN, INSTANCE_ID, stepDeps, throttling } from './fixtures';
 
