@@ -70,7 +70,8 @@ export class ContactIds {
   /** Adds an id not held yet, as the next row; returns that row. */
   add(id: string): number {
     const row = this.size++;
-    if (4 * this.size > this.words.length) this.words = grown(this.words, this.words.length * 2);
+    if (4 * this.size > this.words.length)
+      this.words = grown(this.words, Math.max(4 * 1024, this.words.length * 2));
     if (!pack(id, this.probe)) {
       this.others.set(id, row);
       this.otherIds.set(row, id);
@@ -80,6 +81,11 @@ export class ContactIds {
     if (2 * (this.size - this.others.size) > this.slots.length) this.rehash(this.slots.length * 2);
     this.slots[this.find(this.probe, 0)] = row;
     return row;
+  }
+
+  /** The words array trimmed to the rows held (after the last add; a later add grows it again). */
+  trim(): void {
+    this.words = grown(this.words, 4 * this.size);
   }
 
   id(row: number): string {
@@ -112,6 +118,6 @@ export class ContactIds {
 
 function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(size);
-  b.set(a);
+  b.set(a.subarray(0, Math.min(a.length, size)));
   return b;
 }

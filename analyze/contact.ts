@@ -147,6 +147,7 @@ export class ContactSet {
 
   /** The contacts, in the order their ContactIds were first read. */
   contacts(): Contact[] {
+    this.table.seal();
     return this.table.rows();
   }
 
