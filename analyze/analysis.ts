@@ -12,6 +12,7 @@ import { goLiveLabel } from './calibrate/backtest';
 import { DEFAULT_GO_LIVE_POLICY, type GoLivePolicy } from './calibrate/calibrate';
 import { type CenterModel, centerModel } from './calibrate/model';
 import { type AttributeNames, type Contact, ContactSet, toContact } from './contact';
+import type { ContactList } from './contact-list';
 import { type Figures, computeFigures } from './figures/figures';
 import { readRecords } from './records/reader';
 import { type SkipSummary, SkipTally } from './records/skips';
@@ -118,7 +119,7 @@ type ModelRunOptions = WindowOptions & Pick<AnalyzeOptions, 'attributeNames' | '
  */
 export function withModel(
   figures: Figures,
-  contacts: readonly Contact[],
+  contacts: ContactList,
   meta: Pick<Analysis, 'files' | 'records' | 'duplicates' | 'skipped'> & Partial<Pick<Analysis, 'source'>>,
   o: ModelRunOptions,
 ): { analysis: Analysis; simulation: SimulationReport | null } {

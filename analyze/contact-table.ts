@@ -6,8 +6,9 @@ import { type Column, IntColumn, TextColumn, TimeColumn } from './columns';
  * a code of 1, 2 or 4 bytes into its column's table of distinct strings, and the ContactIds packed
  * (contact-ids.ts). A million contacts are then a few dozen typed arrays the garbage collector
  * never walks, about 80 bytes a contact once sealed, instead of a million objects with their
- * boxed numbers. The figures and the calibration read rows through ContactRow, a view that is a
- * Contact (contact.ts) and holds only its table and row number.
+ * boxed numbers. The figures and the calibration read rows as ContactRows (views that are a Contact
+ * and hold only the table and a row number), made as they are read and never kept: a
+ * ContactList (contact-list.ts) holds row numbers.
  */
 import type { Contact } from './contact';
 import { ContactIds } from './contact-ids';
@@ -140,13 +141,6 @@ export class ContactTable {
       storedAgentArn: s('storedAgentArn') ?? '',
     };
   }
-
-  /** Every row as a ContactRow, in row order. */
-  rows(): ContactRow[] {
-    const out = new Array<ContactRow>(this.size);
-    for (let i = 0; i < out.length; i++) out[i] = new ContactRow(this, i);
-    return out;
-  }
 }
 
 /** One row of a ContactTable, read as a Contact. */
@@ -217,73 +211,4 @@ export class ContactRow implements Contact {
   toJSON(): Contact {
     return this.table.contact(this.row);
   }
-}
-
-/** The table whose rows `all` is, each in its place (ContactTable.rows()), or undefined. */
-function tableOf(all: readonly Contact[]): ContactTable | undefined {
-  const first = all[0];
-  if (!(first instanceof ContactRow) || first.table.size !== all.length) return undefined;
-  for (let i = 0; i < all.length; i++) {
-    const c = all[i];
-    if (!(c instanceof ContactRow) || c.table !== first.table || c.row !== i) return undefined;
-  }
-  return first.table;
-}
-
-/** Contacts by ContactId (the last of equal ids): the table's own index when `all` is one table's rows, else a Map. */
-export function contactsById(all: readonly Contact[]): Pick<Map<string, Contact>, 'get'> {
-  const table = tableOf(all);
-  if (table !== undefined)
-    return {
-      get(id: string): Contact | undefined {
-        const row = table.row(id);
-        return row === undefined ? undefined : all[row];
-      },
-    };
-  const byId = new Map<string, Contact>();
-  for (const c of all) byId.set(c.id, c);
-  return byId;
-}
-
-/** A set of contacts of `all`: a byte per row when `all` is one table's rows, else their ContactIds. */
-export function contactMarks(all: readonly Contact[]): { add(c: Contact): void; has(c: Contact): boolean } {
-  const table = tableOf(all);
-  if (table === undefined) {
-    const ids = new Set<string>();
-    return { add: (c) => ids.add(c.id), has: (c) => ids.has(c.id) };
-  }
-  const marked = new Uint8Array(table.size);
-  const rowOf = (c: Contact) => (c instanceof ContactRow && c.table === table ? c.row : table.row(c.id));
-  return {
-    add(c) {
-      const row = rowOf(c);
-      if (row !== undefined) marked[row] = 1;
-    },
-    has: (c) => {
-      const row = rowOf(c);
-      return row !== undefined && marked[row] === 1;
-    },
-  };
-}
-
-/**
- * A key equal for contacts of `all` with equal ContactIds: the row when `all` is one table's rows
- * (ids are unique there; no id string is made), else the ContactId.
- */
-export function contactKey(all: readonly Contact[]): (c: Contact) => string | number {
-  const table = tableOf(all);
-  if (table === undefined) return (c) => c.id;
-  return (c) => (c instanceof ContactRow && c.table === table ? c.row : c.id);
-}
-
-/** The contacts `keep` keeps, in order, in an array of exactly their number (counted first: no growing). */
-export function select<T extends Contact>(all: readonly Contact[], keep: (c: Contact) => c is T): T[];
-export function select(all: readonly Contact[], keep: (c: Contact) => boolean): Contact[];
-export function select(all: readonly Contact[], keep: (c: Contact) => boolean): Contact[] {
-  let n = 0;
-  for (const c of all) if (keep(c)) n++;
-  const out = new Array<Contact>(n);
-  let k = 0;
-  for (const c of all) if (keep(c)) out[k++] = c;
-  return out;
 }

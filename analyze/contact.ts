@@ -10,6 +10,7 @@
  * included), where a Map of these objects, repeated strings shared, grew it to 511 MB.
  */
 
+import { type ContactList, TableRows } from './contact-list';
 import { ContactTable } from './contact-table';
 import { CALLER_PATTERN } from './definitions';
 
@@ -146,9 +147,9 @@ export class ContactSet {
   }
 
   /** The contacts, in the order their ContactIds were first read. */
-  contacts(): Contact[] {
+  contacts(): ContactList {
     this.table.seal();
-    return this.table.rows();
+    return new TableRows(this.table);
   }
 
   get size(): number {

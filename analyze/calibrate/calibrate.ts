@@ -10,6 +10,8 @@ import type { SimulationConfigSchema } from '../../simulate/config';
 import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model';
 import { LocalClock, zonedTime } from '../clock';
 import type { Contact } from '../contact';
+import type { ContactList } from '../contact-list';
+import { bytesOf, floatsOf } from '../typed';
 import { REDIAL_WINDOW_MINUTES, queuedCallTable } from './calls';
 import { type Demand, demandOf } from './demand';
 import { type DurationFit, bounded, fitDuration } from './durations';
@@ -182,19 +184,17 @@ function methods(p: Parts): Record<string, string> {
 }
 
 /** The calibration of the records, or why there is none. */
-export function calibrate(all: readonly Contact[], o: CalibrateOptions): Calibration | { problem: string } {
+export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | { problem: string } {
   const clock = new LocalClock(o.timeZone);
   const w = calibrationWindow(all, clock, o);
   if (!w) return { problem: 'there is no whole day of records before go-live to calibrate from' };
   const calls = queuedCallTable(all, o.lookbackDays);
   const inWindow = calls.between(w.from, w.to);
   const answered = inWindow.filter((i) => calls.handled[i] === 1);
-  const contact = (i: number) => calls.contacts[i] as Contact;
-  const talk = fitDuration(
-    Float64Array.from(answered, (i) => (contact(i).interaction ?? 0) + (contact(i).hold ?? 0)),
-  );
+  const contact = (i: number) => calls.contacts.at(i) as Contact;
+  const talk = fitDuration(floatsOf(answered, (i) => (contact(i).interaction ?? 0) + (contact(i).hold ?? 0)));
   if (!talk || talk.mean <= 0) return { problem: 'no call reached an agent in the calibration window' };
-  const acwValues = Float64Array.from(answered, (i) => contact(i).acw ?? 0);
+  const acwValues = floatsOf(answered, (i) => contact(i).acw ?? 0);
   const acw = acwValues.some((v) => v > 0) ? fitDuration(acwValues) : null;
   const staffing = staffingOf(all, calls, clock, w);
   if (staffing.shifts.length === 0)
@@ -205,10 +205,10 @@ export function calibrate(all: readonly Contact[], o: CalibrateOptions): Calibra
     talk,
     acw,
     patience: fitPatienceOf({
-      seconds: Float64Array.from(inWindow, (i) =>
+      seconds: floatsOf(inWindow, (i) =>
         Math.max(0, ((calls.left[i] as number) - (calls.arrival[i] as number)) / 1000),
       ),
-      abandoned: Uint8Array.from(inWindow, (i) => 1 - (calls.handled[i] as number)),
+      abandoned: bytesOf(inWindow, (i) => 1 - (calls.handled[i] as number)),
     }),
     staffing,
     work: otherWorkOf(all, calls, w, staffing.idleHours),

@@ -11,7 +11,7 @@
  * where an answered call may be followed by one callback and an abandoned one by one re-dial.
  */
 import type { Contact } from '../contact';
-import { contactKey, contactsById, select } from '../contact-table';
+import { type ContactList, contactKey, contactsById, numbersOf, pick, select } from '../contact-list';
 
 /** A caller's call this soon after their abandoned call is a re-dial of it. */
 export const REDIAL_WINDOW_MINUTES = 60;
@@ -42,7 +42,7 @@ const talkEnd = (c: Contact & { connected: number }) =>
  * Transfer legs by the inbound contact they continue (following legs of legs back), keyed by
  * `contactKey(all)` of that contact (its ContactId, or its row when `all` is one table's rows).
  */
-export function legsByRoot(all: readonly Contact[]): Map<string | number, Contact[]> {
+export function legsByRoot(all: ContactList): Map<string | number, Contact[]> {
   const byId = contactsById(all);
   const key = contactKey(all);
   const out = new Map<string | number, Contact[]>();
@@ -77,7 +77,7 @@ export class QueuedCalls {
   readonly next: Int32Array;
 
   constructor(
-    readonly contacts: readonly Contact[],
+    readonly contacts: ContactList,
     readonly arrival: Float64Array,
     readonly left: Float64Array,
     readonly release: Float64Array,
@@ -130,7 +130,7 @@ export class QueuedCalls {
     const out: QueuedCall[] = [];
     for (let i = 0; i < this.length; i++) {
       const delay = this.delay[i] as number;
-      const contact = this.contacts[i] as Contact;
+      const contact = this.contacts.at(i) as Contact;
       out.push({
         contact,
         arrival: this.arrival[i] as number,
@@ -159,8 +159,32 @@ function answeredLegs(legs: readonly Contact[]): Contact[] {
     .sort((a, b) => (a.connected as number) - (b.connected as number) || a.id.localeCompare(b.id));
 }
 
+/**
+ * Positions sorted by time, equal times by ContactId (whole-second timestamps make ties common):
+ * the ids are read only for the positions in a tie, never inside the sort of the whole.
+ */
+function byTimeThenId(time: Float64Array, idOf: (i: number) => string): Int32Array {
+  const order = Int32Array.from(time.keys()).sort(
+    (a, b) => (time[a] as number) - (time[b] as number) || a - b,
+  );
+  for (let from = 0; from < order.length; ) {
+    let end = from + 1;
+    while (end < order.length && time[order[end] as number] === time[order[from] as number]) end++;
+    if (end - from > 1) {
+      const tied = Array.from(order.subarray(from, end), (i) => ({ i, id: idOf(i) }));
+      tied.sort((a, b) => a.id.localeCompare(b.id));
+      order.set(
+        Int32Array.from(tied, (t) => t.i),
+        from,
+      );
+    }
+    from = end;
+  }
+  return order;
+}
+
 /** The queued inbound voice calls, sorted, with when each left the queue and was released. */
-function sortedCalls(all: readonly Contact[]): QueuedCalls {
+function sortedCalls(all: ContactList): QueuedCalls {
   const legsOf = legsByRoot(all);
   const key = contactKey(all);
   const queued = select(
@@ -168,19 +192,15 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
     (c): c is Contact & { enqueue: number } =>
       c.channel === 'VOICE' && c.method === 'INBOUND' && c.enqueue !== undefined,
   );
-  const enqueue = Float64Array.from(queued, (c) => c.enqueue);
-  const order = Array.from(queued.keys()).sort(
-    (a, b) =>
-      (enqueue[a] as number) - (enqueue[b] as number) ||
-      (queued[a] as Contact).id.localeCompare((queued[b] as Contact).id),
-  );
+  const enqueue = numbersOf(queued, (c) => c.enqueue);
+  const order = byTimeThenId(enqueue, (i) => (queued.at(i) as Contact).id);
   const n = order.length;
-  const contacts = order.map((i) => queued[i] as Contact & { enqueue: number });
+  const contacts = pick(queued, order);
   const [arrival, left, release] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   const handled = new Uint8Array(n);
   const legs = new Map<number, readonly Contact[]>();
   for (let i = 0; i < n; i++) {
-    const c = contacts[i] as Contact & { enqueue: number };
+    const c = contacts.at(i) as Contact & { enqueue: number };
     const wait = c.queueSeconds ?? ((c.connected ?? c.disconnect ?? c.enqueue) - c.enqueue) / 1000;
     arrival[i] = c.enqueue;
     left[i] = c.connected ?? c.enqueue + Math.max(0, wait) * 1000;
@@ -198,13 +218,13 @@ function sortedCalls(all: readonly Contact[]): QueuedCalls {
 }
 
 /** Every queued inbound voice call, oldest first (ties by ContactId), each classified. */
-export function queuedCallTable(all: readonly Contact[], lookbackDays: number): QueuedCalls {
+export function queuedCallTable(all: ContactList, lookbackDays: number): QueuedCalls {
   const calls = sortedCalls(all);
   const lastOf = new Map<string, number>();
   const lookback = lookbackDays * 86_400_000;
   const redialWindow = REDIAL_WINDOW_MINUTES * 60_000;
   for (let i = 0; i < calls.length; i++) {
-    const caller = (calls.contacts[i] as Contact).caller;
+    const caller = (calls.contacts.at(i) as Contact).caller;
     if (caller === undefined) continue;
     const prev = lastOf.get(caller);
     lastOf.set(caller, i);
@@ -225,7 +245,7 @@ export function queuedCallTable(all: readonly Contact[], lookbackDays: number): 
 }
 
 /** The same calls as objects: what tests and small inputs read. */
-export function queuedCalls(all: readonly Contact[], lookbackDays: number): QueuedCall[] {
+export function queuedCalls(all: ContactList, lookbackDays: number): QueuedCall[] {
   return queuedCallTable(all, lookbackDays).list();
 }
 

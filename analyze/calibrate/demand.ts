@@ -11,6 +11,7 @@
  * calls, and in the denominators of the shares, so the simulated total of calls is the observed one.
  */
 import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model';
+import { floatsOf } from '../typed';
 import { type QueuedCalls, REDIAL_WINDOW_MINUTES } from './calls';
 import { percentiles } from './durations';
 import type { CalibrationWindow } from './window';
@@ -45,7 +46,7 @@ function followUp(
   const base = complete.length > 0 ? complete : list;
   const isKind = (j: number) => j >= 0 && (kind === 'return' ? calls.isReturn(j) : calls.isRedial(j));
   const followers = base.map((i) => calls.next[i] as number).filter(isKind);
-  const delays = Float64Array.from(followers, (j) => (calls.delay[j] as number) / 60_000).sort();
+  const delays = floatsOf(followers, (j) => (calls.delay[j] as number) / 60_000).sort();
   return {
     share: base.length ? round4(delays.length / base.length) : 0,
     of: base.length,

@@ -9,6 +9,7 @@ import { parseSimulationConfig } from '../../simulate/config';
 import type { PolicyRow, SimulationReport } from '../../simulate/run';
 import type { Dist } from '../../steps/lib/decision/handle-model';
 import type { Contact } from '../contact';
+import type { ContactList } from '../contact-list';
 import { type Figures, computeFigures } from '../figures/figures';
 import {
   type BacktestResult,
@@ -88,7 +89,7 @@ function summary(p: PolicyRow): PolicySummary {
 }
 
 /** analyze's figures over the days the backtest compares: before go-live (counted days), after it. */
-function observedFigures(all: readonly Contact[], c: Calibration, o: ModelOptions): Observed {
+function observedFigures(all: ContactList, c: Calibration, o: ModelOptions): Observed {
   const base = { lookbackDays: o.lookbackDays, timeZone: o.timeZone };
   const before = computeFigures(all, {
     ...base,
@@ -122,7 +123,7 @@ function simulationOf(r: BacktestResult, o: ModelOptions): SimulationSummary {
 
 /** The model of the records (simulate.json is `calibration.simulate`), and the simulation's full report when it ran. */
 export function centerModel(
-  all: readonly Contact[],
+  all: ContactList,
   o: ModelOptions,
 ): CenterModel & { report: SimulationReport | null } {
   const c = calibrate(all, o);

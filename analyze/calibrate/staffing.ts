@@ -20,6 +20,7 @@
 import type { LocalClock } from '../clock';
 import { zonedTime } from '../clock';
 import type { Contact } from '../contact';
+import type { ContactList } from '../contact-list';
 import { busyUntil } from '../figures/agents';
 import { type QueuedCall, type QueuedCalls, queueSpans } from './calls';
 import type { CalibrationWindow } from './window';
@@ -53,6 +54,15 @@ class Spans {
     private readonly from: number,
     readonly length: number,
   ) {}
+
+  get columns(): Columns {
+    return this.c;
+  }
+
+  /** Where interval i is in the columns. */
+  position(i: number): number {
+    return this.from + i;
+  }
 
   start(i: number): number {
     return this.c.starts[this.from + i] as number;
@@ -153,7 +163,7 @@ interface DayOfAgent {
 
 /** The agent-day of each contact connected in the window (−1: none), and the agent-days. */
 function dayOfContacts(
-  all: readonly Contact[],
+  all: ContactList,
   clock: LocalClock,
   w: CalibrationWindow,
 ): { dayOf: Int32Array; days: DayOfAgent[] } {
@@ -162,7 +172,7 @@ function dayOfContacts(
   const days: DayOfAgent[] = [];
   const dayOf = new Int32Array(all.length).fill(-1);
   for (let i = 0; i < all.length; i++) {
-    const c = all[i] as Contact;
+    const c = all.at(i) as Contact;
     if (c.connected === undefined || c.agentArn === undefined) continue;
     if (c.connected < w.from || c.connected >= w.to) continue;
     const local = clock.at(c.connected);
@@ -184,7 +194,7 @@ function dayOfContacts(
 }
 
 /** Each agent's working days in the window, with their busy intervals (epoch ms). */
-function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWindow): AgentDay[] {
+function agentDays(all: ContactList, clock: LocalClock, w: CalibrationWindow): AgentDay[] {
   const { dayOf, days } = dayOfContacts(all, clock, w);
   let m = 0;
   for (const d of days) {
@@ -192,22 +202,31 @@ function agentDays(all: readonly Contact[], clock: LocalClock, w: CalibrationWin
     m += d.n;
     d.n = 0;
   }
-  // Every agent-day's intervals side by side, each day's in the order of `all`; merged into `busy`.
-  const raw = columns(m);
+  // Every agent-day's intervals side by side, each day's in the order of `all`; then each day's
+  // merged in place (through a scratch of one day's size), so one set of columns serves both.
   const busyAll = columns(m);
+  let largest = 0;
   for (let i = 0; i < all.length; i++) {
     const d = days[dayOf[i] as number];
     if (d === undefined) continue;
-    const c = all[i] as Contact & { connected: number };
+    const c = all.at(i) as Contact & { connected: number };
     const at = d.from + d.n++;
-    raw.starts[at] = c.connected;
-    raw.ends[at] = busyUntil(c);
-    raw.routed[at] = c.enqueue !== undefined ? 1 : 0;
+    busyAll.starts[at] = c.connected;
+    busyAll.ends[at] = busyUntil(c);
+    busyAll.routed[at] = c.enqueue !== undefined ? 1 : 0;
+    largest = Math.max(largest, d.n);
   }
+  const scratch = columns(largest);
+  const merged = (d: DayOfAgent): number => {
+    scratch.starts.set(busyAll.starts.subarray(d.from, d.from + d.n));
+    scratch.ends.set(busyAll.ends.subarray(d.from, d.from + d.n));
+    scratch.routed.set(busyAll.routed.subarray(d.from, d.from + d.n));
+    return mergeInto(scratch, 0, d.n, busyAll, d.from);
+  };
   return days
     .sort((a, b) => a.agent.localeCompare(b.agent) || a.day.localeCompare(b.day))
     .map((d) => {
-      const busy = new Spans(busyAll, d.from, mergeInto(raw, d.from, d.from + d.n, busyAll, d.from));
+      const busy = new Spans(busyAll, d.from, merged(d));
       const first = busy.start(0);
       const last = busy.end(busy.length - 1);
       const start = (first - zonedTime(d.day, clock.timeZone)) / 1000;
@@ -296,51 +315,65 @@ function shiftGroups(days: AgentDay[], w: CalibrationWindow): { shifts: ShiftGro
 }
 
 /**
- * Connections of queued (routed) contacts that ended a gap, oldest first (in parallel arrays):
- * who was given a contact at `at[i]` while free since `freeSince[i]` (when their previous
- * contact that day ended).
+ * Connections of queued (routed) contacts that ended a gap, oldest first: who (`agent`, a number
+ * in `agents`) was given a contact at `at(k)` while free since `freeSince(k)` (when their
+ * previous contact that day ended). Read from the agent-days' busy columns through `pos`, an
+ * index into them: no copy of the times.
  */
-interface RoutedConnects {
-  at: Float64Array;
-  /** The agent, as its number in `agents`. */
-  agent: Int32Array;
-  freeSince: Float64Array;
-  agents: Map<string, number>;
+class RoutedConnects {
+  readonly length: number;
+  constructor(
+    private readonly busy: Columns,
+    private readonly pos: Int32Array,
+    readonly agent: Int32Array,
+    readonly agents: Map<string, number>,
+  ) {
+    this.length = pos.length;
+  }
+
+  at(k: number): number {
+    return this.busy.starts[this.pos[k] as number] as number;
+  }
+
+  freeSince(k: number): number {
+    return this.busy.ends[(this.pos[k] as number) - 1] as number;
+  }
 }
 
 function routedConnects(days: AgentDay[]): RoutedConnects {
   let n = 0;
   for (const d of days) for (let i = 1; i < d.busy.length; i++) if (d.busy.isRouted(i)) n++;
-  const at = new Float64Array(n);
+  const pos = new Int32Array(n);
   const agent = new Int32Array(n);
-  const freeSince = new Float64Array(n);
   const agents = new Map<string, number>();
+  let busy: Columns = columns(0);
   let k = 0;
   for (const d of days)
     for (let i = 1; i < d.busy.length; i++) {
       if (!d.busy.isRouted(i)) continue;
       if (!agents.has(d.agent)) agents.set(d.agent, agents.size);
-      at[k] = d.busy.start(i);
-      agent[k] = agents.get(d.agent) as number;
-      freeSince[k++] = d.busy.end(i - 1);
+      busy = d.busy.columns;
+      pos[k] = d.busy.position(i);
+      agent[k++] = agents.get(d.agent) as number;
     }
   // Oldest first; equal times keep the order above.
-  const order = Int32Array.from(at.keys()).sort((a, b) => (at[a] as number) - (at[b] as number) || a - b);
-  return {
-    at: Float64Array.from(order, (i) => at[i] as number),
-    agent: Int32Array.from(order, (i) => agent[i] as number),
-    freeSince: Float64Array.from(order, (i) => freeSince[i] as number),
+  const start = (k: number) => busy.starts[pos[k] as number] as number;
+  const order = Int32Array.from(pos.keys()).sort((a, b) => start(a) - start(b) || a - b);
+  return new RoutedConnects(
+    busy,
+    Int32Array.from(order, (k) => pos[k] as number),
+    Int32Array.from(order, (k) => agent[k] as number),
     agents,
-  };
+  );
 }
 
-/** The first index of `at` (sorted) with at > t. */
-function after(at: Float64Array, t: number): number {
+/** The first connect after t. */
+function after(connects: RoutedConnects, t: number): number {
   let lo = 0;
-  let hi = at.length;
+  let hi = connects.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((at[mid] as number) <= t) lo = mid + 1;
+    if (connects.at(mid) <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -349,9 +382,9 @@ function after(at: Float64Array, t: number): number {
 /** Was the agent passed over during the gap (another agent, free only since later, given a routed contact first)? */
 function passedOver(connects: RoutedConnects, agentArn: string, gapStart: number, gapEnd: number): boolean {
   const agent = connects.agents.get(agentArn) ?? -1;
-  for (let i = after(connects.at, gapStart); i < connects.at.length; i++) {
-    if ((connects.at[i] as number) >= gapEnd) return false;
-    if (connects.agent[i] !== agent && (connects.freeSince[i] as number) > gapStart) return true;
+  for (let i = after(connects, gapStart); i < connects.length; i++) {
+    if (connects.at(i) >= gapEnd) return false;
+    if (connects.agent[i] !== agent && connects.freeSince(i) > gapStart) return true;
   }
   return false;
 }
@@ -386,7 +419,7 @@ function waitingSpans(calls: QueuedCalls | readonly QueuedCall[]): Spans {
 }
 
 export function staffingOf(
-  all: readonly Contact[],
+  all: ContactList,
   calls: QueuedCalls | readonly QueuedCall[],
   clock: LocalClock,
   w: CalibrationWindow,

@@ -6,6 +6,7 @@
  */
 import { type LocalClock, zonedTime } from '../clock';
 import type { Contact } from '../contact';
+import type { ContactList } from '../contact-list';
 
 const DAY = 86_400_000;
 
@@ -32,7 +33,7 @@ function nextDay(day: string): string {
 
 /** The calibration window of `contacts` (any order), `goLive` in epoch ms or undefined; null when empty. */
 export function calibrationWindow(
-  contacts: readonly Contact[],
+  contacts: ContactList,
   clock: LocalClock,
   o: {
     goLive: number | undefined;

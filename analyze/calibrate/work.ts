@@ -8,8 +8,9 @@
  *   agent time. Other channels share the agents' time with the calls, and only that matters here.
  */
 import type { Contact } from '../contact';
-import { contactMarks } from '../contact-table';
+import { type ContactList, contactMarks, numbersOf, select } from '../contact-list';
 import { busyUntil } from '../figures/agents';
+import { floatsOf } from '../typed';
 import type { QueuedCalls } from './calls';
 import { type DurationFit, fitDuration } from './durations';
 import type { CalibrationWindow } from './window';
@@ -27,7 +28,7 @@ export interface OtherWork {
 const agentSeconds = (c: Contact & { connected: number }) => (busyUntil(c) - c.connected) / 1000;
 
 export function otherWorkOf(
-  all: readonly Contact[],
+  all: ContactList,
   calls: QueuedCalls,
   w: CalibrationWindow,
   idleHours: number,
@@ -35,15 +36,16 @@ export function otherWorkOf(
   const inside = (t: number) => t >= w.from && t < w.to;
   const answered = calls.between(w.from, w.to).filter((i) => calls.handled[i] === 1);
   const transferred = answered.filter((i) => calls.legsOf(i).length > 0);
-  const legTimes = Float64Array.from(transferred, (i) =>
+  const legTimes = floatsOf(transferred, (i) =>
     calls.legsOf(i).reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
   );
   const queueWork = contactMarks(all);
   for (let i = 0; i < calls.length; i++) {
-    queueWork.add(calls.contacts[i] as Contact);
+    queueWork.add(calls.contacts.at(i) as Contact);
     for (const l of calls.legsOf(i)) queueWork.add(l);
   }
-  const other = all.filter(
+  const other = select(
+    all,
     (c): c is Contact & { connected: number } =>
       c.connected !== undefined && c.agentArn !== undefined && inside(c.connected) && !queueWork.has(c),
   );
@@ -63,7 +65,7 @@ export function otherWorkOf(
       perIdleAgentHour: idleHours > 0 ? Math.round((other.length / idleHours) * 1e4) / 1e4 : 0,
       jobs: other.length,
       byKind: Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => a.localeCompare(b))),
-      handle: fitDuration(other.map(agentSeconds)),
+      handle: fitDuration(numbersOf(other, agentSeconds)),
     },
   };
 }

@@ -7,6 +7,7 @@
  * within an hour before and within an hour after.
  */
 import type { Contact } from '../contact';
+import type { ContactList } from '../contact-list';
 import { CONTACT_CHANNEL, WORKING_WINDOW_MINUTES } from '../definitions';
 
 /** The working window either side of a moment, in ms. */
@@ -96,7 +97,7 @@ class AgentTimeline {
 export class AgentTimelines {
   private readonly byAgent = new Map<string, AgentTimeline>();
 
-  constructor(contacts: readonly Contact[]) {
+  constructor(contacts: ContactList) {
     for (const c of contacts) {
       if (c.connected === undefined || c.agentArn === undefined) continue;
       let timeline = this.byAgent.get(c.agentArn);

@@ -6,7 +6,7 @@
  */
 import { LocalClock } from '../clock';
 import type { Contact } from '../contact';
-import { contactsById, select } from '../contact-table';
+import { type ContactList, contactsById, select } from '../contact-list';
 import { CONTACT_CHANNEL, CONTACT_METHOD, KNOWN_AGENT_RANKS } from '../definitions';
 import { type Summary, share, summary } from '../quantiles';
 import { AgentTimelines } from './agents';
@@ -54,7 +54,7 @@ export interface Figures {
 export type KnownAgentShares = Record<string, number | null>;
 
 /** Inbound voice calls initiated in the window: the contacts the figures are about. */
-export function inWindow(all: readonly Contact[], o: FigureOptions): Contact[] {
+export function inWindow(all: ContactList, o: FigureOptions): ContactList {
   return select(
     all,
     (c) =>
@@ -98,11 +98,7 @@ function byK(byRank: readonly number[], whole: number): KnownAgentShares {
  * Which contacts are returning, their previous agent, whether that agent was free at enqueue, and
  * the same for the caller's last agents (knownAgentShare, knownAgentFreeShare).
  */
-function returningContacts(
-  all: readonly Contact[],
-  contacts: readonly Contact[],
-  lookbackDays: number,
-): Returning {
+function returningContacts(all: ContactList, contacts: ContactList, lookbackDays: number): Returning {
   const history = new CallerHistory(all, callerResolver(contactsById(all)));
   const timelines = new AgentTimelines(all);
   const ranks = Math.max(...KNOWN_AGENT_RANKS);
@@ -117,7 +113,7 @@ function returningContacts(
     firstFreeByRank: new Array<number>(ranks).fill(0),
   };
   for (let i = 0; i < contacts.length; i++) {
-    const c = contacts[i] as Contact;
+    const c = contacts.at(i) as Contact;
     if (c.caller === undefined) continue;
     const known = history.lastAgents(c.caller, c.initiation, c.initiation - lookbackDays * DAY);
     const prev = known[0];
@@ -141,7 +137,7 @@ function returningContacts(
 }
 
 /** Callers, handled contacts, their agents and handle times, in one pass over the contacts. */
-function handling(contacts: readonly Contact[]) {
+function handling(contacts: ContactList) {
   const callers = new Set<string>();
   const agents = new Set<string>();
   const talk = new Float64Array(contacts.length);
@@ -172,7 +168,7 @@ function handleTimes(allTalk: Float64Array, allAcw: Float64Array, n: number) {
 }
 
 /** Queue.Duration of the queued contacts. */
-function queueWaits(contacts: readonly Contact[]): Float64Array {
+function queueWaits(contacts: ContactList): Float64Array {
   const out = new Float64Array(contacts.length);
   let n = 0;
   for (const c of contacts) {
@@ -182,7 +178,7 @@ function queueWaits(contacts: readonly Contact[]): Float64Array {
   return out.subarray(0, n);
 }
 
-export function computeFigures(all: readonly Contact[], o: FigureOptions): Figures {
+export function computeFigures(all: ContactList, o: FigureOptions): Figures {
   const contacts = inWindow(all, o);
   const h = handling(contacts);
   const returning = returningContacts(all, contacts, o.lookbackDays);

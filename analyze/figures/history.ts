@@ -6,6 +6,7 @@
  * ConnectedToAgentTimestamp and never count.
  */
 import type { Contact } from '../contact';
+import type { ContactList } from '../contact-list';
 import { CONTACT_CHANNEL, CONTACT_METHOD, KNOWN_AGENT_RANKS, LEG_METHOD } from '../definitions';
 
 export interface PriorContact {
@@ -81,7 +82,7 @@ export class CallerHistory {
   private readonly callers = new Map<string, number>();
   private readonly prior: PriorContacts;
 
-  constructor(contacts: readonly Contact[], callerOf: (c: Contact) => string | undefined) {
+  constructor(contacts: ContactList, callerOf: (c: Contact) => string | undefined) {
     const keys = new Int32Array(contacts.length);
     const connected = new Float64Array(contacts.length);
     const agents = new Int32Array(contacts.length);

@@ -6,6 +6,7 @@
  * at the first decided contact).
  */
 import type { Contact } from '../contact';
+import { type ContactList, select } from '../contact-list';
 import { LAST_AGENT_ROUTE } from '../definitions';
 import { type Summary, share, summary } from '../quantiles';
 
@@ -37,7 +38,7 @@ export const queueWait = (c: Contact): number | undefined =>
 
 /** The period figures of the contacts `keep` keeps (all by default). */
 export function periodFigures(
-  contacts: readonly Contact[],
+  contacts: ContactList,
   previous: PreviousAgents,
   keep: (c: Contact) => boolean = () => true,
 ): PeriodFigures {
@@ -49,7 +50,7 @@ export function periodFigures(
   const waits = new Float64Array(contacts.length);
   let n = 0;
   for (let i = 0; i < contacts.length; i++) {
-    const c = contacts[i] as Contact;
+    const c = contacts.at(i) as Contact;
     if (!keep(c)) continue;
     kept++;
     const prev = previous[i];
@@ -72,11 +73,11 @@ export function periodFigures(
   };
 }
 
-export function outcome(contacts: readonly Contact[], previous: PreviousAgents): Outcome {
-  const decided = contacts.filter((c) => c.route !== '');
-  const routed = decided.filter((c) => c.route === LAST_AGENT_ROUTE);
-  const reachedAny = routed.filter((c) => c.connected !== undefined);
-  const reached = reachedAny.filter((c) => c.storedAgentArn !== '' && c.agentArn === c.storedAgentArn);
+export function outcome(contacts: ContactList, previous: PreviousAgents): Outcome {
+  const decided = select(contacts, (c) => c.route !== '');
+  const routed = select(decided, (c) => c.route === LAST_AGENT_ROUTE);
+  const reachedAny = select(routed, (c) => c.connected !== undefined);
+  const reached = select(reachedAny, (c) => c.storedAgentArn !== '' && c.agentArn === c.storedAgentArn);
   const byReason: Record<string, number> = {};
   const waitsByRoute = new Map<string, number[]>();
   for (const c of decided) {

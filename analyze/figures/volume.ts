@@ -7,6 +7,7 @@ import type { LocalClock } from '../clock';
  * each weekday's figure is averaged over the days of that weekday that have contacts.
  */
 import type { Contact } from '../contact';
+import type { ContactList } from '../contact-list';
 import { busyUntil } from './agents';
 
 const QUARTER_HOUR = 900_000;
@@ -27,7 +28,7 @@ export interface Volume {
   daysByWeekday: number[];
 }
 
-export function arrivals(contacts: readonly Contact[], clock: LocalClock): Volume {
+export function arrivals(contacts: ContactList, clock: LocalClock): Volume {
   const byHour = new Array<number>(24).fill(0);
   const byWeekdayHour = grid();
   const days = new Map<string, number>();
@@ -56,7 +57,7 @@ export function arrivals(contacts: readonly Contact[], clock: LocalClock): Volum
  * way it started) that `keep` keeps, averaged over `daysByWeekday` (the days with contacts).
  */
 export function staffing(
-  all: readonly Contact[],
+  all: ContactList,
   clock: LocalClock,
   daysByWeekday: number[],
   keep: (c: Contact) => boolean = () => true,

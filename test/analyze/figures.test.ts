@@ -442,7 +442,7 @@ describe('de-duplication', () => {
     set.add(version(30, { lastAgentRoute: 'LAST_AGENT' }));
     set.add(version(20, { lastAgentRoute: 'LAST_QUEUE' }));
     expect(set.duplicates).toBe(2);
-    expect(set.contacts().map((c) => c.route)).toEqual(['LAST_AGENT']);
+    expect(Array.from(set.contacts(), (c) => c.route)).toEqual(['LAST_AGENT']);
   });
 
   it('on equal timestamps, the same version wins whatever the reading order', () => {
@@ -460,7 +460,7 @@ describe('de-duplication', () => {
     ]) {
       const set = new ContactSet();
       for (const i of order) set.add(versions[i] as Contact);
-      winners.add(JSON.stringify(set.contacts()));
+      winners.add(JSON.stringify(Array.from(set.contacts())));
     }
     expect(winners.size).toBe(1);
     // The fuller version (route and reason) wins.

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_GO_LIVE_POLICY } from '../../analyze/calibrate/calibrate';
 import { centerModel } from '../../analyze/calibrate/model';
 import { type Contact, ContactSet, toContact } from '../../analyze/contact';
+import type { ContactList } from '../../analyze/contact-list';
 import { DEFAULT_ATTRIBUTE_NAMES } from '../../analyze/definitions';
 import { type Figures, computeFigures } from '../../analyze/figures/figures';
 import { type ContactRecord, generateCenter } from '../../analyze/generator';
@@ -53,7 +54,7 @@ function differences(want: unknown, got: unknown, path = ''): string[] {
 
 interface Center {
   records: ContactRecord[];
-  contacts: Contact[];
+  contacts: ContactList;
   instanceId: string;
   timeZone: string;
   lake: Lake;
@@ -145,7 +146,7 @@ describe('analyze --sql athena, run by DuckDB, equals the streaming reader', () 
   beforeAll(async () => {
     small = await center('small-long-calls', 21, 12);
     month = await center('month-24', 3, 1);
-    start = Math.min(...small.contacts.map((c) => c.initiation));
+    start = Math.min(...Array.from(small.contacts).map((c) => c.initiation));
   }, 60_000);
 
   afterAll(() => {
@@ -155,7 +156,7 @@ describe('analyze --sql athena, run by DuckDB, equals the streaming reader', () 
 
   it('the records hold what makes a wrong SQL disagree', () => {
     expect(small.duplicates).toBeGreaterThan(200);
-    const legs = small.contacts.filter((c) => c.method === 'TRANSFER');
+    const legs = Array.from(small.contacts).filter((c) => c.method === 'TRANSFER');
     expect(legs.length).toBeGreaterThan(20);
     const odd = small.records.filter((r) => /^\s|\s$|^\+0|^[0-9]/.test(r.CustomerEndpoint?.Address ?? ''));
     expect(odd.length).toBeGreaterThan(20);
@@ -197,7 +198,9 @@ describe('analyze --sql athena, run by DuckDB, equals the streaming reader', () 
   });
 
   it('on month-24 (24 agents, go-live on day 1)', async () => {
-    const o = options(month, { until: iso(Math.max(...month.contacts.map((c) => c.initiation)) - DAY / 3) });
+    const o = options(month, {
+      until: iso(Math.max(...Array.from(month.contacts).map((c) => c.initiation)) - DAY / 3),
+    });
     const { diffs, want } = await compare(month, o);
     expect(diffs).toEqual([]);
     expect(want.agents).toBeGreaterThan(15);
@@ -294,7 +297,7 @@ describe('analyze --sql athena, run by DuckDB, equals the streaming reader', () 
     expect(extract.length).toBe(small.contacts.length);
     expect(extract.every((c) => c.caller === undefined || /^caller-\d+$/.test(c.caller))).toBe(true);
     expect(JSON.stringify(rows)).not.toMatch(/\+\d{8}/);
-    const model = (all: Contact[]) => {
+    const model = (all: ContactList) => {
       const goLive = readerFigures(small, o).outcome.goLive;
       const { report, ...m } = centerModel(all, {
         lookbackDays: o.lookbackDays,
