@@ -2,7 +2,7 @@
  * Command-line mistakes as one line on stderr: what is wrong, a close match when there is one,
  * and where to look (`see: last-agent <command> --help`). Never the whole usage, never a stack.
  */
-import { ScenarioError } from '../local/connect/scenario';
+import { ScenarioError } from '../local/connect/names';
 import { SimulationConfigError } from '../simulate/config';
 import { ConfigError } from '../steps/lib/runtime/config';
 import { COMMANDS, type CommandName, USAGE, UsageError } from './usage';

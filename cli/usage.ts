@@ -7,7 +7,7 @@
  * are described here too, so the dispatcher (cli/main.ts) answers their --help itself;
  * test/cli/conventions.test.ts checks every option their parsers accept is listed.
  */
-import { FaultKind, MAX_DELAY_MS, OPERATIONS } from '../local/connect/scenario';
+import { FaultKind, MAX_DELAY_MS, OPERATIONS } from '../local/connect/names';
 
 /**
  * A command-line mistake: the CLI prints the message on one line with a pointer to the command's

@@ -10,6 +10,9 @@ import {
 } from '@aws-sdk/client-connect';
 import { z } from 'zod';
 import { Channel as ChannelNames } from '../../steps/lib/decision/channel';
+import { FaultKind, MAX_DELAY_MS, Operation, ScenarioError } from './names';
+
+export { FaultKind, MAX_DELAY_MS, OPERATIONS, Operation, ScenarioError } from './names';
 
 const Channel = z.enum(ChannelNames.options);
 
@@ -176,30 +179,7 @@ export function routingProfilesOf(
 
 export const IMPLICIT_ROUTING_PROFILE_ID = stableId('routing-profile', 'Basic Routing Profile');
 
-/** The longest delay a Node.js timer can hold (2^31 - 1 ms, about 24.8 days). */
-export const MAX_DELAY_MS = 2_147_483_647;
-
 const Latency = z.object({ median: z.number().nonnegative(), p99: z.number().nonnegative() });
-const Operation = z.enum([
-  'SearchContacts',
-  'GetCurrentUserData',
-  'DescribeContact',
-  'GetContactAttributes',
-  'DescribeUser',
-  'ListAgentStatuses',
-  'DescribeAgentStatus',
-  'ListRoutingProfileQueues',
-  'DescribeRoutingProfile',
-  'DescribeQueue',
-  'ListLambdaFunctions',
-  // What `last-agent doctor` reads besides the decision path (local/connect/flows.ts).
-  'DescribeContactFlow',
-  'ListPhoneNumbersV2',
-  'ListFlowAssociations',
-  'ListUsers',
-]);
-export type Operation = z.infer<typeof Operation>;
-export const OPERATIONS = Operation.options;
 
 /**
  * Amazon Connect's default API throttling quotas, per account and Region ("Amazon Connect
@@ -228,9 +208,6 @@ export const CONNECT_DEFAULT_QUOTAS: Record<Operation, { rps: number; burst: num
   ListFlowAssociations: CONNECT_GENERIC_QUOTA,
   ListUsers: CONNECT_GENERIC_QUOTA,
 };
-
-export const FaultKind = z.enum(['throttle', 'error500', 'error503', 'malformed', 'reset', 'slow']);
-export type FaultKind = z.infer<typeof FaultKind>;
 
 export const Faults = z
   .object({
@@ -310,10 +287,6 @@ export const Scenario = z.object({
 export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioContact = z.infer<typeof ScenarioContact>;
 export type ScenarioAgent = z.infer<typeof ScenarioAgent>;
-
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
-}
 
 export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   const parsed = Scenario.safeParse(value);

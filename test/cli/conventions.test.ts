@@ -231,9 +231,9 @@ describe('the usage table matches the parsers', () => {
   }
 
   it.each([
-    ['decide', 'cli/main.ts'],
+    ['decide', 'cli/decide.ts'],
     ['demo', 'cli/demo.ts'],
-    ['serve', 'cli/main.ts'],
+    ['serve', 'cli/decide.ts'],
     ['load', 'bench/command.ts'],
     ['bench', 'bench/command.ts'],
     ['doctor', 'cli/doctor.ts'],
