@@ -28,7 +28,9 @@ export function mean(values: ArrayLike<number>): number | null {
 }
 
 export function summary(values: ArrayLike<number>): Summary {
-  const sorted = Float64Array.from(values).sort();
+  const sorted = new Float64Array(values.length);
+  sorted.set(values);
+  sorted.sort();
   return {
     mean: mean(values),
     p50: nearestRank(sorted, QUANTILES.p50),

@@ -11,7 +11,7 @@ import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model
 import { LocalClock, zonedTime } from '../clock';
 import type { Contact } from '../contact';
 import type { ContactList } from '../contact-list';
-import { bytesOf, floatsOf } from '../typed';
+import { bytesOf, counted, floatsOf, kept } from '../typed';
 import { REDIAL_WINDOW_MINUTES, queuedCallTable } from './calls';
 import { type Demand, demandOf } from './demand';
 import { type DurationFit, bounded, fitDuration } from './durations';
@@ -190,7 +190,7 @@ export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | 
   if (!w) return { problem: 'there is no whole day of records before go-live to calibrate from' };
   const calls = queuedCallTable(all, o.lookbackDays);
   const inWindow = calls.between(w.from, w.to);
-  const answered = inWindow.filter((i) => calls.handled[i] === 1);
+  const answered = kept(inWindow, (i) => calls.handled[i] === 1);
   const contact = (i: number) => calls.contacts.at(i) as Contact;
   const talk = fitDuration(floatsOf(answered, (i) => (contact(i).interaction ?? 0) + (contact(i).hold ?? 0)));
   if (!talk || talk.mean <= 0) return { problem: 'no call reached an agent in the calibration window' };
@@ -229,8 +229,8 @@ export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | 
     counts: {
       queuedCalls: inWindow.length,
       newCalls: parts.demand.newCalls,
-      returns: inWindow.filter((i) => calls.isReturn(i)).length,
-      redials: inWindow.filter((i) => calls.isRedial(i)).length,
+      returns: counted(inWindow, (i) => calls.isReturn(i)),
+      redials: counted(inWindow, (i) => calls.isRedial(i)),
       answered: answered.length,
       abandoned: inWindow.length - answered.length,
       agentDays: staffing.agentDays,

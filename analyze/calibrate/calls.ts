@@ -12,6 +12,7 @@
  */
 import type { Contact } from '../contact';
 import { type ContactList, contactKey, contactsById, numbersOf, pick, select } from '../contact-list';
+import { indices, sortStable } from '../typed';
 
 /** A caller's call this soon after their abandoned call is a re-dial of it. */
 export const REDIAL_WINDOW_MINUTES = 60;
@@ -111,7 +112,7 @@ export class QueuedCalls {
     const first = this.firstAtOrAfter(from);
     let end = first;
     while (end < this.length && (this.arrival[end] as number) < to) end++;
-    return Int32Array.from({ length: end - first }, (_, k) => first + k);
+    return indices(end - first, first);
   }
 
   private firstAtOrAfter(t: number): number {
@@ -164,9 +165,7 @@ function answeredLegs(legs: readonly Contact[]): Contact[] {
  * the ids are read only for the positions in a tie, never inside the sort of the whole.
  */
 function byTimeThenId(time: Float64Array, idOf: (i: number) => string): Int32Array {
-  const order = Int32Array.from(time.keys()).sort(
-    (a, b) => (time[a] as number) - (time[b] as number) || a - b,
-  );
+  const order = sortStable(indices(time.length), (a, b) => (time[a] as number) < (time[b] as number));
   for (let from = 0; from < order.length; ) {
     let end = from + 1;
     while (end < order.length && time[order[end] as number] === time[order[from] as number]) end++;

@@ -11,7 +11,7 @@
  * calls, and in the denominators of the shares, so the simulated total of calls is the observed one.
  */
 import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model';
-import { floatsOf } from '../typed';
+import { floatsOf, intsOf, kept } from '../typed';
 import { type QueuedCalls, REDIAL_WINDOW_MINUTES } from './calls';
 import { percentiles } from './durations';
 import type { CalibrationWindow } from './window';
@@ -42,10 +42,13 @@ function followUp(
   windowMs: number,
   recordsEnd: number,
 ): FollowUp {
-  const complete = list.filter((i) => (calls.release[i] as number) + windowMs <= recordsEnd);
+  const complete = kept(list, (i) => (calls.release[i] as number) + windowMs <= recordsEnd);
   const base = complete.length > 0 ? complete : list;
   const isKind = (j: number) => j >= 0 && (kind === 'return' ? calls.isReturn(j) : calls.isRedial(j));
-  const followers = base.map((i) => calls.next[i] as number).filter(isKind);
+  const followers = kept(
+    intsOf(base, (i) => calls.next[i] as number),
+    isKind,
+  );
   const delays = floatsOf(followers, (j) => (calls.delay[j] as number) / 60_000).sort();
   return {
     share: base.length ? round4(delays.length / base.length) : 0,
@@ -63,7 +66,8 @@ export function demandOf(
   weekdayHourOf: (ms: number) => { day: string; weekday: number; hour: number },
   lookbackDays: number,
 ): Demand {
-  const inWindow = list.filter(
+  const inWindow = kept(
+    list,
     (i) => (calls.arrival[i] as number) >= w.from && (calls.arrival[i] as number) < w.to,
   );
   const counted = new Set(w.days.slice(w.countFrom));
@@ -89,14 +93,14 @@ export function demandOf(
     countedDays: counted.size,
     returns: followUp(
       calls,
-      inWindow.filter((i) => calls.handled[i] === 1),
+      kept(inWindow, (i) => calls.handled[i] === 1),
       'return',
       lookbackDays * 86_400_000,
       w.recordsEnd,
     ),
     redials: followUp(
       calls,
-      inWindow.filter((i) => calls.handled[i] !== 1),
+      kept(inWindow, (i) => calls.handled[i] !== 1),
       'redial',
       REDIAL_WINDOW_MINUTES * 60_000,
       w.recordsEnd,

@@ -12,6 +12,7 @@
  * that tail's mean, so linear interpolation in it keeps the tail's mean.
  */
 import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model';
+import { indices, keptFloats, sortStable } from '../typed';
 
 export interface QueueWait {
   seconds: number;
@@ -48,9 +49,12 @@ export function kaplanMeier(waits: readonly QueueWait[]): [number, number][] {
 
 function stepsOf(w: QueueWaits): [number, number][] {
   const { seconds, abandoned } = w;
-  const sorted = Int32Array.from(seconds.keys()).sort(
+  // By time, and at equal times hang-ups first.
+  const sorted = sortStable(
+    indices(seconds.length),
     (a, b) =>
-      (seconds[a] as number) - (seconds[b] as number) || (abandoned[b] as number) - (abandoned[a] as number),
+      (seconds[a] as number) < (seconds[b] as number) ||
+      (seconds[a] === seconds[b] && (abandoned[a] as number) > (abandoned[b] as number)),
   );
   const steps: [number, number][] = [];
   let atRisk = sorted.length;
@@ -90,7 +94,7 @@ function hazardFrom(w: QueueWaits, waited: Float64Array, from: number): number |
  * when none of those hung up, over every call that waited.
  */
 function tailHazard(w: QueueWaits): number | null {
-  const waited = w.seconds.filter((s) => s > 0).sort();
+  const waited = keptFloats(w.seconds, (s) => s > 0).sort();
   if (waited.length === 0) return null;
   const from = waited[Math.floor(waited.length * 0.9)] as number;
   return hazardFrom(w, waited, from) ?? hazardFrom(w, waited, 0);

@@ -22,6 +22,7 @@ import { zonedTime } from '../clock';
 import type { Contact } from '../contact';
 import type { ContactList } from '../contact-list';
 import { busyUntil } from '../figures/agents';
+import { indices, intsOf, sortStable } from '../typed';
 import { type QueuedCall, type QueuedCalls, queueSpans } from './calls';
 import type { CalibrationWindow } from './window';
 
@@ -358,11 +359,11 @@ function routedConnects(days: AgentDay[]): RoutedConnects {
     }
   // Oldest first; equal times keep the order above.
   const start = (k: number) => busy.starts[pos[k] as number] as number;
-  const order = Int32Array.from(pos.keys()).sort((a, b) => start(a) - start(b) || a - b);
+  const order = sortStable(indices(pos.length), (a, b) => start(a) < start(b));
   return new RoutedConnects(
     busy,
-    Int32Array.from(order, (k) => pos[k] as number),
-    Int32Array.from(order, (k) => agent[k] as number),
+    intsOf(order, (k) => pos[k] as number),
+    intsOf(order, (k) => agent[k] as number),
     agents,
   );
 }

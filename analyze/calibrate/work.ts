@@ -10,7 +10,7 @@
 import type { Contact } from '../contact';
 import { type ContactList, contactMarks, numbersOf, select } from '../contact-list';
 import { busyUntil } from '../figures/agents';
-import { floatsOf } from '../typed';
+import { floatsOf, kept } from '../typed';
 import type { QueuedCalls } from './calls';
 import { type DurationFit, fitDuration } from './durations';
 import type { CalibrationWindow } from './window';
@@ -34,8 +34,8 @@ export function otherWorkOf(
   idleHours: number,
 ): OtherWork {
   const inside = (t: number) => t >= w.from && t < w.to;
-  const answered = calls.between(w.from, w.to).filter((i) => calls.handled[i] === 1);
-  const transferred = answered.filter((i) => calls.legsOf(i).length > 0);
+  const answered = kept(calls.between(w.from, w.to), (i) => calls.handled[i] === 1);
+  const transferred = kept(answered, (i) => calls.legsOf(i).length > 0);
   const legTimes = floatsOf(transferred, (i) =>
     calls.legsOf(i).reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
   );

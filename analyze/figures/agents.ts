@@ -9,6 +9,7 @@
 import type { Contact } from '../contact';
 import type { ContactList } from '../contact-list';
 import { CONTACT_CHANNEL, WORKING_WINDOW_MINUTES } from '../definitions';
+import { floatsOf, indices, sortStable } from '../typed';
 
 /** The working window either side of a moment, in ms. */
 const WINDOW = WORKING_WINDOW_MINUTES * 60_000;
@@ -65,11 +66,9 @@ class AgentTimeline {
   /** Sorts the intervals by start, and the connections. */
   seal(): void {
     const { starts, ends } = this;
-    const order = Int32Array.from(starts.keys()).sort(
-      (a, b) => (starts[a] as number) - (starts[b] as number),
-    );
-    this.starts = Float64Array.from(order, (i) => starts[i] as number);
-    this.ends = Float64Array.from(order, (i) => ends[i] as number);
+    const order = sortStable(indices(starts.length), (a, b) => (starts[a] as number) < (starts[b] as number));
+    this.starts = floatsOf(order, (i) => starts[i] as number);
+    this.ends = floatsOf(order, (i) => ends[i] as number);
     this.connects.sort();
     for (let i = 0; i < this.starts.length; i++)
       this.longest = Math.max(this.longest, (this.ends[i] as number) - (this.starts[i] as number));

@@ -8,6 +8,7 @@
 import type { Contact } from '../contact';
 import type { ContactList } from '../contact-list';
 import { CONTACT_CHANNEL, CONTACT_METHOD, KNOWN_AGENT_RANKS, LEG_METHOD } from '../definitions';
+import { floatsOf, intsOf, sortStable } from '../typed';
 
 export interface PriorContact {
   connected: number;
@@ -112,12 +113,13 @@ export class CallerHistory {
     const { order, from } = groupBy(keys.subarray(0, n), this.callers.size);
     // Each caller's contacts by connection time; equal times keep the order they were read in.
     for (let k = 0; k < this.callers.size; k++)
-      order
-        .subarray(from[k] as number, from[k + 1] as number)
-        .sort((a, b) => (connected[a] as number) - (connected[b] as number) || a - b);
+      sortStable(
+        order.subarray(from[k] as number, from[k + 1] as number),
+        (a, b) => (connected[a] as number) < (connected[b] as number),
+      );
     const sorted = {
-      connected: Float64Array.from(order, (i) => connected[i] as number),
-      agents: Int32Array.from(order, (i) => agents[i] as number),
+      connected: floatsOf(order, (i) => connected[i] as number),
+      agents: intsOf(order, (i) => agents[i] as number),
       names,
       from,
     };

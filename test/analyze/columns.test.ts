@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IntColumn, TextColumn, TimeColumn } from '../../analyze/columns';
 import { ContactIds } from '../../analyze/contact-ids';
+import { indices, sortStable } from '../../analyze/typed';
 
 describe('compact columns read back exactly what was written', () => {
   it('times: whole seconds narrow; milliseconds, before 2000, far future and absent exact', () => {
@@ -71,5 +72,30 @@ describe('ContactIds', () => {
     expect(ids.row(uuid(5000))).toBe(3000);
     expect(ids.id(3000)).toBe(uuid(5000));
     expect(ids.row(uuid(6000))).toBeUndefined();
+  });
+});
+
+describe('sortStable', () => {
+  it('sorts positions as the built-in stable sort does, equal keys in their order, at every size', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const n of [0, 1, 2, 15, 16, 17, 33, 100, 1000, 4097]) {
+      const keys = Float64Array.from({ length: n }, () => 1.7e12 + Math.floor(random() * 50) * 1000);
+      const want = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => (keys[a] as number) - (keys[b] as number),
+      );
+      const got = sortStable(indices(n), (a, b) => (keys[a] as number) < (keys[b] as number));
+      expect(Array.from(got)).toEqual(want);
+    }
+  });
+
+  it('sorts a subarray in place, leaving the rest alone', () => {
+    const keys = [5, 4, 3, 2, 1, 0];
+    const positions = indices(6);
+    sortStable(positions.subarray(1, 5), (a, b) => (keys[a] as number) < (keys[b] as number));
+    expect(Array.from(positions)).toEqual([0, 4, 3, 2, 1, 5]);
   });
 });
