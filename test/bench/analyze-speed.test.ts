@@ -7,7 +7,7 @@ import { parseArgs } from '../../bench/analyze-speed';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('analyze speed bench (correctness only, no timing assertions)', () => {
-  it('runs the three passes on 2,000 records and prints one table with equal record counts', async () => {
+  it('runs the four passes on 2,000 records and prints one table with equal record counts', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', 'bench/analyze-speed.ts', '--records', '2000'],
@@ -16,8 +16,8 @@ describe('analyze speed bench (correctness only, no timing assertions)', () => {
     const rows = stdout
       .split('\n')
       .map((line) => line.trim().split(/\s{2,}/))
-      .filter((cells) => ['bare', 'reader', 'analyze'].includes(cells[0] ?? '') && cells.length === 8);
-    expect(rows.map((r) => r[0])).toEqual(['bare', 'reader', 'analyze']);
+      .filter((cells) => ['bare', 'reader', 'analyze', 'cli'].includes(cells[0] ?? '') && cells.length === 8);
+    expect(rows.map((r) => r[0])).toEqual(['bare', 'reader', 'analyze', 'cli']);
     const num = (cell: string | undefined) => Number((cell ?? '').replace(/[,%\s]/g, ''));
     const records = rows.map((r) => num(r[1]));
     expect(records[0]).toBeGreaterThan(1000);
@@ -31,7 +31,7 @@ describe('analyze speed bench (correctness only, no timing assertions)', () => {
     expect(rows[0]?.[6]).toBe('100 %');
     expect(stdout).toMatch(/bytes per contact/);
     expect(stdout).toMatch(/reach 1 GB at about [\d,]+ records/);
-    expect(stdout.match(/: (holds|does not hold)$/gm)).toHaveLength(3);
+    expect(stdout.match(/: (holds|does not hold)$/gm)).toHaveLength(4);
     expect(stdout).toMatch(/--records 1000000/);
   }, 30_000);
 
