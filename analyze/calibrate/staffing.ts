@@ -347,13 +347,13 @@ function routedConnects(days: AgentDay[]): RoutedConnects {
   const pos = new Int32Array(n);
   const agent = new Int32Array(n);
   const agents = new Map<string, number>();
-  let busy: Columns = columns(0);
+  // Every agent-day's intervals are in the same columns (agentDays' busyAll).
+  const busy = days[0]?.busy.columns ?? columns(0);
   let k = 0;
   for (const d of days)
     for (let i = 1; i < d.busy.length; i++) {
       if (!d.busy.isRouted(i)) continue;
       if (!agents.has(d.agent)) agents.set(d.agent, agents.size);
-      busy = d.busy.columns;
       pos[k] = d.busy.position(i);
       agent[k++] = agents.get(d.agent) as number;
     }
