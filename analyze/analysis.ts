@@ -14,6 +14,7 @@ import { type CenterModel, centerModel } from './calibrate/model';
 import { type AttributeNames, type Contact, ContactSet, toContact } from './contact';
 import type { ContactList } from './contact-list';
 import { type Figures, computeFigures } from './figures/figures';
+import { releasePhaseMemory } from './memory';
 import { readRecords } from './records/reader';
 import { type SkipSummary, SkipTally } from './records/skips';
 
@@ -89,6 +90,7 @@ export async function analyzeCenter(
       `no contact record could be read from ${o.paths.join(' ')} (${totals.files} files, ${skips.total} records skipped)`,
     );
   const contacts = set.contacts();
+  releasePhaseMemory(contacts.length);
   const window = windowOf(o);
   const figures = computeFigures(contacts, window);
   const meta = {

@@ -83,11 +83,6 @@ export class ContactIds {
     return row;
   }
 
-  /** The words array trimmed to the rows held (after the last add; a later add grows it again). */
-  trim(): void {
-    this.words = grown(this.words, 4 * this.size);
-  }
-
   id(row: number): string {
     return this.otherIds.get(row) ?? unpack(this.words, 4 * row);
   }

@@ -11,6 +11,7 @@ import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model
 import { LocalClock, zonedTime } from '../clock';
 import type { Contact } from '../contact';
 import type { ContactList } from '../contact-list';
+import { releasePhaseMemory } from '../memory';
 import { bytesOf, counted, floatsOf, kept } from '../typed';
 import { REDIAL_WINDOW_MINUTES, queuedCallTable } from './calls';
 import { type Demand, demandOf } from './demand';
@@ -189,6 +190,7 @@ export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | 
   const w = calibrationWindow(all, clock, o);
   if (!w) return { problem: 'there is no whole day of records before go-live to calibrate from' };
   const calls = queuedCallTable(all, o.lookbackDays);
+  releasePhaseMemory(all.length);
   const inWindow = calls.between(w.from, w.to);
   const answered = kept(inWindow, (i) => calls.handled[i] === 1);
   const contact = (i: number) => calls.contacts.at(i) as Contact;
@@ -196,7 +198,10 @@ export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | 
   if (!talk || talk.mean <= 0) return { problem: 'no call reached an agent in the calibration window' };
   const acwValues = floatsOf(answered, (i) => contact(i).acw ?? 0);
   const acw = acwValues.some((v) => v > 0) ? fitDuration(acwValues) : null;
+  // The table's sorting and the fits' copies are garbage: freed before the staffing builds its own.
+  releasePhaseMemory(all.length);
   const staffing = staffingOf(all, calls, clock, w);
+  releasePhaseMemory(all.length);
   if (staffing.shifts.length === 0)
     return { problem: 'no agent works a regular weekly pattern in the calibration window' };
   const parts: Parts = {

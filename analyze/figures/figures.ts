@@ -8,6 +8,7 @@ import { LocalClock } from '../clock';
 import type { Contact } from '../contact';
 import { type ContactList, contactsById, select } from '../contact-list';
 import { CONTACT_CHANNEL, CONTACT_METHOD, KNOWN_AGENT_RANKS } from '../definitions';
+import { releasePhaseMemory } from '../memory';
 import { type Summary, share, summary } from '../quantiles';
 import { AgentTimelines } from './agents';
 import { CallerHistory, callerResolver } from './history';
@@ -182,11 +183,13 @@ export function computeFigures(all: ContactList, o: FigureOptions): Figures {
   const contacts = inWindow(all, o);
   const h = handling(contacts);
   const returning = returningContacts(all, contacts, o.lookbackDays);
+  // The callers' histories and the agents' timelines are garbage now: freed before the rest.
+  releasePhaseMemory(all.length);
   const period = periodFigures(contacts, returning.previous);
   const clock = new LocalClock(o.timeZone);
   const volume = arrivals(contacts, clock);
   const interval = summary(returning.intervalsHours.subarray(0, returning.count));
-  return {
+  const figures: Figures = {
     contacts: contacts.length,
     callers: h.callers,
     handled: h.handled,
@@ -208,4 +211,7 @@ export function computeFigures(all: ContactList, o: FigureOptions): Figures {
     staffing: staffing(all, clock, volume.daysByWeekday, connectedInWindow(o)),
     outcome: outcome(contacts, returning.previous),
   };
+  // The working arrays of the figures are garbage now; the calibration comes next.
+  releasePhaseMemory(all.length);
+  return figures;
 }
