@@ -17,9 +17,9 @@ import { REDIAL_WINDOW_MINUTES, queuedCallTable } from './calls';
 import { type Demand, demandOf } from './demand';
 import { type DurationFit, bounded, fitDuration } from './durations';
 import { type PatienceFit, fitPatienceOf } from './patience';
-import { SHIFT_ROUNDING_MINUTES, type Staffing, staffingOf } from './staffing';
+import { SHIFT_ROUNDING_MINUTES, type Spans, type Staffing, staffingOf, waitingSpans } from './staffing';
 import { type CalibrationWindow, calibrationWindow } from './window';
-import { type OtherWork, otherWorkOf } from './work';
+import { type OtherWork, type WorkWithoutRate, otherWorkOf, withIdleHours } from './work';
 
 /** simulate.json: the simulator's configuration as JSON (times of day as "HH:MM"). */
 export type SimulateJson = z.input<typeof SimulationConfigSchema>;
@@ -184,11 +184,32 @@ function methods(p: Parts): Record<string, string> {
   };
 }
 
-/** The calibration of the records, or why there is none. */
-export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | { problem: string } {
-  const clock = new LocalClock(o.timeZone);
-  const w = calibrationWindow(all, clock, o);
-  if (!w) return { problem: 'there is no whole day of records before go-live to calibrate from' };
+/** What the calibration takes from the queued calls: small results, not the calls' table. */
+interface FromCalls {
+  queued: number;
+  answered: number;
+  returns: number;
+  redials: number;
+  talk: DurationFit;
+  acw: DurationFit | null;
+  demand: Demand;
+  patience: PatienceFit;
+  work: WorkWithoutRate;
+  /** When some caller had waited AWAY_AFTER_SECONDS: all the staffing needs of the calls. */
+  waiting: Spans;
+}
+
+/**
+ * Everything the calibration needs from the queued calls, while their table is held. The table
+ * (about 34 MB at 1 M records) is garbage when this returns, before the staffing builds its own
+ * arrays: the two never take memory at the same time.
+ */
+function fromCalls(
+  all: ContactList,
+  w: CalibrationWindow,
+  clock: LocalClock,
+  o: CalibrateOptions,
+): FromCalls | { problem: string } {
   const calls = queuedCallTable(all, o.lookbackDays);
   releasePhaseMemory(all.length);
   const inWindow = calls.between(w.from, w.to);
@@ -197,26 +218,47 @@ export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | 
   const talk = fitDuration(floatsOf(answered, (i) => (contact(i).interaction ?? 0) + (contact(i).hold ?? 0)));
   if (!talk || talk.mean <= 0) return { problem: 'no call reached an agent in the calibration window' };
   const acwValues = floatsOf(answered, (i) => contact(i).acw ?? 0);
-  const acw = acwValues.some((v) => v > 0) ? fitDuration(acwValues) : null;
-  // The table's sorting and the fits' copies are garbage: freed before the staffing builds its own.
-  releasePhaseMemory(all.length);
-  const staffing = staffingOf(all, calls, clock, w);
-  releasePhaseMemory(all.length);
-  if (staffing.shifts.length === 0)
-    return { problem: 'no agent works a regular weekly pattern in the calibration window' };
-  const parts: Parts = {
-    w,
-    demand: demandOf(calls, inWindow, w, (ms) => clock.at(ms), o.lookbackDays),
+  return {
+    queued: inWindow.length,
+    answered: answered.length,
+    returns: counted(inWindow, (i) => calls.isReturn(i)),
+    redials: counted(inWindow, (i) => calls.isRedial(i)),
     talk,
-    acw,
+    acw: acwValues.some((v) => v > 0) ? fitDuration(acwValues) : null,
+    demand: demandOf(calls, inWindow, w, (ms) => clock.at(ms), o.lookbackDays),
     patience: fitPatienceOf({
       seconds: floatsOf(inWindow, (i) =>
         Math.max(0, ((calls.left[i] as number) - (calls.arrival[i] as number)) / 1000),
       ),
       abandoned: bytesOf(inWindow, (i) => 1 - (calls.handled[i] as number)),
     }),
+    work: otherWorkOf(all, calls, w),
+    waiting: waitingSpans(calls),
+  };
+}
+
+/** The calibration of the records, or why there is none. */
+export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | { problem: string } {
+  const clock = new LocalClock(o.timeZone);
+  const w = calibrationWindow(all, clock, o);
+  if (!w) return { problem: 'there is no whole day of records before go-live to calibrate from' };
+  const c = fromCalls(all, w, clock, o);
+  if ('problem' in c) return c;
+  // The calls' table and its working arrays are garbage: freed before the staffing builds its own.
+  releasePhaseMemory(all.length);
+  const staffing = staffingOf(all, c.waiting, clock, w);
+  releasePhaseMemory(all.length);
+  if (staffing.shifts.length === 0)
+    return { problem: 'no agent works a regular weekly pattern in the calibration window' };
+  const { talk, acw } = c;
+  const parts: Parts = {
+    w,
+    demand: c.demand,
+    talk,
+    acw,
+    patience: c.patience,
     staffing,
-    work: otherWorkOf(all, calls, w, staffing.idleHours),
+    work: withIdleHours(c.work, staffing.idleHours),
   };
   if (parts.demand.newCalls === 0) return { problem: 'no new call in the calibration window' };
   return {
@@ -232,12 +274,12 @@ export function calibrate(all: ContactList, o: CalibrateOptions): Calibration | 
     },
     methods: methods(parts),
     counts: {
-      queuedCalls: inWindow.length,
+      queuedCalls: c.queued,
       newCalls: parts.demand.newCalls,
-      returns: counted(inWindow, (i) => calls.isReturn(i)),
-      redials: counted(inWindow, (i) => calls.isRedial(i)),
-      answered: answered.length,
-      abandoned: inWindow.length - answered.length,
+      returns: c.returns,
+      redials: c.redials,
+      answered: c.answered,
+      abandoned: c.queued - c.answered,
       agentDays: staffing.agentDays,
       agentDaysLeftOut: staffing.agentDaysLeftOut,
       workedHours: Math.round(staffing.workedHours * 10) / 10,

@@ -49,7 +49,7 @@ const columns = (n: number): Columns => ({
 });
 
 /** The `length` intervals of `c` from `from`: no object per interval. */
-class Spans {
+export class Spans {
   constructor(
     private readonly c: Columns,
     private readonly from: number,
@@ -403,7 +403,7 @@ function waitedDuring(waiting: Spans, gapStart: number, gapEnd: number): boolean
 }
 
 /** When some caller had been waiting AWAY_AFTER_SECONDS, merged. */
-function waitingSpans(calls: QueuedCalls | readonly QueuedCall[]): Spans {
+export function waitingSpans(calls: QueuedCalls | readonly QueuedCall[]): Spans {
   const { arrival, left } = queueSpans(calls);
   const waited = (i: number) => (left[i] as number) - (arrival[i] as number) > AWAY_AFTER_SECONDS * 1000;
   let n = 0;
@@ -419,15 +419,15 @@ function waitingSpans(calls: QueuedCalls | readonly QueuedCall[]): Spans {
   return new Spans(out, 0, mergeInto(raw, 0, n, out, 0));
 }
 
+/** The staffing of the window, from the agents' contacts and when callers waited (`waitingSpans`). */
 export function staffingOf(
   all: ContactList,
-  calls: QueuedCalls | readonly QueuedCall[],
+  waiting: Spans,
   clock: LocalClock,
   w: CalibrationWindow,
 ): Staffing {
   const days = agentDays(all, clock, w);
   const { shifts, leftOut } = shiftGroups(days, w);
-  const waiting = waitingSpans(calls);
   const connects = routedConnects(days);
   let worked = 0;
   let busyTime = 0;

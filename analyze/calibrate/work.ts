@@ -27,12 +27,20 @@ export interface OtherWork {
 
 const agentSeconds = (c: Contact & { connected: number }) => (busyUntil(c) - c.connected) / 1000;
 
-export function otherWorkOf(
-  all: ContactList,
-  calls: QueuedCalls,
-  w: CalibrationWindow,
-  idleHours: number,
-): OtherWork {
+/** The other work before the staffing says how many idle agent-hours it fell in. */
+export type WorkWithoutRate = {
+  transfer: OtherWork['transfer'];
+  other: Omit<OtherWork['other'], 'perIdleAgentHour'>;
+};
+
+/** The rate of other work per idle agent-hour (staffing.ts), to four decimals. */
+export function withIdleHours(work: WorkWithoutRate, idleHours: number): OtherWork {
+  const { jobs, byKind, handle } = work.other;
+  const perIdleAgentHour = idleHours > 0 ? Math.round((jobs / idleHours) * 1e4) / 1e4 : 0;
+  return { transfer: work.transfer, other: { perIdleAgentHour, jobs, byKind, handle } };
+}
+
+export function otherWorkOf(all: ContactList, calls: QueuedCalls, w: CalibrationWindow): WorkWithoutRate {
   const inside = (t: number) => t >= w.from && t < w.to;
   const answered = kept(calls.between(w.from, w.to), (i) => calls.handled[i] === 1);
   const transferred = kept(answered, (i) => calls.legsOf(i).length > 0);
@@ -62,7 +70,6 @@ export function otherWorkOf(
       handle: fitDuration(legTimes),
     },
     other: {
-      perIdleAgentHour: idleHours > 0 ? Math.round((other.length / idleHours) * 1e4) / 1e4 : 0,
       jobs: other.length,
       byKind: Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => a.localeCompare(b))),
       handle: fitDuration(numbersOf(other, agentSeconds)),

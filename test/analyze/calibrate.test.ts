@@ -8,7 +8,7 @@ import { queuedCalls } from '../../analyze/calibrate/calls';
 import { LOGNORMAL_MAX_KS, fitDuration, ksDistance, percentiles } from '../../analyze/calibrate/durations';
 import { fitPatience, kaplanMeier } from '../../analyze/calibrate/patience';
 import { recommendSetting } from '../../analyze/calibrate/recommend';
-import { staffingOf } from '../../analyze/calibrate/staffing';
+import { staffingOf, waitingSpans } from '../../analyze/calibrate/staffing';
 import { calibrationWindow } from '../../analyze/calibrate/window';
 import { LocalClock } from '../../analyze/clock';
 import type { Contact } from '../../analyze/contact';
@@ -181,7 +181,7 @@ function staffing(calls: Call[]) {
   const clock = new LocalClock('UTC');
   const w = calibrationWindow(all, clock, { goLive: undefined, lookbackDays: 7 });
   if (!w) throw new Error('no window');
-  return staffingOf(all, queuedCalls(all, 7), clock, w);
+  return staffingOf(all, waitingSpans(queuedCalls(all, 7)), clock, w);
 }
 
 describe("shifts from each agent's working days", () => {
