@@ -30,11 +30,20 @@ export function mean(values: ArrayLike<number>): number | null {
 export function summary(values: ArrayLike<number>): Summary {
   const sorted = new Float64Array(values.length);
   sorted.set(values);
-  sorted.sort();
+  return summaryInPlace(sorted, mean(values));
+}
+
+/**
+ * summary() of values the caller made for it and needs no more in their order: sorted in place
+ * instead of copied (at 1 M records each copy is 7 MB). The mean is summed in the given order
+ * first, as summary() sums it, so both give the same figures to the last bit.
+ */
+export function summaryInPlace(values: Float64Array, meanOfValues = mean(values)): Summary {
+  values.sort();
   return {
-    mean: mean(values),
-    p50: nearestRank(sorted, QUANTILES.p50),
-    p90: nearestRank(sorted, QUANTILES.p90),
+    mean: meanOfValues,
+    p50: nearestRank(values, QUANTILES.p50),
+    p90: nearestRank(values, QUANTILES.p90),
   };
 }
 

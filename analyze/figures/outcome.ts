@@ -8,7 +8,7 @@
 import type { Contact } from '../contact';
 import { type ContactList, select } from '../contact-list';
 import { LAST_AGENT_ROUTE } from '../definitions';
-import { type Summary, share, summary } from '../quantiles';
+import { type Summary, share, summary, summaryInPlace } from '../quantiles';
 
 export interface PeriodFigures {
   contacts: number;
@@ -69,7 +69,7 @@ export function periodFigures(
     contacts: kept,
     sameAgentShare: share(same, returningHandled),
     abandonRate: share(abandoned, queued),
-    queueWaitSeconds: summary(waits.subarray(0, n)),
+    queueWaitSeconds: summaryInPlace(waits.subarray(0, n)),
   };
 }
 

@@ -4,7 +4,7 @@ import { type Contact, ContactSet, toContact } from '../../analyze/contact';
 import { computeFigures } from '../../analyze/figures/figures';
 import { CallerHistory, callerResolver } from '../../analyze/figures/history';
 import { generateCenter } from '../../analyze/generator';
-import { nearestRank, summary } from '../../analyze/quantiles';
+import { nearestRank, summary, summaryInPlace } from '../../analyze/quantiles';
 import { ARN, type Call, NAMES, T0, contacts, ctr } from './ctr';
 
 const DAY = 24 * 60;
@@ -329,6 +329,22 @@ describe('times, waits and abandonment', () => {
     ).toBe(3);
     expect(nearestRank([7], 0.9)).toBe(7);
     expect(summary([])).toEqual({ mean: null, p50: null, p90: null });
+  });
+
+  it("summaryInPlace gives summary()'s figures to the last bit, sorting the array it is given instead of a copy", () => {
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const n of [0, 1, 2, 7, 1000, 4097]) {
+      // Fractions whose sum depends on the order of adding: the mean must be summed as given.
+      const values = Float64Array.from({ length: n }, () => next() * 1e6 + next() / 3);
+      const expected = summary(values);
+      const own = values.slice();
+      expect(summaryInPlace(own)).toEqual(expected);
+      expect(Array.from(own)).toEqual(Array.from(values).sort((a, b) => a - b));
+    }
   });
 });
 
