@@ -10,7 +10,14 @@ import type { ProgressLine } from '../local/progress';
 import type { SimulationReport } from '../simulate/run';
 import { goLiveLabel } from './calibrate/backtest';
 import { DEFAULT_GO_LIVE_POLICY, type GoLivePolicy } from './calibrate/calibrate';
-import { type CenterModel, centerModel } from './calibrate/model';
+import {
+  type CenterModel,
+  type ModelOptions,
+  type PreparedModel,
+  centerModel,
+  prepareModel,
+  simulatedModel,
+} from './calibrate/model';
 import { type AttributeNames, type Contact, ContactSet, toContact } from './contact';
 import type { ContactList } from './contact-list';
 import { type Figures, computeFigures } from './figures/figures';
@@ -72,6 +79,19 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
 export async function analyzeCenter(
   o: AnalyzeOptions,
 ): Promise<{ analysis: Analysis; simulation: SimulationReport | null }> {
+  // The contacts live only inside readAndPrepare: the simulation runs once they can be freed.
+  const { figures, meta, prepared } = await readAndPrepare(o);
+  releasePhaseMemory(meta.records);
+  return assembled(figures, meta, simulatedModel(prepared, modelOptions(figures, o)), o);
+}
+
+type Meta = Pick<Analysis, 'files' | 'records' | 'duplicates' | 'skipped'> &
+  Partial<Pick<Analysis, 'source'>>;
+
+/** The records read, their figures and the model up to the simulation: all that needs the contacts. */
+async function readAndPrepare(
+  o: AnalyzeOptions,
+): Promise<{ figures: Figures; meta: Meta; prepared: PreparedModel }> {
   const skips = new SkipTally();
   const set = new ContactSet();
   const totals = await readRecords(o.paths, {
@@ -99,7 +119,7 @@ export async function analyzeCenter(
     duplicates: set.duplicates,
     skipped: skips.toJSON(),
   };
-  return withModel(figures, contacts, meta, o);
+  return { figures, meta, prepared: prepareModel(contacts, modelOptions(figures, o)) };
 }
 
 /** The figures' window: --lookback-days, --since/--until as epoch ms, --timezone. */
@@ -122,16 +142,30 @@ type ModelRunOptions = WindowOptions & Pick<AnalyzeOptions, 'attributeNames' | '
 export function withModel(
   figures: Figures,
   contacts: ContactList,
-  meta: Pick<Analysis, 'files' | 'records' | 'duplicates' | 'skipped'> & Partial<Pick<Analysis, 'source'>>,
+  meta: Meta,
   o: ModelRunOptions,
 ): { analysis: Analysis; simulation: SimulationReport | null } {
+  return assembled(figures, meta, centerModel(contacts, modelOptions(figures, o)), o);
+}
+
+/** The model's options: the figures' window, go-live from the figures, the policy, whether to simulate. */
+function modelOptions(figures: Figures, o: ModelRunOptions): ModelOptions {
   const goLive = figures.outcome.goLive === null ? undefined : Date.parse(figures.outcome.goLive);
-  const { report, ...model } = centerModel(contacts, {
+  return {
     ...windowOf(o),
     goLive,
     goLivePolicy: o.goLivePolicy ?? DEFAULT_GO_LIVE_POLICY,
     simulate: o.simulate ?? false,
-  });
+  };
+}
+
+/** The analysis as --json prints it: what was read, the options, the figures, the model. */
+function assembled(
+  figures: Figures,
+  meta: Meta,
+  { report, ...model }: ReturnType<typeof centerModel>,
+  o: ModelRunOptions,
+): { analysis: Analysis; simulation: SimulationReport | null } {
   const analysis: Analysis = {
     ...meta,
     options: {
