@@ -19,7 +19,11 @@ export interface CalibrationWindow {
   weekdays: number[];
   /** Days from which new calls are counted: those with `lookbackDays` of records before them (all when fewer than 7). */
   countFrom: number;
-  /** The newest time any record shows: follow-ups (returns, re-dials) are looked for up to it. */
+  /**
+   * The newest time any record shows, or --until if earlier: follow-ups (returns, re-dials) are
+   * looked for up to it. Nothing at or after --until is read for them, so the data lake's extract,
+   * which stops a day after --until, calibrates the same center (test/analyze/sql.test.ts).
+   */
   recordsEnd: number;
   /** Whether the window ends at a go-live. */
   beforeGoLive: boolean;
@@ -69,7 +73,7 @@ export function calibrationWindow(
     days,
     weekdays,
     countFrom: full >= 0 && days.length - full >= 7 ? full : 0,
-    recordsEnd: last,
+    recordsEnd: o.until === undefined ? last : Math.min(last, o.until),
     beforeGoLive: o.goLive !== undefined,
   };
 }

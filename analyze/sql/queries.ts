@@ -201,10 +201,13 @@ SELECT reason, count(*) AS contacts FROM win WHERE route <> '' AND reason <> '' 
   };
 }
 
+/**
+ * Every contact the lake's scan reads (base.ts scanRange: a day beyond the lookback before
+ * --since, a day after --until), as the reader keeps every record it reads: the calibration
+ * classifies a call by the caller's previous call, whose release (the end of its talk or of its
+ * last transfer leg) is what must fall within the lookback, so its initiation can be earlier.
+ */
 function contactsQuery(o: CheckedOptions): SqlQuery {
-  const when = ['1 = 1'];
-  if (o.since !== undefined) when.push(`initiation >= ${o.since - o.lookbackMs}`);
-  if (o.until !== undefined) when.push(`initiation < ${o.until}`);
   return {
     name: 'contacts',
     description:
@@ -215,7 +218,6 @@ SELECT id, last_update, initiation, channel, method,
   initial_id, agent, connected, acw_end, disconnect, enqueue, queue_ms, interaction_ms, hold_ms, acw_ms,
   route, reason, ${agentIdOf('stored_arn')} AS stored_agent
 FROM contacts_all
-WHERE ${when.join(' AND ')}
 ORDER BY initiation, id`,
   };
 }

@@ -290,11 +290,27 @@ describe('analyze --sql athena, run by DuckDB, equals the streaming reader', () 
     expect(diffs.filter((d) => !/^knownAgent(Free)?Share\.[23]:/.test(d))).toEqual([]);
   });
 
-  it('the contacts extract calibrates the same center as the reader', async () => {
-    const o = options(small);
+  it.each([
+    ['without --since/--until', {}],
+    ['with --since and --until inside the records', { since: 7.5, until: 15 }],
+    ['with --since more than the lookback and a day after the first record', { since: 10, until: 19 }],
+  ] as const)('the contacts extract calibrates the same center as the reader, %s', async (_what, days) => {
+    const o = options(small, {
+      ...('since' in days ? { since: iso(start + days.since * DAY) } : {}),
+      ...('until' in days ? { until: iso(start + days.until * DAY) } : {}),
+    });
     const rows = await small.lake.run(athenaQueries(o).find((q) => q.name === 'contacts') as SqlQuery);
     const extract = contactsFromRows(rows);
-    expect(extract.length).toBe(small.contacts.length);
+    // The extract is the scan's contacts: all of them without a window; with --until (day 15 of
+    // 21), none initiated a day or more after it.
+    if (o.until === undefined) expect(extract.length).toBe(small.contacts.length);
+    else {
+      expect(extract.length).toBeLessThan(small.contacts.length);
+      expect(Math.max(...extract.map((c) => c.initiation))).toBeLessThan(Date.parse(o.until) + DAY);
+    }
+    // With --since, none initiated more than the lookback and a day before it (day 2 for --since 10).
+    const from = o.since === undefined ? start : Date.parse(o.since) - o.lookbackDays * DAY - DAY;
+    expect(Math.min(...extract.map((c) => c.initiation))).toBeGreaterThanOrEqual(Math.max(start, from));
     expect(extract.every((c) => c.caller === undefined || /^caller-\d+$/.test(c.caller))).toBe(true);
     expect(JSON.stringify(rows)).not.toMatch(/\+\d{8}/);
     const model = (all: ContactList) => {
@@ -302,6 +318,8 @@ describe('analyze --sql athena, run by DuckDB, equals the streaming reader', () 
       const { report, ...m } = centerModel(all, {
         lookbackDays: o.lookbackDays,
         timeZone: o.timeZone,
+        since: o.since === undefined ? undefined : Date.parse(o.since),
+        until: o.until === undefined ? undefined : Date.parse(o.until),
         goLive: goLive === null ? undefined : Date.parse(goLive),
         goLivePolicy: DEFAULT_GO_LIVE_POLICY,
         simulate: false,
