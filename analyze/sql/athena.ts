@@ -45,6 +45,11 @@ export interface AthenaRunOptions {
   poll?: { firstMs: number; factor: number; maxMs: number; timeoutMs: number } | undefined;
   /** Called as queries finish: "figures 2/6". */
   onProgress?: ((text: string) => void) | undefined;
+  /**
+   * Queries whose rows are handed over page by page as they are read, instead of kept: their
+   * `AthenaResults.rows` entry is empty. The contacts extract goes straight into the column table.
+   */
+  onRows?: Readonly<Record<string, (rows: SqlRow[]) => void>> | undefined;
 }
 
 export interface AthenaResults {
@@ -106,11 +111,16 @@ async function finish(client: AthenaClient, id: string, poll: typeof DEFAULT_POL
 }
 
 /**
- * Every row of a finished query, page by page. The first row of a SELECT's first page holds the
- * column names (as Athena's console and CSV show them); it is dropped when it equals them.
+ * Every row of a finished query, page by page: kept, or handed to `onPage` a page at a time. The
+ * first row of a SELECT's first page holds the column names (as Athena's console and CSV show
+ * them); it is dropped when it equals them.
  */
-async function results(client: AthenaClient, id: string): Promise<SqlRow[]> {
-  const rows: SqlRow[] = [];
+async function results(
+  client: AthenaClient,
+  id: string,
+  onPage?: (rows: SqlRow[]) => void,
+): Promise<SqlRow[]> {
+  const kept: SqlRow[] = [];
   let token: string | undefined;
   let names: string[] | undefined;
   let first = true;
@@ -120,6 +130,7 @@ async function results(client: AthenaClient, id: string): Promise<SqlRow[]> {
     );
     names ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? '');
     const columns = names;
+    const rows = onPage ? [] : kept;
     for (const row of page.ResultSet?.Rows ?? []) {
       const values = (row.Data ?? []).map((d) => d.VarCharValue ?? null);
       const header = first && values.length === columns.length && values.every((v, i) => v === columns[i]);
@@ -127,9 +138,10 @@ async function results(client: AthenaClient, id: string): Promise<SqlRow[]> {
       if (header) continue;
       rows.push(Object.fromEntries(columns.map((name, i) => [name, values[i] ?? null])));
     }
+    onPage?.(rows);
     token = page.NextToken;
   } while (token);
-  return rows;
+  return kept;
 }
 
 /** Stops every started query (best effort): a run that gives up must not leave scans billing. */
@@ -163,7 +175,7 @@ export async function runAthenaQueries(queries: SqlQuery[], o: AthenaRunOptions)
   const each = async (q: SqlQuery, id: string) => {
     const end = await finish(client, id, poll);
     if (end.state === 'SUCCEEDED') {
-      out.rows[q.name] = await results(client, id);
+      out.rows[q.name] = await results(client, id, o.onRows?.[q.name]);
       out.executions[q.name] = { id, scannedBytes: end.scannedBytes };
     } else {
       out.failed[q.name] = end.reason;

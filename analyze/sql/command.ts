@@ -13,6 +13,7 @@ import type { ProgressLine } from '../../local/progress';
 import type { SimulationReport } from '../../simulate/run';
 import { type Analysis, withModel } from '../analysis';
 import type { GoLivePolicy } from '../calibrate/calibrate';
+import { ContactSet } from '../contact';
 import type { Figures } from '../figures/figures';
 import { SkipTally } from '../records/skips';
 import { contactsFromRows, figuresFromRows } from './assemble';
@@ -83,6 +84,9 @@ export async function analyzeInAthena(
   // The Athena client loads only when the queries run (printing them, or reading files, never does).
   const athena = await import('./athena');
   let results: Awaited<ReturnType<typeof runAthenaQueries>>;
+  // The extract goes into the column table a page (1,000 rows) at a time, as the reader's records
+  // do: neither Athena's rows nor a Contact object per contact are kept.
+  const extract = new ContactSet();
   try {
     results = await athena.runAthenaQueries(queries, {
       workgroup: o.workgroup,
@@ -90,6 +94,11 @@ export async function analyzeInAthena(
       client: run.client,
       poll: run.poll,
       onProgress: (text) => run.progress?.update(() => `Athena: ${text} queries done`),
+      onRows: {
+        contacts: (rows) => {
+          for (const c of contactsFromRows(rows)) extract.add(c);
+        },
+      },
     });
   } finally {
     run.progress?.finish();
@@ -100,7 +109,7 @@ export async function analyzeInAthena(
       `the ${failedFigures.join(', ')} quer${failedFigures.length === 1 ? 'y' : 'ies'} failed in Athena: ${results.failed[failedFigures[0] as string]}`,
     );
   const { figures, omitted, records, duplicates } = figuresFromRows(results.rows, o, results.failed);
-  const contacts = contactsFromRows(results.rows.contacts ?? []);
+  const contacts = extract.contacts();
   if (results.failed.contacts) omitted.push({ figure: 'calibration', reason: results.failed.contacts });
   // The lake has no files to skip: the reader's tally, empty.
   const skipped = new SkipTally().toJSON();

@@ -12,9 +12,10 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ATTRIBUTE_NAMES } from '../../analyze/definitions';
 import { generateCenter } from '../../analyze/generator/index';
+import type { SqlRow } from '../../analyze/sql/assemble';
 import { runAthenaQueries } from '../../analyze/sql/athena';
 import { type LakeRow, lakeRow } from '../../analyze/sql/lake';
-import { athenaQueries } from '../../analyze/sql/queries';
+import { type SqlQuery, athenaQueries } from '../../analyze/sql/queries';
 import { runCli } from '../cli/run-cli';
 import { type LocalAthena, localAthena } from './athena-local';
 import { type Lake, lakeDatabase } from './sql-duckdb';
@@ -131,6 +132,23 @@ describe('runAthenaQueries (the real SDK, a local Athena on 127.0.0.1)', () => {
       ).toBeGreaterThanOrEqual(3);
     }
     expect(athena.throttled).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('hands a query’s rows over a page at a time when asked, keeping none of them', async () => {
+    const queries = athenaQueries(sqlOptions());
+    const pages: SqlRow[][] = [];
+    const out = await runAthenaQueries(queries, {
+      workgroup: 'primary',
+      client: client(),
+      poll: FAST_POLL,
+      onRows: { contacts: (rows) => pages.push(rows) },
+    });
+    const contacts = queries.find((q) => q.name === 'contacts') as SqlQuery;
+    expect(out.rows.contacts).toEqual([]);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.every((p) => p.length <= 1000)).toBe(true);
+    expect(pages.flat()).toEqual(await lake.run(contacts));
+    expect(out.rows.figures).toEqual(await lake.run(queries[0] as SqlQuery));
   }, 60_000);
 
   it('a query that fails is reported with Athena’s reason; a workgroup that does not exist stops the run', async () => {
