@@ -12,7 +12,7 @@ import { releasePhaseMemory } from '../memory';
 import { type Summary, share, summaryInPlace } from '../quantiles';
 import { AgentTimelines } from './agents';
 import { CallerHistory, callerResolver } from './history';
-import { type Outcome, outcome, periodFigures, queueWait } from './outcome';
+import { type Outcome, outcome, periodFigures } from './outcome';
 import { arrivals, staffing } from './volume';
 
 const HOUR = 3_600_000;
@@ -166,17 +166,6 @@ function handleTimes(allTalk: Float64Array, allAcw: Float64Array, n: number) {
   return { handleTimeSeconds, talkSeconds: summaryInPlace(talk), acwSeconds: summaryInPlace(acw) };
 }
 
-/** Queue.Duration of the queued contacts. */
-function queueWaits(contacts: ContactList): Float64Array {
-  const out = new Float64Array(contacts.length);
-  let n = 0;
-  for (const c of contacts) {
-    const w = queueWait(c);
-    if (w !== undefined) out[n++] = w;
-  }
-  return out.subarray(0, n);
-}
-
 export function computeFigures(all: ContactList, o: FigureOptions): Figures {
   const contacts = inWindow(all, o);
   const h = handling(contacts);
@@ -202,7 +191,8 @@ export function computeFigures(all: ContactList, o: FigureOptions): Figures {
     handleTimeSeconds: h.handleTimeSeconds,
     talkSeconds: h.talkSeconds,
     acwSeconds: h.acwSeconds,
-    queueWaitSeconds: summaryInPlace(queueWaits(contacts)),
+    // The whole period's: the same waits, in the same order, as the figure over all contacts.
+    queueWaitSeconds: period.queueWaitSeconds,
     abandonRate: period.abandonRate,
     arrivalsPerHour: volume.arrivalsPerHour,
     arrivalsPerHourByWeekday: volume.arrivalsPerHourByWeekday,
