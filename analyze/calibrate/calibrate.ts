@@ -232,7 +232,7 @@ function fromCalls(
       ),
       abandoned: bytesOf(inWindow, (i) => 1 - (calls.handled[i] as number)),
     }),
-    work: otherWorkOf(all, calls, w),
+    work: otherWorkOf(all, calls, answered, w),
     waiting: waitingSpans(calls),
   };
 }

@@ -40,9 +40,14 @@ export function withIdleHours(work: WorkWithoutRate, idleHours: number): OtherWo
   return { transfer: work.transfer, other: { perIdleAgentHour, jobs, byKind, handle } };
 }
 
-export function otherWorkOf(all: ContactList, calls: QueuedCalls, w: CalibrationWindow): WorkWithoutRate {
+/** `answered`: the answered calls that arrived in the window (indices into `calls`). */
+export function otherWorkOf(
+  all: ContactList,
+  calls: QueuedCalls,
+  answered: Int32Array,
+  w: CalibrationWindow,
+): WorkWithoutRate {
   const inside = (t: number) => t >= w.from && t < w.to;
-  const answered = kept(calls.between(w.from, w.to), (i) => calls.handled[i] === 1);
   const transferred = kept(answered, (i) => calls.legsOf(i).length > 0);
   const legTimes = floatsOf(transferred, (i) =>
     calls.legsOf(i).reduce((s, l) => s + agentSeconds(l as Contact & { connected: number }), 0),
