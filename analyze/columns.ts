@@ -10,6 +10,8 @@
  * a duration 4, where a Float64Array takes 8 for each.
  */
 
+import { grownTo } from './typed';
+
 /** Epoch ms of 2000-01-01T00:00:00Z: times are held as seconds since then. */
 const TIME_BASE = 946_684_800_000;
 const ABSENT_TIME = 0xffffffff;
@@ -17,12 +19,6 @@ const ABSENT_TIME = 0xffffffff;
 const OTHER_TIME = 0xfffffffe;
 const ABSENT_INT = -0x80000000;
 const OTHER_INT = -0x7fffffff;
-
-function grownTo<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a.subarray(0, Math.min(a.length, size)));
-  return b;
-}
 
 /** What every column does: hold `capacity` rows, and change that capacity (growing or trimming). */
 export interface Column {

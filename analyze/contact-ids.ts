@@ -6,6 +6,8 @@
  * back, exactly as it was read.
  */
 
+import { grownTo } from './typed';
+
 const EMPTY = -1;
 
 /** The id's four words into `out` when it is a lowercase UUID; false otherwise. */
@@ -71,7 +73,7 @@ export class ContactIds {
   add(id: string): number {
     const row = this.size++;
     if (4 * this.size > this.words.length)
-      this.words = grown(this.words, Math.max(4 * 1024, this.words.length * 2));
+      this.words = grownTo(this.words, Math.max(4 * 1024, this.words.length * 2));
     if (!pack(id, this.probe)) {
       this.others.set(id, row);
       this.otherIds.set(row, id);
@@ -109,10 +111,4 @@ export class ContactIds {
     for (let row = 0; row < this.size - 1; row++)
       if (!this.otherIds.has(row)) this.slots[this.find(this.words, 4 * row)] = row;
   }
-}
-
-function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a.subarray(0, Math.min(a.length, size)));
-  return b;
 }

@@ -34,10 +34,8 @@ export function indices(n: number, from = 0): Int32Array<ArrayBuffer> {
 
 /** The values of `a` that `keep` keeps, in order (counted first: one array of their size). */
 export function kept(a: Int32Array, keep: (v: number) => boolean): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(counted(a, keep));
   let n = 0;
-  for (let k = 0; k < a.length; k++) if (keep(a[k] as number)) n++;
-  const out = new Int32Array(n);
-  n = 0;
   for (let k = 0; k < a.length; k++) if (keep(a[k] as number)) out[n++] = a[k] as number;
   return out;
 }
@@ -50,11 +48,21 @@ export function counted(a: ArrayLike<number>, keep: (v: number) => boolean): num
 }
 
 /** The values of `a` that `keep` keeps, in order. */
-export function keptFloats(a: Float64Array, keep: (v: number) => boolean): Float64Array<ArrayBuffer> {
+export function keptFloats(a: ArrayLike<number>, keep: (v: number) => boolean): Float64Array<ArrayBuffer> {
   const out = new Float64Array(counted(a, keep));
   let n = 0;
   for (let k = 0; k < a.length; k++) if (keep(a[k] as number)) out[n++] = a[k] as number;
   return out;
+}
+
+/** A copy of `a` with `size` places: its first values, then zeros (growing or trimming). */
+export function grownTo<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array>(
+  a: T,
+  size: number,
+): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a.subarray(0, Math.min(a.length, size)));
+  return b;
 }
 
 /**

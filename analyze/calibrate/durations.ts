@@ -8,6 +8,7 @@
  */
 import type { Dist as DurationSpec } from '../../steps/lib/decision/handle-model';
 import { survival } from '../../steps/lib/decision/handle-model';
+import { keptFloats } from '../typed';
 
 export const LOGNORMAL_MAX_KS = 0.03;
 const MAX_ZERO_SHARE = 0.01;
@@ -70,15 +71,8 @@ function sum(values: ArrayLike<number>, f: (v: number) => number): number {
 }
 
 /** The values that are finite and ≥ 0, sorted ascending. */
-function usable(values: ArrayLike<number>): Float64Array {
-  const ok = (v: number) => Number.isFinite(v) && v >= 0;
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (ok(values[i] as number)) n++;
-  const out = new Float64Array(n);
-  n = 0;
-  for (let i = 0; i < values.length; i++) if (ok(values[i] as number)) out[n++] = values[i] as number;
-  return out.sort();
-}
+const usable = (values: ArrayLike<number>): Float64Array =>
+  keptFloats(values, (v) => Number.isFinite(v) && v >= 0).sort();
 
 /** A DIST for the values (seconds or minutes, ≥ 0); null when there are none. */
 export function fitDuration(values: ArrayLike<number>): DurationFit | null {
