@@ -134,8 +134,10 @@ const median = (v: number[]) => {
 function mergeInto(src: Columns, from: number, to: number, dst: Columns, at: number): number {
   const start = (i: number) => src.starts[i] as number;
   const end = (i: number) => src.ends[i] as number;
-  const order = Array.from({ length: to - from }, (_, k) => from + k).sort(
-    (a, b) => start(a) - start(b) || end(a) - end(b),
+  // By start, then end; equal ones keep their order (sortStable: no boxed a − b of two times).
+  const order = sortStable(
+    indices(to - from, from),
+    (a, b) => start(a) < start(b) || (start(a) === start(b) && end(a) < end(b)),
   );
   let last = at - 1;
   for (const i of order) {
